@@ -1,0 +1,199 @@
+"""From raw rows to typed records and problems: header matching and per-cell reading (SPEC §2).
+
+One pass per sheet; the parser of each column is chosen once before the rows stream by.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from svctools.problems import ERROR, WARNING, Problem
+from svctools.records import Record, Records, SheetData
+from svctools.schema import Column, Schema, Sheet, normalize_header
+from svctools.sources import BookSource, Row
+from svctools.values import CellError, converter, is_blank
+
+HEADER_SEARCH_ROWS = 10
+_TOTALS = re.compile(r"^(合计|总计|小计|total)", re.IGNORECASE)
+
+
+@dataclass
+class LoadedBook:
+    """A book read against the schema: records per sheet and every problem found while reading."""
+
+    source: str
+    records: Records
+    problems: list[Problem] = field(default_factory=list)
+
+
+def names_param(names: tuple[str, ...]) -> str:
+    return "、".join(dict.fromkeys(names))
+
+
+def read_book(source: BookSource, schema: Schema, as_of: datetime, lang: str = "zh") -> LoadedBook:
+    """Read every schema sheet the book has; a missing sheet is a ``missing_sheet`` warning."""
+    found = schema.match_sheet(source.sheet_names())
+    loaded = LoadedBook(source=source.name, records=Records())
+    for position, sheet in enumerate(schema.sheets):
+        if sheet.key not in found:
+            loaded.problems.append(
+                Problem(
+                    WARNING,
+                    "missing_sheet",
+                    sheet=sheet.title(lang),
+                    params={"names": names_param(sheet.names)},
+                    sheet_key=sheet.key,
+                    order=(position, 0),
+                )
+            )
+            continue
+        reader = _SheetReader(sheet, found[sheet.key], position, as_of, lang)
+        loaded.records.sheets[sheet.key] = reader.read(source.rows(found[sheet.key]))
+        loaded.problems.extend(reader.problems)
+    return loaded
+
+
+def cell_problem(
+    data: SheetData,
+    position: int,
+    code: str,
+    column: Column | None,
+    row: int | None,
+    lang: str,
+    **kw: Any,
+) -> Problem:
+    """A problem located in ``data``: the header as written in the book, and the A1 cell."""
+    found = data.columns.get(column.key) if column else None
+    return Problem(
+        kw.pop("severity", ERROR),
+        code,
+        sheet=data.name,
+        row=row,
+        column=found[1] if found else (column.header(lang) if column else None),
+        field=column.key if column else None,
+        cell=data.cell(column.key, row) if column and row and found else None,
+        sheet_key=data.key,
+        order=(position, found[0] if found else 999),
+        **kw,
+    )
+
+
+def _header_text(value: Any) -> str | None:
+    if is_blank(value):
+        return None
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+class _SheetReader:
+    """Reads one sheet: finds the header row, then parses each data row."""
+
+    def __init__(self, sheet: Sheet, name: str, position: int, as_of: datetime, lang: str):
+        self.sheet, self.name, self.position, self.as_of, self.lang = (
+            sheet,
+            name,
+            position,
+            as_of,
+            lang,
+        )
+        self.problems: list[Problem] = []
+        self.lookup = sheet.header_lookup()
+
+    def problem(self, code: str, column: Column | None, row: int | None, **kw: Any) -> Problem:
+        problem = cell_problem(self.data, self.position, code, column, row, self.lang, **kw)
+        self.problems.append(problem)
+        return problem
+
+    def match_header(self, values: Any) -> dict[str, tuple[int, str]]:
+        columns: dict[str, tuple[int, str]] = {}
+        for index, value in enumerate(values):
+            text = _header_text(value)
+            if text is None:
+                continue
+            key = self.lookup.get(normalize_header(text))
+            if key is not None and key not in columns:
+                columns[key] = (index, text)
+        return columns
+
+    def is_header(self, columns: dict[str, tuple[int, str]]) -> bool:
+        required = [c.key for c in self.sheet.required]
+        hits = sum(1 for key in required if key in columns)
+        return len(columns) >= 2 and hits * 2 >= len(required)
+
+    def read(self, rows: Iterator[Row]) -> SheetData:
+        self.data = SheetData(key=self.sheet.key, name=self.name, header_row=0)
+        for number, values in rows:
+            columns = self.match_header(values)
+            if self.is_header(columns):
+                self.data.header_row, self.data.columns = number, columns
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        self.report_missing_columns()
+        if self.data.header_row:
+            self.read_rows(rows)
+        return self.data
+
+    def report_missing_columns(self) -> None:
+        detail = "missing_column" if self.data.header_row else "no_header"
+        for column in self.sheet.required:
+            if column.key not in self.data.columns:
+                self.problem(
+                    "missing_column",
+                    column,
+                    self.data.header_row or None,
+                    detail=detail,
+                    params={"row": self.data.header_row, "names": names_param(column.names)},
+                )
+
+    def read_rows(self, rows: Iterator[Row]) -> None:
+        plan = [
+            (column, self.data.columns[column.key][0], converter(column))
+            for column in self.sheet.columns
+            if column.key in self.data.columns
+        ]
+        width = max(index for _, index, _ in plan) + 1
+        for number, values in rows:
+            first = next((v for v in values[:width] if not is_blank(v)), None)
+            if first is None or (isinstance(first, str) and _TOTALS.match(first.strip())):
+                continue
+            self.data.records.append(self.read_row(number, values, plan))
+
+    def read_row(self, number: int, values: Any, plan: list[tuple[Column, int, Any]]) -> Record:
+        record = Record(self.sheet.key, number)
+        size = len(values)
+        for column, index, parse in plan:
+            raw = values[index] if index < size else None
+            if is_blank(raw):
+                record[column.key] = None
+                if column.required:
+                    self.problem("missing_required", column, number)
+                continue
+            try:
+                value = parse(raw)
+            except CellError as error:
+                record[column.key] = None
+                record.bad.add(column.key)
+                self.bad_cell(error, column, number, raw)
+                continue
+            record[column.key] = value
+            if column.type == "datetime" and value > self.as_of:
+                record.bad.add(column.key)
+                self.problem(
+                    "future_time", column, number, value=value, params={"as_of": self.as_of}
+                )
+        return record
+
+    def bad_cell(self, error: CellError, column: Column, row: int, raw: Any) -> None:
+        params: dict[str, Any] = {}
+        if error.detail == "range":
+            low = column.min if column.min is not None else ""
+            high = column.max if column.max is not None else ""
+            params["range"] = f"{low}–{high}" if high != "" else f"≥ {low}"
+        if error.code == "not_in_enum":
+            params["options"] = lambda lang: "、".join(o.label(lang) for o in column.enum)
+        self.problem(error.code, column, row, value=raw, detail=error.detail, params=params)

@@ -1,0 +1,249 @@
+"""Checks across rows and sheets (SPEC §2.2): keys, references, time order, staff, warranty.
+
+Each check yields problems; ``validate`` runs them all, so one bad cell never hides another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from svctools.book import LoadedBook, cell_problem, read_book
+from svctools.policy import Policy
+from svctools.problems import ERROR, WARNING, Problem
+from svctools.records import Record, Records, SheetData
+from svctools.schema import Column, Schema, Sheet
+from svctools.settlement import add_months
+from svctools.sources import BookSource
+
+_OPERATORS = {
+    "not_before": lambda value, other: value >= other,
+    "after": lambda value, other: value > other,
+    "not_after": lambda value, other: value <= other,
+}
+
+
+def validate(
+    source: BookSource, schema: Schema, policy: Policy, as_of: datetime, lang: str
+) -> LoadedBook:
+    """Read the whole book and run every check; problems come sorted by sheet, row, column."""
+    loaded = read_book(source, schema, as_of, lang)
+    context = _Context(loaded.records, schema, policy, lang)
+    loaded.problems.extend(context.run())
+    loaded.problems.sort(key=Problem.sort_key)
+    return loaded
+
+
+class _Context:
+    def __init__(self, records: Records, schema: Schema, policy: Policy, lang: str) -> None:
+        self.records, self.schema, self.policy, self.lang = records, schema, policy, lang
+        self.positions = {sheet.key: n for n, sheet in enumerate(schema.sheets)}
+        self._indexes: dict[str, dict[Any, Record]] = {}
+
+    def run(self) -> Iterator[Problem]:
+        for sheet in self.schema.sheets:
+            data = self.records.sheets.get(sheet.key)
+            if data is None:
+                continue
+            yield from self.required_when(sheet, data)
+            for column in sheet.columns:
+                if column.key not in data.columns:
+                    continue
+                if column.unique:
+                    yield from self.duplicates(data, column)
+                if column.ref:
+                    yield from self.references(data, column)
+                yield from self.time_order(sheet, data, column)
+                if column.check_active:
+                    yield from self.inactive_staff(sheet, data, column)
+        yield from self.warranty_mismatch()
+
+    def problem(self, data: SheetData, code: str, column: Column, row: int, **kw: Any) -> Problem:
+        position = self.positions[data.key]
+        return cell_problem(data, position, code, column, row, self.lang, **kw)
+
+    def index(self, sheet_key: str) -> dict[Any, Record] | None:
+        """Id -> record of a referenced sheet; ``None`` when the sheet or its id column is absent."""
+        data = self.records.sheets.get(sheet_key)
+        id_column = self.schema[sheet_key].id_column
+        if data is None or id_column is None or id_column.key not in data.columns:
+            return None
+        if sheet_key not in self._indexes:
+            self._indexes[sheet_key] = self.records.index(sheet_key, id_column.key)
+        return self._indexes[sheet_key]
+
+    def required_when(self, sheet: Sheet, data: SheetData) -> Iterator[Problem]:
+        for column in sheet.columns:
+            for condition_key, condition_value in column.required_when:
+                rows = [r for r in data.records if r.get(condition_key) == condition_value]
+                if not rows:
+                    continue
+                condition = sheet.by_key[condition_key]
+                option = next(o for o in condition.enum if o.key == condition_value)
+
+                def when(lang: str, c: Column = condition, o: Any = option) -> str:
+                    return f"{c.header(lang)} = {o.label(lang)}"
+
+                if column.key not in data.columns:
+                    names = "、".join(dict.fromkeys(column.names))
+                    yield self.problem(
+                        data,
+                        "missing_column",
+                        column,
+                        data.header_row,
+                        detail="needed",
+                        params={"names": names},
+                    )
+                    continue
+                for record in rows:
+                    if record.get(column.key) is None and column.key not in record.bad:
+                        yield self.problem(
+                            data,
+                            "missing_required",
+                            column,
+                            record.row,
+                            detail="when",
+                            params={"when": when},
+                        )
+
+    def duplicates(self, data: SheetData, column: Column) -> Iterator[Problem]:
+        first: dict[Any, int] = {}
+        for record in data.records:
+            value = record.get(column.key)
+            if value is None:
+                continue
+            if value in first:
+                yield self.problem(
+                    data,
+                    "duplicate_key",
+                    column,
+                    record.row,
+                    value=value,
+                    params={"first_row": first[value]},
+                )
+            else:
+                first[value] = record.row
+
+    def references(self, data: SheetData, column: Column) -> Iterator[Problem]:
+        assert column.ref is not None
+        known = self.index(column.ref)
+        if known is None:
+            return
+        ref_sheet = self.records.sheets[column.ref].name
+        for record in data.records:
+            value = record.get(column.key)
+            if value is not None and value not in known:
+                yield self.problem(
+                    data,
+                    "unknown_ref",
+                    column,
+                    record.row,
+                    value=value,
+                    params={"ref_sheet": ref_sheet},
+                )
+
+    def other_value(self, sheet: Sheet, record: Record, path: str) -> tuple[Any, str]:
+        """The value a time-order rule compares with: ``col`` or ``ref_col->col`` of another sheet."""
+        if "->" not in path:
+            return record.get(path), self.header(sheet.key, path)
+        ref_key, other_key = path.split("->")
+        ref_sheet = sheet.by_key[ref_key].ref
+        assert ref_sheet is not None
+        target = (self.index(ref_sheet) or {}).get(record.get(ref_key))
+        return (target.get(other_key) if target else None), self.header(ref_sheet, other_key)
+
+    def header(self, sheet_key: str, column_key: str) -> str:
+        data = self.records.sheets.get(sheet_key)
+        if data and column_key in data.columns:
+            return data.columns[column_key][1]
+        return self.schema[sheet_key].by_key[column_key].header(self.lang)
+
+    def time_order(self, sheet: Sheet, data: SheetData, column: Column) -> Iterator[Problem]:
+        for rule, check in _OPERATORS.items():
+            path = getattr(column, rule)
+            if path is None:
+                continue
+            for record in data.records:
+                value = record.get(column.key)
+                if value is None:
+                    continue
+                other, other_header = self.other_value(sheet, record, path)
+                if other is None or check(*_comparable(value, other)):
+                    continue
+                yield self.problem(
+                    data,
+                    "time_order",
+                    column,
+                    record.row,
+                    value=value,
+                    detail=rule,
+                    params={"other": other_header, "other_value": other},
+                )
+
+    def inactive_staff(self, sheet: Sheet, data: SheetData, column: Column) -> Iterator[Problem]:
+        staff = self.index("staff")
+        if staff is None or sheet.own_date is None:
+            return
+        for record in data.records:
+            person = staff.get(record.get(column.key))
+            own = record.get(sheet.own_date)
+            left_on = person.get("left_on") if person else None
+            if own is None or left_on is None or _day(own) <= left_on:
+                continue
+            yield self.problem(
+                data,
+                "inactive_staff",
+                column,
+                record.row,
+                severity=WARNING,
+                value=record.get(column.key),
+                params={"left_on": left_on, "date": _day(own)},
+            )
+
+    def warranty_mismatch(self) -> Iterator[Problem]:
+        ledger = self.records.sheets.get("repair_ledger")
+        calls = self.index("call_log")
+        if ledger is None or calls is None or "warranty" not in ledger.columns:
+            return
+        column = self.schema["repair_ledger"].by_key["warranty"]
+        labels = {o.key: o for o in column.enum}
+        for record in ledger.records:
+            stated = record.get("warranty")
+            call = calls.get(record.get("call_id"))
+            if stated is None or call is None:
+                continue
+            purchase, call_time = call.get("purchase_date"), call.get("call_time")
+            if purchase is None or call_time is None:
+                continue
+            until = add_months(purchase, self.policy.warranty.months)
+            expected = "in" if _day(call_time) <= until else "out"
+            if expected != stated:
+                yield self.problem(
+                    ledger,
+                    "warranty_mismatch",
+                    column,
+                    record.row,
+                    severity=WARNING,
+                    value=labels[stated].label(self.lang),
+                    params={
+                        "purchase_date": purchase,
+                        "until": until,
+                        "expected": labels[expected].label(self.lang),
+                    },
+                )
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _comparable(value: Any, other: Any) -> tuple[Any, Any]:
+    """A date against a datetime compares by day (a purchase date vs. the call's time)."""
+    if isinstance(value, datetime) and isinstance(other, datetime):
+        return value, other
+    return _day(value), _day(other)
+
+
+def errors_in(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]

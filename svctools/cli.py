@@ -1,0 +1,261 @@
+"""The ``svctools`` command: parse options, call the library, print, map errors to exit codes.
+
+Exit codes (SPEC §6): 0 fine; 1 the book has errors; 2 bad usage, unreadable input or config;
+3 reminders not delivered. A user's mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from svctools import __version__
+from svctools.errors import SvctoolsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Env:
+    """What every command shares: the options given before it and the policy, loaded once."""
+
+    def __init__(self, config: str | None, lang: str | None, debug: bool) -> None:
+        self.config, self._lang, self.debug = config, lang, debug
+
+    @cached_property
+    def policy(self) -> Any:
+        from svctools.policy import load_policy
+
+        return load_policy(self.config)
+
+    @property
+    def lang(self) -> str:
+        return self._lang or self.policy.lang
+
+    def as_of(self, text: str | None) -> datetime:
+        from svctools.clock import parse_as_of
+
+        return parse_as_of(text, self.policy.zone)
+
+    def schema(self) -> Any:
+        from svctools.schema import load_schema
+
+        return load_schema()
+
+
+class SvctoolsGroup(click.Group):
+    """Turns the library's errors into one line on stderr and the exit code SPEC §6 names."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SvctoolsError as exc:
+            if _debug(ctx):
+                raise
+            click.echo(f"svctools: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("svctools: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"svctools: internal error: {type(exc).__name__}: {exc} "
+                "(run again with --debug for the details, and please report it)",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, Env) and ctx.obj.debug
+
+
+def common_options(func: F) -> F:
+    """``--lang``, ``--config`` (also accepted before the command) and ``--format``."""
+    func = click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+        show_default=True, help="text: a table for people; json: for scripts.",
+    )(func)
+    func = click.option(
+        "--lang", type=click.Choice(["zh", "en"]), default=None,
+        help="Language of headers and messages (default: the config's lang, zh).",
+    )(func)
+    func = click.option(
+        "--config", type=click.Path(dir_okay=False), default=None,
+        help="Policy file (default: $SVCTOOLS_CONFIG, then ./svctools.toml).",
+    )(func)
+    return func
+
+
+def as_of_option(func: F) -> F:
+    return click.option(
+        "--as-of", default=None, metavar="T",
+        help="Treat this date or datetime (firm's local time) as now: 2026-10-05T14:30.",
+    )(func)
+
+
+def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
+    env: Env = ctx.find_object(Env) or Env(None, None, False)
+    if config:
+        env = Env(config, lang or env._lang, env.debug)
+    elif lang:
+        env = Env(env.config, lang, env.debug)
+    return env
+
+
+@click.group(cls=SvctoolsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="svctools")
+@click.option("--config", type=click.Path(dir_okay=False), default=None,
+              help="Policy file (default: $SVCTOOLS_CONFIG, then ./svctools.toml).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of headers and messages.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, lang: str | None, debug: bool) -> None:
+    """Run a service firm's after-sales office from the workbook it already keeps.
+
+    \b
+    Example:
+      svctools demo ./demo
+      svctools validate 售后台账.xlsx --annotate 标注.xlsx
+    """
+    ctx.obj = Env(config, lang, debug)
+
+
+@cli.command()
+@click.argument("book")
+@click.option("--annotate", type=click.Path(dir_okay=False), default=None, metavar="OUT.xlsx",
+              help="Also write a copy of the book with each bad cell marked and commented.")
+@as_of_option
+@common_options
+@click.pass_context
+def validate(ctx: click.Context, book: str, annotate: str | None, as_of: str | None,
+             fmt: str, lang: str | None, config: str | None) -> None:
+    """Check every cell of BOOK and list each problem (sheet, row, column, why).
+
+    Exits 1 when the book has errors (warnings alone exit 0).
+
+    \b
+    Example:
+      svctools validate 售后台账.xlsx --annotate 标注.xlsx
+      svctools validate book.xlsx --lang en --format json
+    """
+    from svctools.checks import validate as check_book
+    from svctools.render import dumps, problems_text
+    from svctools.sources import open_book
+
+    env = env_for(ctx, config, lang)
+    moment = env.as_of(as_of)
+    source = open_book(book)
+    try:
+        loaded = check_book(source, env.schema(), env.policy, moment, env.lang)
+    finally:
+        source.close()
+    errors = any(p.severity == "error" for p in loaded.problems)
+    if annotate:
+        from svctools.annotate import annotate as write_annotated
+
+        write_annotated(Path(book), Path(annotate), loaded.problems, env.lang)
+    if fmt == "json":
+        data = {"ok": not errors, "problems": [p.to_dict(env.lang) for p in loaded.problems]}
+        click.echo(dumps(data))
+    else:
+        click.echo(problems_text(loaded.problems, book, env.lang))
+        if annotate:
+            click.echo(("标注副本：" if env.lang == "zh" else "Annotated copy: ") + annotate)
+    ctx.exit(1 if errors else 0)
+
+
+@cli.command()
+@click.argument("book", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace BOOK if it exists.")
+@common_options
+@click.pass_context
+def init(ctx: click.Context, book: str, force: bool, fmt: str, lang: str | None,
+         config: str | None) -> None:
+    """Write a blank BOOK: every sheet, headers, dropdowns, frozen header rows.
+
+    \b
+    Example:
+      svctools init 售后台账.xlsx
+      svctools --lang en init service-book.xlsx
+    """
+    from svctools.blank import write_blank_book
+    from svctools.errors import UsageError
+    from svctools.render import dumps
+
+    env = env_for(ctx, config, lang)
+    path = Path(book)
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; choose a new name or add --force to replace it")
+    schema = env.schema()
+    write_blank_book(schema, path, env.lang)
+    sheets = [s.title(env.lang) for s in schema.sheets]
+    if fmt == "json":
+        click.echo(dumps({"book": str(path), "sheets": sheets}))
+    else:
+        done = "已创建" if env.lang == "zh" else "Created"
+        click.echo(f"{done} {path}: " + ", ".join(sheets))
+
+
+@cli.command("config")
+@common_options
+@click.pass_context
+def config_command(ctx: click.Context, fmt: str, lang: str | None, config: str | None) -> None:
+    """Print the effective policy: every key, with the firm's values over the defaults.
+
+    \b
+    Example:
+      svctools config
+      svctools --config firm.toml config --format json
+    """
+    import tomli_w
+
+    from svctools.render import dumps
+
+    env = env_for(ctx, config, lang)
+    policy = env.policy
+    data = policy.to_dict()
+    if fmt == "json":
+        click.echo(dumps({"source": policy.source, **data}))
+        return
+    origin = f"# from {policy.source}" if policy.source else "# defaults (no svctools.toml found)"
+    click.echo(origin + "\n" + tomli_w.dumps(data).rstrip())
+
+
+@cli.command()
+@click.argument("folder", required=False, default="svctools-demo", metavar="[DIR]")
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same book.")
+@as_of_option
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@click.pass_context
+def demo(ctx: click.Context, folder: str, seed: int, as_of: str | None, lang: str | None) -> None:
+    """Write a realistic sample book and config into DIR and run every command on it.
+
+    \b
+    Example:
+      svctools demo ./demo
+    """
+    from svctools.demo import DEMO_AS_OF, run_demo
+
+    env = env_for(ctx, None, lang)
+    moment = env.as_of(as_of) if as_of else DEMO_AS_OF
+    for line in run_demo(Path(folder), seed=seed, as_of=moment, lang=env.lang):
+        click.echo(line)
+
+
+def main() -> None:
+    cli(prog_name="svctools")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

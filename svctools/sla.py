@@ -1,0 +1,502 @@
+"""SLA breaches (SPEC §4.1): every service standard the firm set, checked row by row.
+
+A pure function of records, policy and an as-of moment; the result's ``to_dict()`` is the JSON of
+``sla --format json`` and ``render_text`` is the clerk's table. Each breach carries what was counted
+to reach its deadline (hour windows, working days, skipped days, parts-wait days) so that
+``sla --explain`` lets the clerk check the number by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tabulate import tabulate
+
+from svctools.clock import iso
+from svctools.policy import Policy
+from svctools.records import Record, Records
+from svctools.workcal import (
+    EXTRA_HOLIDAY,
+    EXTRA_WORKDAY,
+    HOLIDAY,
+    HOLIDAY_NAMES_ZH,
+    MAKEUP,
+    WEEKEND,
+    Counted,
+    WorkCalendar,
+)
+
+RULES = (
+    "late_response",
+    "late_acceptance",
+    "late_arrival",
+    "overdue_repair",
+    "late_complaint_feedback",
+    "late_callback",
+)
+
+RULE_NAMES_ZH: dict[str, str] = {
+    "late_response": "响应超时",
+    "late_acceptance": "接单超时",
+    "late_arrival": "到场超时",
+    "overdue_repair": "维修超期",
+    "late_complaint_feedback": "投诉反馈超时",
+    "late_callback": "回访超时",
+}
+
+# Units of a limit: hour limits follow hours_basis, repairs count working days, callbacks days.
+HOURS, BUSINESS_HOURS, WORKING_DAYS, DAYS = "hours", "business_hours", "working_days", "days"
+
+_HUNDREDTH = Decimal("0.01")
+_SECONDS_PER_HOUR = Decimal(3600)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One broken service standard: the rule, the record it came from and the numbers used."""
+
+    rule: str  # late_response | late_acceptance | late_arrival | overdue_repair | ...
+    sheet: str  # sheet key of the source record (call_log, repair_ledger, complaints)
+    row: int  # Excel row of the source record
+    record: str  # the record's id: call_id, order_id or complaint_id
+    staff_id: str | None  # the responsible person
+    deadline: datetime
+    actual: datetime | None  # None = still not done (an open breach)
+    late_hours: Decimal  # two decimals; for an open breach, up to the as-of moment
+    open: bool
+    explain: list[Any] = field(default_factory=list, compare=False)
+    start: datetime | None = None  # when the clock started (call_time, dispatched_at, ...)
+    limit: Decimal | None = None  # the limit applied, in ``unit``
+    unit: str = ""  # hours | business_hours | working_days | days
+
+
+def late_hours(deadline: datetime, end: datetime) -> Decimal:
+    """Hours from the deadline to ``end``, two decimals, half-up (elapsed clock hours)."""
+    delta = end - deadline
+    seconds = Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
+    return (seconds / _SECONDS_PER_HOUR).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class SlaResult:
+    """The breaches found, in (deadline, rule, record) order, and the calendar's warnings."""
+
+    breaches: list[Breach] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    as_of: datetime | None = None
+
+    def filter_month(self, first_day: date, next_first_day: date) -> SlaResult:
+        """The breaches whose deadline falls in [first_day, next_first_day) (``sla --month``)."""
+        kept = [b for b in self.breaches if first_day <= b.deadline.date() < next_first_day]
+        return replace(self, breaches=kept, warnings=list(self.warnings))
+
+    def to_dict(
+        self, sheet_names: dict[str, str] | None = None, explain: bool = False
+    ) -> dict[str, Any]:
+        """SPEC §6's JSON; ``sheet_names`` maps sheet keys to the names used in the book."""
+        names = sheet_names or {}
+        return {
+            "breaches": [_breach_dict(b, names, explain) for b in self.breaches],
+            "warnings": list(self.warnings),
+        }
+
+
+def _breach_dict(breach: Breach, names: dict[str, str], explain: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": breach.rule,
+        "sheet": names.get(breach.sheet, breach.sheet),
+        "row": breach.row,
+        "record": breach.record,
+        "staff_id": breach.staff_id,
+        "deadline": iso(breach.deadline),
+        "actual": iso(breach.actual),
+        "late_hours": format(breach.late_hours, "f"),
+        "open": breach.open,
+        "start": iso(breach.start),
+        "limit": _number(breach.limit),
+        "unit": breach.unit,
+    }
+    if explain:
+        out["explain"] = list(breach.explain)
+    return out
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+# -- computing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What every rule needs, looked up once per run rather than once per row."""
+
+    policy: Policy
+    as_of: datetime
+    cal: WorkCalendar
+    calls: dict[Any, Record]
+
+    @property
+    def hours_unit(self) -> str:
+        return BUSINESS_HOURS if self.policy.sla.hours_basis == "business" else HOURS
+
+    def add_hours(self, start: datetime, hours: Decimal) -> Counted:
+        return self.cal.add_hours(start, hours, self.policy.sla.hours_basis)
+
+
+def compute_sla(
+    records: Records,
+    policy: Policy,
+    as_of: datetime,
+    calendar: WorkCalendar | None = None,
+) -> SlaResult:
+    """Every SLA breach of SPEC §4.1 in the book, judged at the ``as_of`` moment."""
+    cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
+    ctx = _Context(policy, as_of, cal, records.index("call_log", "call_id"))
+    breaches = [b for b in _all_breaches(records, ctx) if b is not None]
+    breaches.sort(key=lambda b: (b.deadline, b.rule, b.record, b.row))
+    warnings = list(cal.warnings)
+    if records.has("repair_ledger") and not records.has("callbacks"):
+        warnings.append("the book has no callbacks sheet: late_callback was not checked")
+    return SlaResult(breaches=breaches, warnings=warnings, as_of=as_of)
+
+
+def _all_breaches(records: Records, ctx: _Context) -> Iterator[Breach | None]:
+    for call in records["call_log"]:
+        yield _late_response(ctx, call)
+    first_callback = _first_callbacks(records["callbacks"])
+    check_callbacks = records.has("callbacks")
+    for order in records["repair_ledger"]:
+        if order.get("status") == "cancelled":
+            continue  # no deadlines of its own; the call's late_response still counts
+        yield _late_acceptance(ctx, order)
+        yield _late_arrival(ctx, order)
+        yield _overdue_repair(ctx, order)
+        if check_callbacks:
+            yield _late_callback(ctx, order, first_callback)
+    for complaint in records["complaints"]:
+        yield _late_complaint_feedback(ctx, complaint)
+
+
+def _first_callbacks(callbacks: list[Record]) -> dict[Any, datetime]:
+    """The earliest callback per order."""
+    first: dict[Any, datetime] = {}
+    for row in callbacks:
+        order_id, called_at = row.get("order_id"), row.get("called_at")
+        if order_id is None or called_at is None:
+            continue
+        if order_id not in first or called_at < first[order_id]:
+            first[order_id] = called_at
+    return first
+
+
+def _judge(
+    ctx: _Context,
+    rule: str,
+    source: Record,
+    record_id: Any,
+    staff_id: Any,
+    counted: Counted,
+    actual: datetime | None,
+    limit: tuple[Decimal, str],
+    explain: list[dict[str, Any]] | None = None,
+) -> Breach | None:
+    """A breach when done after the deadline, or not done and the as-of moment is past it."""
+    deadline = counted.deadline
+    if actual is not None:
+        if actual <= deadline:
+            return None
+        end = actual
+    elif ctx.as_of > deadline:
+        end = ctx.as_of
+    else:
+        return None
+    return Breach(
+        rule=rule,
+        sheet=source.sheet,
+        row=source.row,
+        record="" if record_id is None else str(record_id),
+        staff_id=None if staff_id is None else str(staff_id),
+        deadline=deadline,
+        actual=actual,
+        late_hours=late_hours(deadline, end),
+        open=actual is None,
+        explain=_explain(counted) + (explain or []),
+        start=counted.start,
+        limit=limit[0],
+        unit=limit[1],
+    )
+
+
+def _explain(counted: Counted) -> list[dict[str, Any]]:
+    """What was counted, as JSON-ready steps (also what the text renderer reads)."""
+    steps: list[dict[str, Any]] = [
+        {"kind": "window", "start": iso(a), "end": iso(b)} for a, b in counted.windows
+    ]
+    if not counted.windows:
+        steps += [{"kind": "day", **d.to_dict()} for d in counted.days]
+    steps += [{"kind": "skipped", **d.to_dict()} for d in counted.skipped]
+    return steps
+
+
+def _late_response(ctx: _Context, call: Record) -> Breach | None:
+    start, level = call.get("call_time"), call.get("fault_level")
+    hours = ctx.policy.sla.response_hours.get(level) if level is not None else None
+    if start is None or hours is None:
+        return None
+    counted = ctx.add_hours(start, hours)
+    actual = call.get("first_response_at")
+    staff = call.get("taken_by")
+    limit = (hours, ctx.hours_unit)
+    return _judge(ctx, "late_response", call, call.get("call_id"), staff, counted, actual, limit)
+
+
+def _late_acceptance(ctx: _Context, order: Record) -> Breach | None:
+    start = order.get("dispatched_at")
+    if start is None:
+        return None
+    call = ctx.calls.get(order.get("call_id"))
+    urgent = bool(call is not None and call.get("urgent"))
+    sla = ctx.policy.sla
+    hours = sla.accept_hours_urgent if urgent else sla.accept_hours
+    counted = ctx.add_hours(start, hours)
+    return _judge(
+        ctx,
+        "late_acceptance",
+        order,
+        order.get("order_id"),
+        order.get("technician_id"),
+        counted,
+        order.get("accepted_at"),
+        (hours, ctx.hours_unit),
+    )
+
+
+def _late_arrival(ctx: _Context, order: Record) -> Breach | None:
+    if order.get("service_mode") != "onsite":
+        return None
+    call = ctx.calls.get(order.get("call_id"))
+    if call is None or call.get("call_time") is None or call.get("fault_level") is None:
+        return None
+    hours = ctx.policy.sla.onsite_hours.get(call["fault_level"])
+    if hours is None:
+        return None
+    counted = ctx.add_hours(call["call_time"], hours)
+    return _judge(
+        ctx,
+        "late_arrival",
+        order,
+        order.get("order_id"),
+        order.get("technician_id"),
+        counted,
+        order.get("arrived_at"),
+        (hours, ctx.hours_unit),
+    )
+
+
+def _overdue_repair(ctx: _Context, order: Record) -> Breach | None:
+    """Working days from acceptance, moved later by the working days spent waiting for parts."""
+    start = order.get("accepted_at")
+    if start is None:
+        return None
+    sla = ctx.policy.sla
+    days = sla.repair_days_complex if order.get("complex") else sla.repair_days
+    completed = order.get("completed_at")
+    wait_from, wait_to = order.get("parts_wait_from"), order.get("parts_wait_to")
+    paused: list[date] = []
+    if wait_from is not None:
+        if wait_to is None:
+            if completed is None:
+                return None  # still waiting for parts: the deadline is held open
+            wait_to = completed  # the wait cannot outlast the repair itself
+        paused = ctx.cal.working_days(wait_from.date(), wait_to.date())
+    counted = ctx.cal.add_workdays(start, days + len(paused))
+    wait: list[dict[str, Any]] = []
+    if wait_from is not None:
+        wait.append({"kind": "wait", "start": iso(wait_from), "end": iso(wait_to)})
+        wait += [{"kind": "paused", "date": d.isoformat()} for d in paused]
+    limit = (Decimal(days + len(paused)), WORKING_DAYS)
+    staff = order.get("technician_id")
+    order_id = order.get("order_id")
+    return _judge(ctx, "overdue_repair", order, order_id, staff, counted, completed, limit, wait)
+
+
+def _late_complaint_feedback(ctx: _Context, complaint: Record) -> Breach | None:
+    start = complaint.get("received_at")
+    if start is None:
+        return None
+    hours = ctx.policy.sla.complaint_feedback_hours
+    return _judge(
+        ctx,
+        "late_complaint_feedback",
+        complaint,
+        complaint.get("complaint_id"),
+        complaint.get("handled_by"),
+        ctx.add_hours(start, hours),
+        complaint.get("first_feedback_at"),
+        (hours, ctx.hours_unit),
+    )
+
+
+def _late_callback(
+    ctx: _Context, order: Record, first_callback: dict[Any, datetime]
+) -> Breach | None:
+    """Calendar days from completion to the first callback; the agent who took the call pays."""
+    start = order.get("completed_at")
+    if start is None:
+        return None
+    days = ctx.policy.sla.callback_days
+    end = start + timedelta(days=days)
+    counted = Counted(start, end, windows=((start, end),))
+    call = ctx.calls.get(order.get("call_id"))
+    staff = call.get("taken_by") if call is not None else None
+    actual = first_callback.get(order.get("order_id"))
+    limit = (Decimal(days), DAYS)
+    return _judge(ctx, "late_callback", order, order.get("order_id"), staff, counted, actual, limit)
+
+
+# -- text --------------------------------------------------------------------------------------
+
+_HEADERS = {
+    "zh": ["规则", "工作表", "行", "单号", "责任人", "截止时间", "实际时间", "超时(小时)"],
+    "en": ["Rule", "Sheet", "Row", "Record", "Staff", "Deadline", "Actual", "Late (h)"],
+}
+_WORDS = {
+    "zh": {
+        "none": "没有超时记录。",
+        "open": "未完成",
+        HOURS: "小时",
+        BUSINESS_HOURS: "工作小时",
+        WORKING_DAYS: "个工作日",
+        DAYS: "天",
+        "row": "第{row}行",
+        "counted": "计入时段",
+        "days": "计入工作日",
+        "skipped": "跳过",
+        "paused": "待料暂停",
+        "wait": "待料",
+        WEEKEND: "周末",
+        EXTRA_HOLIDAY: "公司休息日",
+        EXTRA_WORKDAY: "公司加班日",
+        MAKEUP: "调休上班",
+        "sep": "；",
+        "colon": "：",
+        "paren": "（{}）",
+    },
+    "en": {
+        "none": "No SLA breaches.",
+        "open": "open",
+        HOURS: "h",
+        BUSINESS_HOURS: "business h",
+        WORKING_DAYS: "working days",
+        DAYS: "days",
+        "row": "row {row}",
+        "counted": "counted",
+        "days": "working days",
+        "skipped": "skipped",
+        "paused": "parts wait (paused)",
+        "wait": "waiting for parts",
+        WEEKEND: "weekend",
+        EXTRA_HOLIDAY: "firm holiday",
+        EXTRA_WORKDAY: "firm extra workday",
+        MAKEUP: "make-up workday",
+        "sep": "; ",
+        "colon": ": ",
+        "paren": " ({})",
+    },
+}
+
+
+def rule_label(rule: str, lang: str) -> str:
+    return RULE_NAMES_ZH.get(rule, rule) if lang == "zh" else rule
+
+
+def _minute(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def render_text(
+    result: SlaResult,
+    lang: str = "zh",
+    explain: bool = False,
+    sheet_names: dict[str, str] | None = None,
+) -> str:
+    """The clerk's table of breaches; with ``explain``, what each deadline counted."""
+    key = "zh" if lang == "zh" else "en"
+    words = _WORDS[key]
+    if not result.breaches:
+        return words["none"]
+    names = sheet_names or {}
+    rows = [
+        [
+            rule_label(b.rule, key),
+            names.get(b.sheet, b.sheet),
+            b.row,
+            b.record,
+            b.staff_id or "",
+            _minute(b.deadline),
+            words["open"] if b.open else _minute(b.actual),
+            format(b.late_hours, "f"),
+        ]
+        for b in result.breaches
+    ]
+    table = tabulate(rows, headers=_HEADERS[key], disable_numparse=True)
+    if not explain:
+        return table
+    blocks = [_explain_block(i, b, key, names) for i, b in enumerate(result.breaches, start=1)]
+    return table + "\n\n" + "\n\n".join(blocks)
+
+
+def _explain_block(number: int, breach: Breach, lang: str, names: dict[str, str]) -> str:
+    """One breach's reckoning: start + limit -> deadline, then what was counted and skipped."""
+    words = _WORDS[lang]
+    where = f"{names.get(breach.sheet, breach.sheet)} {words['row'].format(row=breach.row)}"
+    limit = f"{_number(breach.limit)} {words.get(breach.unit, breach.unit)}"
+    head = (
+        f"[{number}] {rule_label(breach.rule, lang)} {breach.record}"
+        f"{words['paren'].format(where)}{words['colon']}"
+        f"{_minute(breach.start)} + {limit} -> {_minute(breach.deadline)}"
+    )
+    lines = [head]
+    for kind, label in (("window", "counted"), ("day", "days"), ("skipped", "skipped")):
+        items = [_step_text(s, lang) for s in breach.explain if s["kind"] == kind]
+        if items:
+            lines.append(f"    {words[label]}{words['colon']}{words['sep'].join(items)}")
+    waits = [s for s in breach.explain if s["kind"] == "wait"]
+    for wait in waits:
+        paused = [s["date"] for s in breach.explain if s["kind"] == "paused"]
+        span = f"{_iso_minute(wait['start'])} -> {_iso_minute(wait['end'])}"
+        days = ", ".join(paused) or "-"
+        lines.append(
+            f"    {words['wait']} {span}{words['sep']}{words['paused']}{words['colon']}{days}"
+        )
+    return "\n".join(lines)
+
+
+def _iso_minute(text: str | None) -> str:
+    return "" if text is None else text[:16].replace("T", " ")
+
+
+def _step_text(step: dict[str, Any], lang: str) -> str:
+    if step["kind"] == "window":
+        start, end = _iso_minute(step["start"]), _iso_minute(step["end"])
+        if start[:10] == end[:10]:
+            end = end[11:]
+        return f"{start}–{end}"
+    return f"{step['date']} {day_reason(step['why'], step.get('name'), lang)}".rstrip()
+
+
+def day_reason(why: str, name: str | None, lang: str) -> str:
+    """Why a day counts or not, in the clerk's language (holiday names from the package)."""
+    words = _WORDS["zh" if lang == "zh" else "en"]
+    shown = HOLIDAY_NAMES_ZH.get(name, name) if (lang == "zh" and name) else name
+    if why == HOLIDAY:
+        return shown or ""
+    if why == MAKEUP:
+        return words[MAKEUP] + words["paren"].format(shown) if shown else words[MAKEUP]
+    return words.get(why, "")
