@@ -366,6 +366,7 @@ _HEADERS = {
     "zh": ["规则", "工作表", "行", "单号", "责任人", "截止时间", "实际时间", "超时(小时)"],
     "en": ["Rule", "Sheet", "Row", "Record", "Staff", "Deadline", "Actual", "Late (h)"],
 }
+_ALIGN = ("left", "left", "right", "left", "left", "left", "left", "right")
 _WORDS = {
     "zh": {
         "none": "没有超时记录。",
@@ -445,7 +446,7 @@ def render_text(
         ]
         for b in result.breaches
     ]
-    table = tabulate(rows, headers=_HEADERS[key], disable_numparse=True)
+    table = str(tabulate(rows, headers=_HEADERS[key], disable_numparse=True, colalign=_ALIGN))
     if not explain:
         return table
     blocks = [_explain_block(i, b, key, names) for i, b in enumerate(result.breaches, start=1)]

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from tabulate import tabulate
 
-from svctools.clock import iso
 from svctools.money import money_str
 from svctools.penalties import PenaltyStatement, StaffPenalty
 from svctools.settlement import OrderSettlement, Settlement, Totals
@@ -114,6 +113,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _BOLD = Font(bold=True)
+_SIGN_LINE = Border(bottom=Side(style="thin"))
 
 
 def label(key: str, lang: str) -> str:
@@ -415,7 +415,10 @@ def _slip_sheet(ws: Worksheet, person: StaffPenalty, month: str, lang: str) -> N
         row += 1
     row += 2
     for key in ("employee_sign", "manager_sign"):
-        _put_row(ws, row, [label(key, lang), "", "", label("date", lang)])
+        _put(ws, row, 1, label(key, lang), bold=True)
+        _put(ws, row, 4, label("date", lang), bold=True)
+        for column in (2, 3, 5):  # the line to sign on
+            ws.cell(row=row, column=column).border = _SIGN_LINE
         row += 2
     _widths(ws, [18, 18, 14, 18, 14, 60])
 
