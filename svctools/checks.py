@@ -64,7 +64,7 @@ class _Context:
         return cell_problem(data, position, code, column, row, self.lang, **kw)
 
     def index(self, sheet_key: str) -> dict[Any, Record] | None:
-        """Id -> record of a referenced sheet; ``None`` when the sheet or its id column is absent."""
+        """Id -> record of a referenced sheet; ``None`` if the sheet or its id column is absent."""
         data = self.records.sheets.get(sheet_key)
         id_column = self.schema[sheet_key].id_column
         if data is None or id_column is None or id_column.key not in data.columns:
@@ -144,7 +144,7 @@ class _Context:
                 )
 
     def other_value(self, sheet: Sheet, record: Record, path: str) -> tuple[Any, str]:
-        """The value a time-order rule compares with: ``col`` or ``ref_col->col`` of another sheet."""
+        """What a time-order rule compares with: ``col``, or ``ref_col->col`` of another sheet."""
         if "->" not in path:
             return record.get(path), self.header(sheet.key, path)
         ref_key, other_key = path.split("->")

@@ -82,15 +82,23 @@ def _debug(ctx: click.Context) -> bool:
 def common_options(func: F) -> F:
     """``--lang``, ``--config`` (also accepted before the command) and ``--format``."""
     func = click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-        show_default=True, help="text: a table for people; json: for scripts.",
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text: a table for people; json: for scripts.",
     )(func)
     func = click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default=None,
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=None,
         help="Language of headers and messages (default: the config's lang, zh).",
     )(func)
     func = click.option(
-        "--config", type=click.Path(dir_okay=False), default=None,
+        "--config",
+        type=click.Path(dir_okay=False),
+        default=None,
         help="Policy file (default: $SVCTOOLS_CONFIG, then ./svctools.toml).",
     )(func)
     return func
@@ -98,7 +106,9 @@ def common_options(func: F) -> F:
 
 def as_of_option(func: F) -> F:
     return click.option(
-        "--as-of", default=None, metavar="T",
+        "--as-of",
+        default=None,
+        metavar="T",
         help="Treat this date or datetime (firm's local time) as now: 2026-10-05T14:30.",
     )(func)
 
@@ -114,10 +124,18 @@ def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
 
 @click.group(cls=SvctoolsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="svctools")
-@click.option("--config", type=click.Path(dir_okay=False), default=None,
-              help="Policy file (default: $SVCTOOLS_CONFIG, then ./svctools.toml).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of headers and messages.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Policy file (default: $SVCTOOLS_CONFIG, then ./svctools.toml).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of headers and messages.",
+)
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, lang: str | None, debug: bool) -> None:
@@ -133,13 +151,25 @@ def cli(ctx: click.Context, config: str | None, lang: str | None, debug: bool) -
 
 @cli.command()
 @click.argument("book")
-@click.option("--annotate", type=click.Path(dir_okay=False), default=None, metavar="OUT.xlsx",
-              help="Also write a copy of the book with each bad cell marked and commented.")
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="OUT.xlsx",
+    help="Also write a copy of the book with each bad cell marked and commented.",
+)
 @as_of_option
 @common_options
 @click.pass_context
-def validate(ctx: click.Context, book: str, annotate: str | None, as_of: str | None,
-             fmt: str, lang: str | None, config: str | None) -> None:
+def validate(
+    ctx: click.Context,
+    book: str,
+    annotate: str | None,
+    as_of: str | None,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
     """Check every cell of BOOK and list each problem (sheet, row, column, why).
 
     Exits 1 when the book has errors (warnings alone exit 0).
@@ -180,8 +210,9 @@ def validate(ctx: click.Context, book: str, annotate: str | None, as_of: str | N
 @click.option("--force", is_flag=True, help="Replace BOOK if it exists.")
 @common_options
 @click.pass_context
-def init(ctx: click.Context, book: str, force: bool, fmt: str, lang: str | None,
-         config: str | None) -> None:
+def init(
+    ctx: click.Context, book: str, force: bool, fmt: str, lang: str | None, config: str | None
+) -> None:
     """Write a blank BOOK: every sheet, headers, dropdowns, frozen header rows.
 
     \b
@@ -258,4 +289,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

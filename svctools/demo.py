@@ -28,20 +28,65 @@ BOOK_NAME = "svctools-demo.xlsx"
 START = date(2026, 10, 1)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
-         "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东"]
-STREETS = ["朝阳区建国路", "海淀区中关村大街", "浦东新区张杨路", "徐汇区漕溪北路",
-           "天河区天河路", "越秀区中山五路", "西湖区文三路", "南山区科技园南路"]
-PRODUCTS = [
-    ("格力 KFR-35GW/NhGc1B", "空调不制冷"), ("美的 KFR-26GW/N8MJA3", "室内机漏水"),
-    ("海尔 BCD-470WDPG", "冰箱冷藏室不冷"), ("小天鹅 TG100V120WDG", "洗衣机不排水"),
-    ("方太 CXW-258-EMD1T", "油烟机噪音大"), ("华帝 i11083", "燃气灶打不着火"),
-    ("海信 HZ65E3D", "电视无信号显示"), ("美的 F6032-JE6", "热水器显示E4故障码"),
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "志强",
+    "海燕",
+    "晓东",
 ]
-PARTS = [("P-CAP-35", "启动电容", "35"), ("P-MB-268", "主控板", "268"),
-         ("P-PMP-09", "排水泵", "86.5"), ("P-THM-12", "温控器", "45"),
-         ("P-SEAL-60", "门封条", "58"), ("P-FAN-150", "风扇电机", "150"),
-         ("P-IGN-22", "点火针", "22"), ("P-HTR-110", "加热管", "110")]
+STREETS = [
+    "朝阳区建国路",
+    "海淀区中关村大街",
+    "浦东新区张杨路",
+    "徐汇区漕溪北路",
+    "天河区天河路",
+    "越秀区中山五路",
+    "西湖区文三路",
+    "南山区科技园南路",
+]
+PRODUCTS = [
+    ("格力 KFR-35GW/NhGc1B", "空调不制冷"),
+    ("美的 KFR-26GW/N8MJA3", "室内机漏水"),
+    ("海尔 BCD-470WDPG", "冰箱冷藏室不冷"),
+    ("小天鹅 TG100V120WDG", "洗衣机不排水"),
+    ("方太 CXW-258-EMD1T", "油烟机噪音大"),
+    ("华帝 i11083", "燃气灶打不着火"),
+    ("海信 HZ65E3D", "电视无信号显示"),
+    ("美的 F6032-JE6", "热水器显示E4故障码"),
+]
+PARTS = [
+    ("P-CAP-35", "启动电容", "35"),
+    ("P-MB-268", "主控板", "268"),
+    ("P-PMP-09", "排水泵", "86.5"),
+    ("P-THM-12", "温控器", "45"),
+    ("P-SEAL-60", "门封条", "58"),
+    ("P-FAN-150", "风扇电机", "150"),
+    ("P-IGN-22", "点火针", "22"),
+    ("P-HTR-110", "加热管", "110"),
+]
 
 
 @dataclass(frozen=True)
@@ -111,35 +156,60 @@ class _Maker:
 
 def _staff() -> list[dict[str, Any]]:
     rows = [
-        ("A01", "陈静", "agent", None, "S01", 5200), ("A02", "刘洋", "agent", None, "S02", 5000),
-        ("A03", "周敏", "agent", None, "S03", 4800), ("T01", "王强", "technician", 4, "S01", 7600),
-        ("T02", "李军", "technician", 3, "S01", 6800), ("T03", "张磊", "technician", 5, "S02", 8800),
-        ("T04", "赵勇", "technician", 2, "S02", 2400), ("T05", "黄超", "technician", 3, "S03", 6500),
-        ("T06", "吴涛", "technician", 3, "S03", 6200), ("Q01", "徐丽", "qc", None, "S01", 5600),
-        ("M01", "孙建华", "supervisor", None, "S01", 9800), ("M02", "马志强", "manager", None, None, None),
+        ("A01", "陈静", "agent", None, "S01", 5200),
+        ("A02", "刘洋", "agent", None, "S02", 5000),
+        ("A03", "周敏", "agent", None, "S03", 4800),
+        ("T01", "王强", "technician", 4, "S01", 7600),
+        ("T02", "李军", "technician", 3, "S01", 6800),
+        ("T03", "张磊", "technician", 5, "S02", 8800),
+        ("T04", "赵勇", "technician", 2, "S02", 2400),
+        ("T05", "黄超", "technician", 3, "S03", 6500),
+        ("T06", "吴涛", "technician", 3, "S03", 6200),
+        ("Q01", "徐丽", "qc", None, "S01", 5600),
+        ("M01", "孙建华", "supervisor", None, "S01", 9800),
+        ("M02", "马志强", "manager", None, None, None),
     ]
     staff = []
     for number, (sid, name, role, skill, store, wage) in enumerate(rows):
-        staff.append({
-            "staff_id": sid, "name": name, "role": role, "skill_level": skill,
-            "region": {"S01": "华北", "S02": "华东", "S03": "华南"}.get(store or "", "总部"),
-            "store_id": store, "status": "resigned" if sid == "T06" else "on_duty",
-            "hired_on": date(2021 + number % 4, 1 + number % 12, 1 + number),
-            "left_on": date(2026, 10, 15) if sid == "T06" else None,
-            "monthly_wage": wage, "email": f"{sid.lower()}@example.cn",
-            "phone": 13900000000 + number * 1111,
-        })
+        staff.append(
+            {
+                "staff_id": sid,
+                "name": name,
+                "role": role,
+                "skill_level": skill,
+                "region": {"S01": "华北", "S02": "华东", "S03": "华南"}.get(store or "", "总部"),
+                "store_id": store,
+                "status": "resigned" if sid == "T06" else "on_duty",
+                "hired_on": date(2021 + number % 4, 1 + number % 12, 1 + number),
+                "left_on": date(2026, 10, 15) if sid == "T06" else None,
+                "monthly_wage": wage,
+                "email": f"{sid.lower()}@example.cn",
+                "phone": 13900000000 + number * 1111,
+            }
+        )
     return staff
 
 
 def _stores() -> list[dict[str, Any]]:
     return [
-        {"store_id": "S01", "name": "北京朝阳服务中心", "manager": "孙建华",
-         "email": "chaoyang@example.cn"},
-        {"store_id": "S02", "name": "上海浦东服务中心", "manager": "刘洋",
-         "email": "pudong@example.cn"},
-        {"store_id": "S03", "name": "广州天河服务中心", "manager": "周敏",
-         "email": "tianhe@example.cn"},
+        {
+            "store_id": "S01",
+            "name": "北京朝阳服务中心",
+            "manager": "孙建华",
+            "email": "chaoyang@example.cn",
+        },
+        {
+            "store_id": "S02",
+            "name": "上海浦东服务中心",
+            "manager": "刘洋",
+            "email": "pudong@example.cn",
+        },
+        {
+            "store_id": "S03",
+            "name": "广州天河服务中心",
+            "manager": "周敏",
+            "email": "tianhe@example.cn",
+        },
     ]
 
 
@@ -162,15 +232,24 @@ def _call(m: _Maker, number: int, when: datetime, store: str, earlier: list[dict
     response = m.moment(when, 0.05, 0.4 + level * 0.45)
     street = rng.choice(STREETS)
     return {
-        "call_id": f"C{number:04d}", "call_time": when, "customer_name": m.person(),
-        "phone": m.phone(), "email": f"user{number:04d}@example.com" if rng.random() < 0.4 else None,
-        "address": f"{street}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋{rng.randrange(101, 2802)}",
+        "call_id": f"C{number:04d}",
+        "call_time": when,
+        "customer_name": m.person(),
+        "phone": m.phone(),
+        "email": f"user{number:04d}@example.com" if rng.random() < 0.4 else None,
+        "address": f"{street}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋"
+        f"{rng.randrange(101, 2802)}",
         "channel": rng.choice(["电话", "电话", "微信", "在线", "APP", "门店"]),
-        "product_model": product, "serial_no": serial, "purchase_date": purchase,
-        "fault_description": fault, "fault_level": rng.choice([level, level, f"{'一二三四'[level - 1]}级"]),
-        "urgent": rng.choice(["是", None, None, None, None, "否"]), "taken_by": _AGENT[store],
+        "product_model": product,
+        "serial_no": serial,
+        "purchase_date": purchase,
+        "fault_description": fault,
+        "fault_level": rng.choice([level, level, f"{'一二三四'[level - 1]}级"]),
+        "urgent": rng.choice(["是", None, None, None, None, "否"]),
+        "taken_by": _AGENT[store],
         "first_response_at": response if response <= m.as_of else None,
-        "_level": level, "_store": store,
+        "_level": level,
+        "_store": store,
     }
 
 
@@ -185,26 +264,26 @@ def _order(m: _Maker, call: dict[str, Any], number: int) -> dict[str, Any] | Non
     accepted = m.moment(dispatched, 0.1, 1.2 if call["urgent"] == "是" else 2.6)
     arrived = m.moment(accepted, 0.5, 6 + 14 * call["_level"]) if mode == "onsite" else None
     complex_ = rng.random() < 0.15
-    wait_from = wait_to = None
+    wait: tuple[datetime, datetime] | None = None
     start = arrived or accepted
     if rng.random() < 0.1:
         wait_from = m.moment(start, 2, 30)
-        wait_to = m.moment(wait_from, 20, 100)
-        start = wait_to
+        wait = (wait_from, m.moment(wait_from, 20, 100))
+        start = wait[1]
     completed = m.moment(start, 1, 24 * (9 if complex_ else 5))
-    status = "completed"
+    times = _by_as_of(
+        as_of,
+        accepted=accepted,
+        arrived=arrived,
+        completed=completed,
+        wait_from=wait[0] if wait else None,
+        wait_to=wait[1] if wait else None,
+    )
+    status = (
+        "completed" if times["completed"] else "in_progress" if times["accepted"] else "dispatched"
+    )
     if rng.random() < 0.04:
-        status, accepted, arrived, completed, wait_from, wait_to = ("cancelled",) + (None,) * 5
-    elif completed > as_of:
-        status, completed = "in_progress", None
-        if wait_to and wait_to > as_of:
-            wait_to = None
-        if arrived and arrived > as_of:
-            arrived = None
-        if accepted > as_of:
-            status, accepted, arrived, wait_from = "dispatched", None, None, None
-        if wait_from and wait_from > as_of:
-            wait_from = None
+        status, times = "cancelled", dict.fromkeys(times)
     cause = rng.choices(["质量问题", "人为损坏", "正常磨损", "其他"], weights=[11, 3, 4, 2])[0]
     labour = rng.choice(["80", "120", "150", "200", "60.5"])
     warranty = None
@@ -212,21 +291,47 @@ def _order(m: _Maker, call: dict[str, Any], number: int) -> dict[str, Any] | Non
         until = add_months(call["purchase_date"], 12)
         warranty = "保内" if call["call_time"].date() <= until else "保外"
     return {
-        "order_id": f"WO{number:05d}", "call_id": call["call_id"], "technician_id": rng.choice(techs),
-        "service_mode": {"onsite": "上门", "mail_in": "寄修", "walk_in": "到店", "remote": "远程"}[mode],
-        "status": {"completed": "已完工", "cancelled": "已取消", "in_progress": "维修中",
-                   "dispatched": "已派单"}[status],
-        "dispatched_at": dispatched, "accepted_at": accepted, "arrived_at": arrived,
-        "completed_at": completed, "complex": "是" if complex_ else None, "warranty": warranty,
+        "order_id": f"WO{number:05d}",
+        "call_id": call["call_id"],
+        "technician_id": rng.choice(techs),
+        "service_mode": {"onsite": "上门", "mail_in": "寄修", "walk_in": "到店", "remote": "远程"}[
+            mode
+        ],
+        "status": {
+            "completed": "已完工",
+            "cancelled": "已取消",
+            "in_progress": "维修中",
+            "dispatched": "已派单",
+        }[status],
+        "dispatched_at": dispatched,
+        "accepted_at": times["accepted"],
+        "arrived_at": times["arrived"],
+        "completed_at": times["completed"],
+        "complex": "是" if complex_ else None,
+        "warranty": warranty,
         "fault_cause": cause if status == "completed" else None,
-        "labour_fee": labour, "inbound_shipping": rng.choice(["15", "18", "22"]) if mode == "mail_in"
-        else None, "return_shipping": rng.choice(["15", "18"]) if mode == "mail_in" else None,
-        "parts_wait_from": wait_from, "parts_wait_to": wait_to,
-        "qc_result": rng.choice(["合格", "合格", "合格", "不合格"]) if status == "completed" else None,
-        "rework_count": None, "amount_paid": None,
-        "_done": completed, "_product": call["product_model"], "_serial": call["serial_no"],
-        "_purchase": call["purchase_date"], "_status": status, "_call": call,
+        "labour_fee": labour,
+        "inbound_shipping": rng.choice(["15", "18", "22"]) if mode == "mail_in" else None,
+        "return_shipping": rng.choice(["15", "18"]) if mode == "mail_in" else None,
+        "parts_wait_from": times["wait_from"],
+        "parts_wait_to": times["wait_to"],
+        "qc_result": rng.choice(["合格", "合格", "合格", "不合格"])
+        if status == "completed"
+        else None,
+        "rework_count": None,
+        "amount_paid": None,
+        "_done": times["completed"],
+        "_product": call["product_model"],
+        "_serial": call["serial_no"],
+        "_purchase": call["purchase_date"],
+        "_status": status,
+        "_call": call,
     }
+
+
+def _by_as_of(as_of: datetime, **times: datetime | None) -> dict[str, datetime | None]:
+    """What has happened by the as-of moment; a step not yet reached is blank in the book."""
+    return {key: (t if t is not None and t <= as_of else None) for key, t in times.items()}
 
 
 def _details(m: _Maker, orders: list[dict[str, Any]]) -> tuple[list, list]:
@@ -242,21 +347,41 @@ def _details(m: _Maker, orders: list[dict[str, Any]]) -> tuple[list, list]:
             part_no, name, unit = rng.choice(PARTS)
             qty = rng.choice([1, 1, 1, 2])
             cost += qty * float(unit)
-            parts.append({"order_id": order["order_id"], "part_no": part_no, "part_name": name,
-                          "qty": qty, "unit_cost": m.money(unit)})
+            parts.append(
+                {
+                    "order_id": order["order_id"],
+                    "part_no": part_no,
+                    "part_name": name,
+                    "qty": qty,
+                    "unit_cost": m.money(unit),
+                }
+            )
         if rng.random() < 0.7:
             paid = float(order["labour_fee"]) + cost if order["fault_cause"] == "人为损坏" else 0
             order["amount_paid"] = m.money(f"{paid:.2f}") if paid else None
         if (m.as_of - order["_done"]).days >= 1 and rng.random() < 0.85:
             called = m.moment(order["_done"], 2, 110)
             if called <= m.as_of:
-                callbacks.append({
-                    "order_id": order["order_id"], "called_at": m.when(called),
-                    "staff_id": order["_call"]["taken_by"],
-                    "satisfaction": rng.choice(["非常满意", "满意", "满意", "一般", "不满意", 5, 4]),
-                    "comments": rng.choice([None, "师傅很专业", "上门准时", "等配件时间有点长",
-                                            "希望以后提前电话联系", None]),
-                })
+                callbacks.append(
+                    {
+                        "order_id": order["order_id"],
+                        "called_at": m.when(called),
+                        "staff_id": order["_call"]["taken_by"],
+                        "satisfaction": rng.choice(
+                            ["非常满意", "满意", "满意", "一般", "不满意", 5, 4]
+                        ),
+                        "comments": rng.choice(
+                            [
+                                None,
+                                "师傅很专业",
+                                "上门准时",
+                                "等配件时间有点长",
+                                "希望以后提前电话联系",
+                                None,
+                            ]
+                        ),
+                    }
+                )
     return parts, callbacks
 
 
@@ -270,19 +395,32 @@ def _complaints(m: _Maker, orders: list[dict[str, Any]]) -> list[dict[str, Any]]
         feedback = m.moment(received, 1, 34)
         closed = m.moment(feedback, 24, 140)
         upheld = rng.random() < 0.6
-        rows.append({
-            "complaint_id": f"TS{number:03d}", "received_at": received,
-            "customer_name": order["_call"]["customer_name"], "phone": order["_call"]["phone"],
-            "order_id": order["order_id"], "severity": "严重" if rng.random() < 0.25 else "一般",
-            "description": rng.choice(["上门迟到两个小时", "维修后第二天又坏了", "收费与报价不符",
-                                       "师傅态度不好", "配件等了一周"]),
-            "handled_by": order["_call"]["taken_by"], "responsible_id": order["technician_id"],
-            "first_feedback_at": feedback if feedback <= m.as_of else None,
-            "upheld": "是" if upheld else "否",
-            "closed_at": closed if closed <= m.as_of else None,
-            "penalty_amount": "200" if upheld and rng.random() < 0.3 else None,
-            "compensation": rng.choice([None, "50", "100"]) if upheld else None,
-        })
+        rows.append(
+            {
+                "complaint_id": f"TS{number:03d}",
+                "received_at": received,
+                "customer_name": order["_call"]["customer_name"],
+                "phone": order["_call"]["phone"],
+                "order_id": order["order_id"],
+                "severity": "严重" if rng.random() < 0.25 else "一般",
+                "description": rng.choice(
+                    [
+                        "上门迟到两个小时",
+                        "维修后第二天又坏了",
+                        "收费与报价不符",
+                        "师傅态度不好",
+                        "配件等了一周",
+                    ]
+                ),
+                "handled_by": order["_call"]["taken_by"],
+                "responsible_id": order["technician_id"],
+                "first_feedback_at": feedback if feedback <= m.as_of else None,
+                "upheld": "是" if upheld else "否",
+                "closed_at": closed if closed <= m.as_of else None,
+                "penalty_amount": "200" if upheld and rng.random() < 0.3 else None,
+                "compensation": rng.choice([None, "50", "100"]) if upheld else None,
+            }
+        )
     return rows
 
 
@@ -292,16 +430,33 @@ def _contracts(m: _Maker) -> list[dict[str, Any]]:
     for number, offset in enumerate(offsets, start=1):
         end = m.as_of.date() + timedelta(days=offset)
         store = ["S01", "S02", "S03"][number % 3]
-        rows.append({
-            "contract_id": f"HT{number:03d}", "customer_name": m.rng.choice(
-                ["朝阳区阳光物业", "浦东金桥酒店", "天河城商务公寓", "海淀实验小学", "徐汇华亭宾馆",
-                 "越秀区星河餐饮", "西湖文化广场", "南山科技大厦", "望京SOHO物业", "张江高科园区"]),
-            "phone": m.phone(), "email": f"contract{number:03d}@example.com",
-            "start_date": add_months(end, -12) + timedelta(days=1), "end_date": end,
-            "amount": m.money(m.rng.choice(["12000", "8800", "26000", "4500.5"])),
-            "store_id": store, "owner_id": _AGENT[store],
-            "renewal_status": "已续签" if number == 9 else m.rng.choice(["未续签", None]),
-        })
+        rows.append(
+            {
+                "contract_id": f"HT{number:03d}",
+                "customer_name": m.rng.choice(
+                    [
+                        "朝阳区阳光物业",
+                        "浦东金桥酒店",
+                        "天河城商务公寓",
+                        "海淀实验小学",
+                        "徐汇华亭宾馆",
+                        "越秀区星河餐饮",
+                        "西湖文化广场",
+                        "南山科技大厦",
+                        "望京SOHO物业",
+                        "张江高科园区",
+                    ]
+                ),
+                "phone": m.phone(),
+                "email": f"contract{number:03d}@example.com",
+                "start_date": add_months(end, -12) + timedelta(days=1),
+                "end_date": end,
+                "amount": m.money(m.rng.choice(["12000", "8800", "26000", "4500.5"])),
+                "store_id": store,
+                "owner_id": _AGENT[store],
+                "renewal_status": "已续签" if number == 9 else m.rng.choice(["未续签", None]),
+            }
+        )
     return rows
 
 
@@ -321,16 +476,29 @@ def _plant(sheets: dict[str, _Sheet], as_of: datetime) -> None:
     sheets["call_log"].planted.append((len(calls) - 1, "call_id", "duplicate_key"))
     plant("repair_ledger", done[1], "technician_id", "T99", "unknown_ref")
     order = ledger[done[2]]
-    plant("repair_ledger", done[2], "accepted_at", order["dispatched_at"] - timedelta(minutes=40),
-          "time_order")
+    plant(
+        "repair_ledger",
+        done[2],
+        "accepted_at",
+        order["dispatched_at"] - timedelta(minutes=40),
+        "time_order",
+    )
     plant("repair_ledger", done[3], "status", "已完成", "not_in_enum")
     plant("repair_ledger", done[4], "fault_cause", None, "missing_required")
-    late = next(i for i in done[5:] if ledger[i]["_call"]["_store"] == "S03"
-                and ledger[i]["dispatched_at"] > datetime(2026, 10, 20))
+    late = next(
+        i
+        for i in done[5:]
+        if ledger[i]["_call"]["_store"] == "S03"
+        and ledger[i]["dispatched_at"] > datetime(2026, 10, 20)
+    )
     plant("repair_ledger", late, "technician_id", "T06", "inactive_staff")
-    old = next(i for i in done[5:] if i != late and ledger[i]["_call"]["purchase_date"]
-               and (ledger[i]["_call"]["call_time"].date() - ledger[i]["_call"]["purchase_date"]).days
-               > 500)
+
+    def long_owned(i: int) -> bool:
+        call = ledger[i]["_call"]
+        bought = call["purchase_date"]
+        return isinstance(bought, date) and (call["call_time"].date() - bought).days > 500
+
+    old = next(i for i in done[5:] if i != late and long_owned(i))
     plant("repair_ledger", old, "warranty", "保内", "warranty_mismatch")
     plant("parts_used", 2, "unit_cost", None, "missing_required")
     complaint = next(i for i, c in enumerate(sheets["complaints"].rows) if c["first_feedback_at"])
@@ -360,7 +528,10 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, _Sheet]:
     sheets = {
         "call_log": _Sheet("call_log", calls, title=f"{START.year}年来电登记表", extra="备注"),
         "repair_ledger": _Sheet(
-            "repair_ledger", orders, name="维修台账", totals=("labour_fee", "amount_paid"),
+            "repair_ledger",
+            orders,
+            name="维修台账",
+            totals=("labour_fee", "amount_paid"),
             order=["order_id", "status", "call_id", "technician_id", "service_mode"],
         ),
         "parts_used": _Sheet("parts_used", parts),
@@ -427,8 +598,11 @@ def _write_sheet(workbook: Workbook, schema: Schema, sheet: _Sheet, lang: str) -
         worksheet.cell(row=total_row, column=1, value="合计").font = Font(bold=True)
         for key in sheet.totals:
             letter = get_column_letter(keys.index(key) + 1)
-            worksheet.cell(row=total_row, column=keys.index(key) + 1,
-                           value=f"=SUM({letter}{header_row + 1}:{letter}{last})")
+            worksheet.cell(
+                row=total_row,
+                column=keys.index(key) + 1,
+                value=f"=SUM({letter}{header_row + 1}:{letter}{last})",
+            )
     worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1)
     return header_row
 

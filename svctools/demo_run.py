@@ -37,23 +37,32 @@ def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str)
     finally:
         source.close()
     _write_text(folder / "validate.txt", problems_text(loaded.problems, str(book), lang))
-    data = {"ok": not any(p.severity == ERROR for p in loaded.problems),
-            "problems": [p.to_dict(lang) for p in loaded.problems]}
+    data = {
+        "ok": not any(p.severity == ERROR for p in loaded.problems),
+        "problems": [p.to_dict(lang) for p in loaded.problems],
+    }
     _write_text(folder / "validate.json", dumps(data))
     annotate(book, folder / "validate-annotated.xlsx", loaded.problems, lang)
     errors = sum(1 for p in loaded.problems if p.severity == ERROR)
     found = {(p.sheet_key, p.row, p.field, p.code) for p in loaded.problems}
     expected = {(p.sheet, p.row, p.field, p.code) for p in planted}
-    verdict = ("全部找到" if zh else "all found") if found == expected else (
-        "与预期不符！" if zh else "MISMATCH!")
+    verdict = (
+        ("全部找到" if zh else "all found")
+        if found == expected
+        else ("与预期不符！" if zh else "MISMATCH!")
+    )
     yield ""
     yield f"$ svctools validate {book} --as-of {stamp} --annotate {folder}/validate-annotated.xlsx"
     if zh:
-        yield (f"  {errors} 个错误，{len(loaded.problems) - errors} 个警告"
-               f"（故意埋下 {len(planted)} 个问题：{verdict}）")
+        yield (
+            f"  {errors} 个错误，{len(loaded.problems) - errors} 个警告"
+            f"（故意埋下 {len(planted)} 个问题：{verdict}）"
+        )
     else:
-        yield (f"  {errors} errors, {len(loaded.problems) - errors} warnings "
-               f"({len(planted)} planted on purpose: {verdict})")
+        yield (
+            f"  {errors} errors, {len(loaded.problems) - errors} warnings "
+            f"({len(planted)} planted on purpose: {verdict})"
+        )
     for name in ("validate.txt", "validate.json", "validate-annotated.xlsx"):
         yield f"  -> {folder / name}"
 

@@ -17,7 +17,7 @@ from svctools.clock import iso, month_of
 from svctools.money import ZERO, money_str, round_money
 from svctools.policy import Policy
 from svctools.records import Record, Records
-from svctools.settlement import repeat_repairs
+from svctools.settlement import RepeatRepair, repeat_repairs
 from svctools.sla import Breach
 
 # code -> (English, Chinese); parameters are filled with str.format.
@@ -283,14 +283,34 @@ def _id(record: Record, key: str) -> str:
     return str(record.get(key) or f"#{record.row}")
 
 
+def _repeat_why(repeat: RepeatRepair, amount: Decimal) -> Note:
+    return Note(
+        "repeat_repair",
+        {
+            "order": repeat.order_id,
+            "serial": repeat.serial_no,
+            "call": _when(repeat.call_time),
+            "earlier": repeat.earlier_order_id,
+            "completed": _when(repeat.earlier_completed_at),
+            "days": repeat.gap.days,
+            "limit": repeat.limit_days,
+            "cause": repeat.cause,
+            "amount": money_str(amount),
+        },
+    )
+
+
 def _repeat_lines(
     records: Records, policy: Policy, pending: list[PendingPenalty], warnings: list[Note]
 ) -> list[PenaltyLine]:
-    """E's technician pays repeat_repair for R, in R's call month, unless R's cause is human."""
+    """E's technician pays repeat_repair for R, in R's call month, unless R's cause is human.
+
+    R without a cause yet (still open) is pending: the cause decides whether anyone pays.
+    """
     lines = []
     amount = round_money(policy.penalties.repeat_repair)
     for repeat in repeat_repairs(records, policy).values():
-        order = repeat.order
+        order, staff_id = repeat.order, repeat.technician_id
         if repeat.cause == "human":
             continue
         if repeat.cause is None:
@@ -299,53 +319,38 @@ def _repeat_lines(
             )
             pending.append(
                 PendingPenalty(
-                    "repeat_repair",
-                    repeat.technician_id,
-                    repeat.order_id,
-                    amount,
-                    repeat.call_time,
-                    order.sheet,
-                    order.row,
-                    why,
+                    rule="repeat_repair",
+                    staff_id=staff_id,
+                    record=repeat.order_id,
+                    amount=amount,
+                    since=repeat.call_time,
+                    sheet=order.sheet,
+                    row=order.row,
+                    why=why,
                 )
             )
-            continue
-        if not repeat.technician_id:
-            where = {
+        elif not staff_id:
+            params = {
                 "rule": "repeat_repair",
                 "record": repeat.order_id,
                 "sheet": order.sheet,
                 "row": order.row,
             }
-            warnings.append(Note("no_person", where, repeat.call_time))
-            continue
-        why = Note(
-            "repeat_repair",
-            {
-                "order": repeat.order_id,
-                "serial": repeat.serial_no,
-                "call": _when(repeat.call_time),
-                "earlier": repeat.earlier_order_id,
-                "completed": _when(repeat.earlier_completed_at),
-                "days": repeat.gap.days,
-                "limit": repeat.limit_days,
-                "cause": repeat.cause,
-                "amount": money_str(amount),
-            },
-        )
-        lines.append(
-            PenaltyLine(
-                "repeat_repair",
-                repeat.technician_id,
-                repeat.order_id,
-                amount,
-                repeat.call_time,
-                False,
-                order.sheet,
-                order.row,
-                why,
+            warnings.append(Note("no_person", params, repeat.call_time))
+        else:
+            lines.append(
+                PenaltyLine(
+                    rule="repeat_repair",
+                    staff_id=staff_id,
+                    record=repeat.order_id,
+                    amount=amount,
+                    deadline=repeat.call_time,
+                    open=False,
+                    sheet=order.sheet,
+                    row=order.row,
+                    why=_repeat_why(repeat, amount),
+                )
             )
-        )
     return lines
 
 

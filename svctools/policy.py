@@ -146,7 +146,7 @@ class Policy(_Section):
     fees: FeesPolicy = FeesPolicy()
     penalties: PenaltiesPolicy = PenaltiesPolicy()
     reminders: RemindersPolicy = RemindersPolicy()
-    smtp: SmtpPolicy = SmtpPolicy()
+    smtp: SmtpPolicy = SmtpPolicy.model_validate({})
     google: GooglePolicy = GooglePolicy()
     source: str | None = Field(default=None, exclude=True)
 

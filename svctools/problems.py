@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from svctools.values import display
@@ -16,7 +17,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "missing_sheet": {
         "missing_sheet": (
             "缺少工作表「{sheet}」（可用名称：{names}）；用到它的命令无法运行",
-            "Sheet '{sheet}' is missing (accepted names: {names}); commands that need it will not run",
+            "Sheet '{sheet}' is missing (accepted names: {names}); "
+            "commands that need it will not run",
         ),
     },
     "missing_column": {
@@ -80,7 +82,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "bad_phone": {
         "bad_phone": (
             "「{column}」不是有效的电话号码：{value}（手机 11 位，座机需带区号）",
-            "'{column}' is not a valid phone number: {value} (11-digit mobile, or area code + number)",
+            "'{column}' is not a valid phone number: {value} "
+            "(11-digit mobile, or area code + number)",
         ),
     },
     "bad_email": {
@@ -138,6 +141,13 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def _human(value: Any) -> Any:
+    """A value as a clerk reads it in a message: ``2026-10-05 14:30``, not ISO's ``T``."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    return "" if value is None else display(value)
+
+
 @dataclass
 class Problem:
     """One problem with one cell, row, column or sheet; ``message(lang)`` words it."""
@@ -159,8 +169,8 @@ class Problem:
         variants = MESSAGES[self.code]
         zh, en = variants.get(self.detail) or next(iter(variants.values()))
         template = zh if lang == "zh" else en
-        values = {"column": self.column, "value": display(self.value), "sheet": self.sheet}
-        values.update({k: (v(lang) if callable(v) else display(v)) for k, v in self.params.items()})
+        values = {"column": self.column, "value": _human(self.value), "sheet": self.sheet}
+        values.update({k: (v(lang) if callable(v) else _human(v)) for k, v in self.params.items()})
         return template.format(**values)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:

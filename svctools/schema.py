@@ -1,4 +1,4 @@
-"""The book's schema, read from ``workbook_schema/*.toml``: the only place sheet and column names live.
+"""The book's schema from ``workbook_schema/*.toml``: the only place sheet and column names live.
 
 Matching is case-, width- and space-insensitive (SPEC §2): ``normalize`` is the one rule for it.
 """

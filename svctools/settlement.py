@@ -494,12 +494,12 @@ def compute_settlement(
             continue
         if not first_day <= _as_date(completed) < next_first_day:
             continue
-        repeat = repeats.get(order.get("order_id"))
+        repeat = repeats.get(order.get("order_id") or "")
         orders.append(_settle_order(order, lookups, policy, repeat))
     orders.sort(key=lambda o: (o.completed_at, o.row))
     totals = Totals()
-    for order in orders:
-        totals.add(order)
+    for bill in orders:
+        totals.add(bill)
     store_names = {s.get("store_id"): s.get("name") for s in records["stores"]}
     staff_names = {s.get("staff_id"): s.get("name") for s in records["staff"]}
     return Settlement(

@@ -167,7 +167,7 @@ def penalties_text(stmt: PenaltyStatement, lang: str = "zh") -> str:
         out.append(_table([label(k, lang) for k in keys], rows, money_from=2))
     for person in stmt.staff:
         out += ["", f"{person.staff_id} {person.name or ''}".rstrip()]
-        keys = ("deadline", "rule", "record", "open", "amount", "explain")
+        line_keys = ("deadline", "rule", "record", "open", "amount", "explain")
         rows = [
             [
                 line.deadline.strftime("%Y-%m-%d %H:%M"),
@@ -179,12 +179,12 @@ def penalties_text(stmt: PenaltyStatement, lang: str = "zh") -> str:
             ]
             for line in person.lines
         ]
-        out.append(_table([label(k, lang) for k in keys], rows, right=(4,)))
+        out.append(_table([label(k, lang) for k in line_keys], rows, right=(4,)))
         if person.cap_why is not None:
             out.append(person.cap_why.text(lang))
     if stmt.pending:
         out += ["", label("pending", lang)]
-        keys = ("rule", "record", "staff_id", "amount", "explain")
+        pending_keys = ("rule", "record", "staff_id", "amount", "explain")
         rows = [
             [
                 label(p.rule, lang),
@@ -195,7 +195,7 @@ def penalties_text(stmt: PenaltyStatement, lang: str = "zh") -> str:
             ]
             for p in stmt.pending
         ]
-        out.append(_table([label(k, lang) for k in keys], rows, right=(3,)))
+        out.append(_table([label(k, lang) for k in pending_keys], rows, right=(3,)))
     if stmt.warnings:
         out += ["", label("warnings", lang)]
         out += [f"- {text}" for text in stmt.warning_texts(lang)]

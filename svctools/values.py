@@ -78,7 +78,7 @@ def read_datetime(value: Any) -> datetime:
         if match:
             parts = [int(p) if p else 0 for p in match.groups()]
             try:
-                return datetime(*parts)
+                return datetime(*parts[:3], *parts[3:])  # type: ignore[arg-type]
             except ValueError:
                 pass
         if _NUMBER.match(text):

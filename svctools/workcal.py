@@ -9,10 +9,10 @@ dies on 1 January. Every counting method also returns what it counted, for ``sla
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 import chinese_calendar
@@ -59,6 +59,8 @@ class Day:
 
 
 Window = tuple[datetime, datetime]
+# A walk over whole days: the end, the windows counted, the working days used, the days skipped.
+_Walk = tuple[datetime, tuple[Window, ...], tuple[Day, ...], tuple[Day, ...]]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Counted:
         }
 
 
+@lru_cache(maxsize=256)
 def hours_delta(hours: Decimal | int) -> timedelta:
     """A limit in (possibly fractional) hours as an exact timedelta, without going through float."""
     micro = (Decimal(hours) * _MICROSECONDS_PER_HOUR).to_integral_value(rounding=ROUND_HALF_UP)
@@ -115,6 +118,8 @@ class WorkCalendar:
     _nth: dict[tuple[date, int], tuple[date, tuple[Day, ...], tuple[Day, ...]]] = field(
         default_factory=dict, repr=False
     )
+    _hours: dict[tuple[date, timedelta], _Walk] = field(default_factory=dict, repr=False)
+    _windows: dict[date, tuple[Window, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_policy(cls, calendar: CalendarPolicy) -> WorkCalendar:
@@ -213,31 +218,64 @@ class WorkCalendar:
         return self._add_business(t, hours_delta(hours))
 
     def _add_business(self, t: datetime, left: timedelta) -> Counted:
-        """Walk the working-hours windows from ``t`` until ``left`` is used up."""
+        """Count what is left of ``t``'s own day, then whole working days (cached) after it."""
         if left <= timedelta(0):
             return Counted(t, t)
         windows: list[Window] = []
+        info = self.day(t)
+        days: tuple[Day, ...] = ()
+        skipped = () if info.workday else (info,)
+        for a, b in self._windows_of(info.day):
+            start = max(a, t)
+            if start >= b:
+                continue
+            days = (info,)
+            if left <= b - start:
+                windows.append((start, start + left))
+                return Counted(t, start + left, tuple(windows), days, skipped)
+            windows.append((start, b))
+            left -= b - start
+        end, more_windows, more_days, more_skipped = self._whole_days(
+            info.day + timedelta(days=1), left
+        )
+        return Counted(
+            t, end, tuple(windows) + more_windows, days + more_days, skipped + more_skipped
+        )
+
+    def _whole_days(self, first: date, left: timedelta) -> _Walk:
+        """From the start of ``first``, the moment ``left`` working hours are used up."""
+        key = (first, left)
+        hit = self._hours.get(key)
+        if hit is not None:
+            return hit
+        windows: list[Window] = []
         days: list[Day] = []
         skipped: list[Day] = []
-        d = t.date()
+        d = first
         while True:
             info = self.day(d)
             if not info.workday:
                 skipped.append(info)
-            else:
-                for a, b in self._windows_on(d):
-                    start = max(a, t)
-                    if start >= b:
-                        continue
-                    if not days or days[-1].day != d:
-                        days.append(info)
-                    if left <= b - start:
-                        windows.append((start, start + left))
-                        return Counted(t, start + left, tuple(windows), tuple(days), tuple(skipped))
-                    windows.append((start, b))
-                    left -= b - start
+            for a, b in self._windows_of(d):
+                if not days or days[-1].day != d:
+                    days.append(info)
+                if left <= b - a:
+                    windows.append((a, a + left))
+                    found = (a + left, tuple(windows), tuple(days), tuple(skipped))
+                    self._hours[key] = found
+                    return found
+                windows.append((a, b))
+                left -= b - a
             d += timedelta(days=1)
 
-    def _windows_on(self, d: date) -> Iterable[Window]:
-        for a, b in self.working_hours:
-            yield datetime.combine(d, a), datetime.combine(d, b)
+    def _windows_of(self, d: date) -> tuple[Window, ...]:
+        """The working-hours windows of ``d`` as datetimes (none on a day off), cached."""
+        found = self._windows.get(d)
+        if found is None:
+            found = ()
+            if self.is_workday(d):
+                found = tuple(
+                    (datetime.combine(d, a), datetime.combine(d, b)) for a, b in self.working_hours
+                )
+            self._windows[d] = found
+        return found

@@ -1,4 +1,4 @@
-"""Reading an ``.xlsx`` file as a ``BookSource``: streaming (read-only mode), formulas' cached values.
+"""An ``.xlsx`` file as a ``BookSource``: streamed (read-only mode), formulas by cached value.
 
 Opening checks what the file really is first, so a CSV, an old ``.xls``, an empty or damaged
 file or a password-protected book each get one clear line instead of a parser's traceback.
@@ -85,8 +85,7 @@ class XlsxBook:
         worksheet = self._workbook[sheet]
         worksheet.reset_dimensions()  # a wrong <dimension> tag would silently cut rows
         try:
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                yield number, values
+            yield from enumerate(worksheet.iter_rows(values_only=True), start=1)
         except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
             raise BookError(f"{self.path}: sheet '{sheet}' is damaged ({exc})") from None
 

@@ -27,7 +27,7 @@ def set_text(cell: Cell, value: Any) -> Cell:
     return cell
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it into place.
 
     An existing file at ``path`` is replaced only when the new one is complete. The temporary

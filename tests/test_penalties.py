@@ -29,22 +29,44 @@ def staff(staff_id: str, wage: str | None = "3000", **extra: Any) -> dict[str, A
 ROSTER = [staff("A1"), staff("T1"), staff("T2"), staff("T3")]
 
 
-def breach(rule: str, staff_id: str | None, deadline: datetime, record: str = "C1",
-           open_: bool = False) -> Breach:
+def breach(
+    rule: str, staff_id: str | None, deadline: datetime, record: str = "C1", open_: bool = False
+) -> Breach:
     actual = None if open_ else deadline.replace(minute=30)
-    return Breach(rule=rule, sheet="call_log", row=2, record=record, staff_id=staff_id,
-                  deadline=deadline, actual=actual, late_hours=D("0.50"), open=open_)
+    return Breach(
+        rule=rule,
+        sheet="call_log",
+        row=2,
+        record=record,
+        staff_id=staff_id,
+        deadline=deadline,
+        actual=actual,
+        late_hours=D("0.50"),
+        open=open_,
+    )
 
 
 def fine(complaint_id: str, staff_id: str, amount: str, closed: datetime) -> dict[str, Any]:
     """An upheld complaint closed on ``closed`` with the manager's amount: a line of any size."""
-    return {"complaint_id": complaint_id, "received_at": closed.replace(day=1), "severity":
-            "general", "handled_by": "A1", "responsible_id": staff_id, "upheld": True,
-            "closed_at": closed, "penalty_amount": D(amount)}
+    return {
+        "complaint_id": complaint_id,
+        "received_at": closed.replace(day=1),
+        "severity": "general",
+        "handled_by": "A1",
+        "responsible_id": staff_id,
+        "upheld": True,
+        "closed_at": closed,
+        "penalty_amount": D(amount),
+    }
 
 
-def run(month: date, breaches: list[Breach] | None = None, roster: list[dict] | None = None,
-        policy: Policy | None = None, **sheets: list[dict]) -> PenaltyStatement:
+def run(
+    month: date,
+    breaches: list[Breach] | None = None,
+    roster: list[dict] | None = None,
+    policy: Policy | None = None,
+    **sheets: list[dict],
+) -> PenaltyStatement:
     records = Records.from_lists(staff=roster if roster is not None else ROSTER, **sheets)
     return compute_penalties(records, breaches or [], policy or Policy(), month)
 
@@ -88,11 +110,14 @@ def test_policy_amounts_are_used() -> None:
 
 def test_lines_sorted_by_deadline_then_rule() -> None:
     same = datetime(2026, 10, 6, 9)
-    stmt = run(OCT, [
-        breach("overdue_repair", "T1", same, record="O1"),
-        breach("late_acceptance", "T1", same, record="O1"),
-        breach("late_arrival", "T1", datetime(2026, 10, 5, 9), record="O2"),
-    ])
+    stmt = run(
+        OCT,
+        [
+            breach("overdue_repair", "T1", same, record="O1"),
+            breach("late_acceptance", "T1", same, record="O1"),
+            breach("late_arrival", "T1", datetime(2026, 10, 5, 9), record="O2"),
+        ],
+    )
     rules = [line.rule for line in person(stmt, "T1").lines]
     assert rules == ["late_arrival", "late_acceptance", "overdue_repair"]
 
@@ -105,12 +130,27 @@ def test_breach_without_responsible_person_is_a_warning() -> None:
 
 def test_qc_rework_per_rework_in_the_completion_month() -> None:
     ledger = [
-        {"order_id": "O1", "technician_id": "T1", "status": "completed", "rework_count": 2,
-         "completed_at": datetime(2026, 10, 20, 17)},
-        {"order_id": "O2", "technician_id": "T2", "status": "completed", "rework_count": 0,
-         "completed_at": datetime(2026, 10, 21, 17)},
-        {"order_id": "O3", "technician_id": "T3", "status": "completed", "rework_count": 1,
-         "completed_at": datetime(2026, 9, 30, 17)},  # September
+        {
+            "order_id": "O1",
+            "technician_id": "T1",
+            "status": "completed",
+            "rework_count": 2,
+            "completed_at": datetime(2026, 10, 20, 17),
+        },
+        {
+            "order_id": "O2",
+            "technician_id": "T2",
+            "status": "completed",
+            "rework_count": 0,
+            "completed_at": datetime(2026, 10, 21, 17),
+        },
+        {
+            "order_id": "O3",
+            "technician_id": "T3",
+            "status": "completed",
+            "rework_count": 1,
+            "completed_at": datetime(2026, 9, 30, 17),
+        },  # September
     ]
     stmt = run(OCT, repair_ledger=ledger)
     assert [s.staff_id for s in stmt.staff] == ["T1"]
@@ -125,11 +165,22 @@ def _repeat_sheets(cause: str | None) -> dict[str, list[dict]]:
         {"call_id": "C2", "call_time": datetime(2026, 10, 30, 9), "serial_no": "SN1"},
     ]
     ledger = [
-        {"order_id": "E1", "call_id": "C1", "technician_id": "T1", "status": "completed",
-         "fault_cause": "quality", "completed_at": datetime(2026, 9, 20, 12)},
-        {"order_id": "R1", "call_id": "C2", "technician_id": "T2",
-         "status": "completed" if cause else "in_progress", "fault_cause": cause,
-         "completed_at": datetime(2026, 11, 3, 12) if cause else None},
+        {
+            "order_id": "E1",
+            "call_id": "C1",
+            "technician_id": "T1",
+            "status": "completed",
+            "fault_cause": "quality",
+            "completed_at": datetime(2026, 9, 20, 12),
+        },
+        {
+            "order_id": "R1",
+            "call_id": "C2",
+            "technician_id": "T2",
+            "status": "completed" if cause else "in_progress",
+            "fault_cause": cause,
+            "completed_at": datetime(2026, 11, 3, 12) if cause else None,
+        },
     ]
     return {"call_log": calls, "repair_ledger": ledger}
 
@@ -156,32 +207,73 @@ def test_repeat_repair_without_a_cause_yet_is_pending() -> None:
     assert stmt.staff == []
     [pending] = stmt.pending
     assert (pending.rule, pending.record, pending.staff_id, pending.amount) == (
-        "repeat_repair", "R1", "T1", D("50.00"))
+        "repeat_repair",
+        "R1",
+        "T1",
+        D("50.00"),
+    )
 
 
 def test_complaints_override_default_and_pending() -> None:
     base = {"handled_by": "A1", "upheld": True, "received_at": datetime(2026, 10, 2, 9)}
     complaints = [
-        {**base, "complaint_id": "K1", "severity": "serious", "responsible_id": "T1",
-         "penalty_amount": D("300"), "closed_at": datetime(2026, 10, 15, 10)},  # manager: 300
-        {**base, "complaint_id": "K2", "severity": "general", "responsible_id": "A1",
-         "closed_at": datetime(2026, 10, 16, 10)},  # default general 100
-        {**base, "complaint_id": "K3", "severity": "serious", "responsible_id": "T2",
-         "closed_at": datetime(2026, 10, 17, 10)},  # default serious 500
-        {**base, "complaint_id": "K4", "severity": "serious", "responsible_id": "T3",
-         "upheld": False, "closed_at": datetime(2026, 10, 18, 10)},  # not upheld: nothing
-        {**base, "complaint_id": "K5", "severity": "general", "responsible_id": "T3",
-         "closed_at": None},  # not closed: pending
-        {**base, "complaint_id": "K6", "severity": "general", "responsible_id": "T3",
-         "closed_at": datetime(2026, 11, 2, 10)},  # closed in November
+        {
+            **base,
+            "complaint_id": "K1",
+            "severity": "serious",
+            "responsible_id": "T1",
+            "penalty_amount": D("300"),
+            "closed_at": datetime(2026, 10, 15, 10),
+        },  # manager: 300
+        {
+            **base,
+            "complaint_id": "K2",
+            "severity": "general",
+            "responsible_id": "A1",
+            "closed_at": datetime(2026, 10, 16, 10),
+        },  # default general 100
+        {
+            **base,
+            "complaint_id": "K3",
+            "severity": "serious",
+            "responsible_id": "T2",
+            "closed_at": datetime(2026, 10, 17, 10),
+        },  # default serious 500
+        {
+            **base,
+            "complaint_id": "K4",
+            "severity": "serious",
+            "responsible_id": "T3",
+            "upheld": False,
+            "closed_at": datetime(2026, 10, 18, 10),
+        },  # not upheld: nothing
+        {
+            **base,
+            "complaint_id": "K5",
+            "severity": "general",
+            "responsible_id": "T3",
+            "closed_at": None,
+        },  # not closed: pending
+        {
+            **base,
+            "complaint_id": "K6",
+            "severity": "general",
+            "responsible_id": "T3",
+            "closed_at": datetime(2026, 11, 2, 10),
+        },  # closed in November
     ]
     stmt = run(OCT, complaints=complaints)
     assert {s.staff_id: s.gross for s in stmt.staff} == {
-        "A1": D("100.00"), "T1": D("300.00"), "T2": D("500.00")}
+        "A1": D("100.00"),
+        "T1": D("300.00"),
+        "T2": D("500.00"),
+    }
     assert person(stmt, "T1").lines[0].rule == "complaint_serious"
     assert person(stmt, "T1").lines[0].deadline == datetime(2026, 10, 15, 10)  # closed_at
-    assert [(p.record, p.amount) for p in stmt.pending] == [("K5", D("100.00")),
-                                                            ("K6", D("100.00"))]
+    assert [(p.record, p.amount) for p in stmt.pending] == [
+        ("K5", D("100.00")),
+        ("K6", D("100.00")),
+    ]
     november = run(NOV, complaints=complaints)
     assert person(november, "T3").gross == D("100.00")  # K6 charged when closed
     assert [p.record for p in november.pending] == ["K5"]
@@ -193,15 +285,22 @@ def test_complaints_override_default_and_pending() -> None:
 def test_cap_is_min_of_ratio_and_room_above_minimum_wage() -> None:
     cap, why = month_cap(D("3000"), Policy())
     assert cap == D("600.00")  # min(0.2 × 3000 = 600, 3000 − 2000 = 1000)
-    assert why.text("en") == ("cap = min(cap_ratio 0.2 × wage 3000.00 = 600.00, "
-                              "wage 3000.00 − minimum_wage 2000.00 = 1000.00) = 600.00")
+    assert why.text("en") == (
+        "cap = min(cap_ratio 0.2 × wage 3000.00 = 600.00, "
+        "wage 3000.00 − minimum_wage 2000.00 = 1000.00) = 600.00"
+    )
     assert month_cap(D("2400"), Policy())[0] == D("400.00")  # min(480, 400): minimum wage binds
     assert month_cap(D("1900"), Policy())[0] == D("0.00")  # below the minimum: nothing, not −100
 
 
 def test_ratio_cap_applies_and_excess_carries() -> None:
-    stmt = run(OCT, complaints=[fine("K1", "T1", "500", datetime(2026, 10, 5)),
-                                fine("K2", "T1", "200", datetime(2026, 10, 6))])
+    stmt = run(
+        OCT,
+        complaints=[
+            fine("K1", "T1", "500", datetime(2026, 10, 5)),
+            fine("K2", "T1", "200", datetime(2026, 10, 6)),
+        ],
+    )
     # gross 700; cap 600 -> deducted 600, carried out 100
     assert figures(person(stmt, "T1")) == (D("700"), D("0"), D("600"), D("100"))
     assert person(stmt, "T1").cap == D("600.00")
@@ -220,7 +319,11 @@ def test_carry_over_over_two_and_three_months() -> None:
         fine("K2", "T1", "550", datetime(2026, 10, 10)),  # Oct 550 + 100: deduct 600, carry 50
     ]
     assert figures(person(run(SEP, complaints=complaints), "T1")) == (
-        D("700"), D("0"), D("600"), D("100"))
+        D("700"),
+        D("0"),
+        D("600"),
+        D("100"),
+    )
     october = person(run(OCT, complaints=complaints), "T1")
     assert figures(october) == (D("550"), D("100"), D("600"), D("50"))
     november = person(run(NOV, complaints=complaints), "T1")  # no lines, 50 carried in
@@ -242,8 +345,10 @@ def test_carry_over_through_a_month_without_lines() -> None:
 
 def test_staff_without_wage_get_no_cap_and_a_warning() -> None:
     roster = [staff("T1", wage=None)]
-    complaints = [fine("K1", "T1", "700", datetime(2026, 9, 10)),
-                  fine("K2", "T1", "800", datetime(2026, 10, 10))]
+    complaints = [
+        fine("K1", "T1", "700", datetime(2026, 9, 10)),
+        fine("K2", "T1", "800", datetime(2026, 10, 10)),
+    ]
     stmt = run(OCT, roster=roster, complaints=complaints)
     # no cap: all 800 deducted, and nothing carried from September's 700 either
     assert figures(person(stmt, "T1")) == (D("800"), D("0"), D("800"), D("0"))
@@ -263,8 +368,9 @@ def test_unknown_staff_id_is_charged_without_cap_and_warned() -> None:
 
 def test_staff_with_nothing_are_left_out() -> None:
     complaints = [fine("K1", "T3", "50", datetime(2026, 9, 10))]  # under the cap in September
-    stmt = run(OCT, [breach("late_response", "A1", datetime(2026, 10, 3, 10))],
-               complaints=complaints)
+    stmt = run(
+        OCT, [breach("late_response", "A1", datetime(2026, 10, 3, 10))], complaints=complaints
+    )
     assert [s.staff_id for s in stmt.staff] == ["A1"]  # T1, T2 nothing; T3 nothing carried
 
 
@@ -274,13 +380,23 @@ def test_to_dict_has_the_spec_shape() -> None:
     assert set(data) == {"month", "staff", "pending", "warnings"}
     assert data["month"] == "2026-10"
     [entry] = data["staff"]
-    assert {k: entry[k] for k in ("staff_id", "name", "gross", "carried_in", "deducted",
-                                  "carried_out")} == {
-        "staff_id": "A1", "name": "员工A1", "gross": "20.00", "carried_in": "0.00",
-        "deducted": "20.00", "carried_out": "0.00"}
+    assert {
+        k: entry[k] for k in ("staff_id", "name", "gross", "carried_in", "deducted", "carried_out")
+    } == {
+        "staff_id": "A1",
+        "name": "员工A1",
+        "gross": "20.00",
+        "carried_in": "0.00",
+        "deducted": "20.00",
+        "carried_out": "0.00",
+    }
     [line] = entry["lines"]
     assert {k: line[k] for k in ("rule", "record", "amount", "deadline", "open")} == {
-        "rule": "late_response", "record": "C1", "amount": "20.00",
-        "deadline": "2026-10-03T10:00:00", "open": True}
+        "rule": "late_response",
+        "record": "C1",
+        "amount": "20.00",
+        "deadline": "2026-10-03T10:00:00",
+        "open": True,
+    }
     assert (line["sheet"], line["row"]) == ("call_log", 2)
     assert data["pending"] == [] and data["warnings"] == []

@@ -111,10 +111,18 @@ def test_warranty_by_date_includes_the_last_day() -> None:
 def test_warranty_month_end_clamp() -> None:
     # 2024-02-29 + 12 months = 2025-02-28
     bought = {"purchase_date": date(2024, 2, 29)}
-    assert in_warranty(_ledger({}), _call({**bought, "call_time": datetime(2025, 2, 28, 18)}),
-                       Policy())[0] is True
-    assert in_warranty(_ledger({}), _call({**bought, "call_time": datetime(2025, 3, 1, 8)}),
-                       Policy())[0] is False
+    assert (
+        in_warranty(
+            _ledger({}), _call({**bought, "call_time": datetime(2025, 2, 28, 18)}), Policy()
+        )[0]
+        is True
+    )
+    assert (
+        in_warranty(_ledger({}), _call({**bought, "call_time": datetime(2025, 3, 1, 8)}), Policy())[
+            0
+        ]
+        is False
+    )
 
 
 def test_warranty_months_from_policy() -> None:
@@ -138,8 +146,16 @@ def test_no_purchase_date_and_no_column_is_out_of_warranty() -> None:
 def test_free_repair_in_warranty_customer_still_pays_inbound_shipping() -> None:
     records = book(
         [call("C1", datetime(2026, 10, 1, 9), purchase_date=date(2026, 3, 1))],
-        [order("O1", "C1", labour_fee=D("80"), inbound_shipping=D("12"),
-               return_shipping=D("15"), amount_paid=D("12"))],
+        [
+            order(
+                "O1",
+                "C1",
+                labour_fee=D("80"),
+                inbound_shipping=D("12"),
+                return_shipping=D("15"),
+                amount_paid=D("12"),
+            )
+        ],
         [{"order_id": "O1", "part_name": "主板", "qty": 2, "unit_cost": D("25.00")}],
     )
     line = only(settle(records))
@@ -187,8 +203,10 @@ def test_human_damage_in_warranty_is_charged() -> None:
 
 
 def test_wear_in_warranty_is_charged() -> None:
-    records = book([call("C1", datetime(2026, 10, 1, 9))],
-                   [order("O1", "C1", warranty="in", fault_cause="wear", labour_fee=D("40"))])
+    records = book(
+        [call("C1", datetime(2026, 10, 1, 9))],
+        [order("O1", "C1", warranty="in", fault_cause="wear", labour_fee=D("40"))],
+    )
     line = only(settle(records))
     assert line.free is False
     assert line.customer_charge == D("40.00")
@@ -196,9 +214,10 @@ def test_wear_in_warranty_is_charged() -> None:
 
 def test_inbound_shipping_paid_by_company_when_policy_says_so() -> None:
     policy = policy_from_dict({"fees": {"inbound_shipping_payer": "company"}})
-    records = book([call("C1", datetime(2026, 10, 1, 9))],
-                   [order("O1", "C1", warranty="in", inbound_shipping=D("12"),
-                          return_shipping=D("15"))])
+    records = book(
+        [call("C1", datetime(2026, 10, 1, 9))],
+        [order("O1", "C1", warranty="in", inbound_shipping=D("12"), return_shipping=D("15"))],
+    )
     line = only(settle(records, policy))
     assert line.customer_shipping == D("0.00")
     assert line.company_shipping == D("27.00")  # inbound 12 + return 15
@@ -207,8 +226,10 @@ def test_inbound_shipping_paid_by_company_when_policy_says_so() -> None:
 
 def test_return_shipping_split_with_an_odd_cent() -> None:
     policy = policy_from_dict({"fees": {"return_shipping_payer": "split"}})
-    records = book([call("C1", datetime(2026, 10, 1, 9))],
-                   [order("O1", "C1", warranty="out", return_shipping=D("15.01"))])
+    records = book(
+        [call("C1", datetime(2026, 10, 1, 9))],
+        [order("O1", "C1", warranty="out", return_shipping=D("15.01"))],
+    )
     line = only(settle(records, policy))
     assert line.customer_shipping == D("7.51")  # 15.01 × 0.5 = 7.505 -> 7.51
     assert line.company_shipping == D("7.50")  # 15.01 − 7.51
@@ -217,9 +238,10 @@ def test_return_shipping_split_with_an_odd_cent() -> None:
 
 def test_return_shipping_paid_by_customer() -> None:
     policy = policy_from_dict({"fees": {"return_shipping_payer": "customer"}})
-    records = book([call("C1", datetime(2026, 10, 1, 9))],
-                   [order("O1", "C1", warranty="in", inbound_shipping=D("12"),
-                          return_shipping=D("15"))])
+    records = book(
+        [call("C1", datetime(2026, 10, 1, 9))],
+        [order("O1", "C1", warranty="in", inbound_shipping=D("12"), return_shipping=D("15"))],
+    )
     line = only(settle(records, policy))
     assert line.free is True
     assert line.customer_charge == D("27.00")  # inbound 12 + return 15, even on a free repair
@@ -230,9 +252,11 @@ def test_a_parts_row_without_a_cost_is_noted_not_counted() -> None:
     records = book(
         [call("C1", datetime(2026, 10, 1, 9))],
         [order("O1", "C1", warranty="out")],
-        [{"order_id": "O1", "part_name": "螺丝", "qty": 4, "unit_cost": D("0.25")},
-         {"order_id": "O1", "part_name": "外壳", "qty": 1, "unit_cost": None},
-         {"order_id": "O2", "part_name": "别的工单", "qty": 1, "unit_cost": D("99")}],
+        [
+            {"order_id": "O1", "part_name": "螺丝", "qty": 4, "unit_cost": D("0.25")},
+            {"order_id": "O1", "part_name": "外壳", "qty": 1, "unit_cost": None},
+            {"order_id": "O2", "part_name": "别的工单", "qty": 1, "unit_cost": D("99")},
+        ],
     )
     line = only(settle(records))
     assert line.parts == D("1.00")  # 4 × 0.25; the blank cost row is left out
@@ -245,71 +269,132 @@ def test_a_parts_row_without_a_cost_is_noted_not_counted() -> None:
 
 def test_only_orders_completed_in_the_month() -> None:
     calls = [call("C1", datetime(2026, 9, 1, 9))]
-    records = book(calls, [
-        order("SEP", "C1", completed_at=datetime(2026, 9, 30, 23, 59)),
-        order("FIRST", "C1", completed_at=datetime(2026, 10, 1, 0, 0)),
-        order("LAST", "C1", completed_at=datetime(2026, 10, 31, 23, 59)),
-        order("NOV", "C1", completed_at=datetime(2026, 11, 1, 0, 0)),
-        order("CANC", "C1", status="cancelled", completed_at=datetime(2026, 10, 5)),
-        order("WIP", "C1", status="in_progress", completed_at=None),
-    ])
+    records = book(
+        calls,
+        [
+            order("SEP", "C1", completed_at=datetime(2026, 9, 30, 23, 59)),
+            order("FIRST", "C1", completed_at=datetime(2026, 10, 1, 0, 0)),
+            order("LAST", "C1", completed_at=datetime(2026, 10, 31, 23, 59)),
+            order("NOV", "C1", completed_at=datetime(2026, 11, 1, 0, 0)),
+            order("CANC", "C1", status="cancelled", completed_at=datetime(2026, 10, 5)),
+            order("WIP", "C1", status="in_progress", completed_at=None),
+        ],
+    )
     assert [o.order_id for o in settle(records).orders] == ["FIRST", "LAST"]
 
 
 def test_totals_per_store_and_technician() -> None:
     calls = [call("C1", datetime(2026, 10, 1, 9))]
-    records = book(calls, [
-        # O1 T1/S1: out, labour 100, paid 100 -> charge 100, balance 0
-        order("O1", "C1", warranty="out", labour_fee=D("100"), amount_paid=D("100")),
-        # O2 T3/S1: in + quality, parts 40, return 10 -> free, cost 40 + 10 = 50
-        order("O2", "C1", technician_id="T3", warranty="in", return_shipping=D("10")),
-        # O3 T2/S2: out, labour 60, unpaid -> balance 60
-        order("O3", "C1", technician_id="T2", warranty="out", labour_fee=D("60")),
-        # O4 T1/S1: out, labour 30, paid 50 -> balance −20
-        order("O4", "C1", warranty="out", labour_fee=D("30"), amount_paid=D("50")),
-    ], [{"order_id": "O2", "part_name": "泵", "qty": 1, "unit_cost": D("40")}])
+    records = book(
+        calls,
+        [
+            # O1 T1/S1: out, labour 100, paid 100 -> charge 100, balance 0
+            order("O1", "C1", warranty="out", labour_fee=D("100"), amount_paid=D("100")),
+            # O2 T3/S1: in + quality, parts 40, return 10 -> free, cost 40 + 10 = 50
+            order("O2", "C1", technician_id="T3", warranty="in", return_shipping=D("10")),
+            # O3 T2/S2: out, labour 60, unpaid -> balance 60
+            order("O3", "C1", technician_id="T2", warranty="out", labour_fee=D("60")),
+            # O4 T1/S1: out, labour 30, paid 50 -> balance −20
+            order("O4", "C1", warranty="out", labour_fee=D("30"), amount_paid=D("50")),
+        ],
+        [{"order_id": "O2", "part_name": "泵", "qty": 1, "unit_cost": D("40")}],
+    )
     result = settle(records)
     data = result.to_dict()
     assert data["totals"] == {
-        "orders": 4, "free_orders": 1,
+        "orders": 4,
+        "free_orders": 1,
         "customer_charge": "190.00",  # 100 + 0 + 60 + 30
         "company_cost": "50.00",  # O2 only
         "amount_paid": "150.00",  # 100 + 50
         "balance_due": "40.00",  # 0 + 0 + 60 − 20
     }
     assert data["stores"] == [
-        {"store_id": "S1", "name": "一号店", "orders": 3, "free_orders": 1,
-         "customer_charge": "130.00",  # 100 + 0 + 30
-         "company_cost": "50.00", "amount_paid": "150.00",
-         "balance_due": "-20.00"},  # 0 + 0 − 20
-        {"store_id": "S2", "name": "二号店", "orders": 1, "free_orders": 0,
-         "customer_charge": "60.00", "company_cost": "0.00", "amount_paid": "0.00",
-         "balance_due": "60.00"},
+        {
+            "store_id": "S1",
+            "name": "一号店",
+            "orders": 3,
+            "free_orders": 1,
+            "customer_charge": "130.00",  # 100 + 0 + 30
+            "company_cost": "50.00",
+            "amount_paid": "150.00",
+            "balance_due": "-20.00",
+        },  # 0 + 0 − 20
+        {
+            "store_id": "S2",
+            "name": "二号店",
+            "orders": 1,
+            "free_orders": 0,
+            "customer_charge": "60.00",
+            "company_cost": "0.00",
+            "amount_paid": "0.00",
+            "balance_due": "60.00",
+        },
     ]
     assert data["technicians"] == [
-        {"technician_id": "T1", "name": "张三", "store_id": "S1", "orders": 2, "free_orders": 0,
-         "customer_charge": "130.00", "company_cost": "0.00", "amount_paid": "150.00",
-         "balance_due": "-20.00"},
-        {"technician_id": "T2", "name": "李四", "store_id": "S2", "orders": 1, "free_orders": 0,
-         "customer_charge": "60.00", "company_cost": "0.00", "amount_paid": "0.00",
-         "balance_due": "60.00"},
-        {"technician_id": "T3", "name": "王五", "store_id": "S1", "orders": 1, "free_orders": 1,
-         "customer_charge": "0.00", "company_cost": "50.00", "amount_paid": "0.00",
-         "balance_due": "0.00"},
+        {
+            "technician_id": "T1",
+            "name": "张三",
+            "store_id": "S1",
+            "orders": 2,
+            "free_orders": 0,
+            "customer_charge": "130.00",
+            "company_cost": "0.00",
+            "amount_paid": "150.00",
+            "balance_due": "-20.00",
+        },
+        {
+            "technician_id": "T2",
+            "name": "李四",
+            "store_id": "S2",
+            "orders": 1,
+            "free_orders": 0,
+            "customer_charge": "60.00",
+            "company_cost": "0.00",
+            "amount_paid": "0.00",
+            "balance_due": "60.00",
+        },
+        {
+            "technician_id": "T3",
+            "name": "王五",
+            "store_id": "S1",
+            "orders": 1,
+            "free_orders": 1,
+            "customer_charge": "0.00",
+            "company_cost": "50.00",
+            "amount_paid": "0.00",
+            "balance_due": "0.00",
+        },
     ]
 
 
 def test_to_dict_has_the_spec_shape() -> None:
-    records = book([call("C1", datetime(2026, 10, 1, 9))],
-                   [order("O1", "C1", warranty="out", labour_fee=D("120.5"))])
+    records = book(
+        [call("C1", datetime(2026, 10, 1, 9))],
+        [order("O1", "C1", warranty="out", labour_fee=D("120.5"))],
+    )
     data = settle(records).to_dict("en")
     assert data["month"] == "2026-10"
     assert set(data) >= {"month", "orders", "totals", "stores", "technicians"}
     first = data["orders"][0]
-    assert {k: first[k] for k in ("order_id", "free", "customer_charge", "company_cost",
-                                  "amount_paid", "balance_due")} == {
-        "order_id": "O1", "free": False, "customer_charge": "120.50",
-        "company_cost": "0.00", "amount_paid": "0.00", "balance_due": "120.50"}
+    assert {
+        k: first[k]
+        for k in (
+            "order_id",
+            "free",
+            "customer_charge",
+            "company_cost",
+            "amount_paid",
+            "balance_due",
+        )
+    } == {
+        "order_id": "O1",
+        "free": False,
+        "customer_charge": "120.50",
+        "company_cost": "0.00",
+        "amount_paid": "0.00",
+        "balance_due": "120.50",
+    }
     assert first["sheet"] == "repair_ledger" and first["row"] == 2
     assert first["in_warranty"] is False
     assert first["warranty_reason"] == "warranty column says out"
@@ -327,8 +412,15 @@ def _repeat_book(cause: str, **r_extra: Any) -> Records:
     ]
     orders = [
         order("E1", "C1", completed_at=datetime(2026, 8, 1, 10)),
-        order("R1", "C2", technician_id="T2", fault_cause=cause, labour_fee=D("80"),
-              completed_at=datetime(2026, 10, 8, 16), **r_extra),
+        order(
+            "R1",
+            "C2",
+            technician_id="T2",
+            fault_cause=cause,
+            labour_fee=D("80"),
+            completed_at=datetime(2026, 10, 8, 16),
+            **r_extra,
+        ),
     ]
     parts = [{"order_id": "R1", "part_name": "电机", "qty": 1, "unit_cost": D("30")}]
     return book(calls, orders, parts)
@@ -352,15 +444,22 @@ def test_repeat_repair_with_human_cause_is_charged() -> None:
     assert line.customer_charge == D("110.00")  # labour 80 + parts 30
 
 
-def _serial_book(e_orders: list[dict], r_call: datetime, serial: str = "SN-9",
-                 r_status: str = "completed") -> Records:
-    calls = [call(f"CE{i}", datetime(2026, 6, 1, 9), serial_no="SN-9")
-             for i in range(len(e_orders))]
+def _serial_book(
+    e_orders: list[dict], r_call: datetime, serial: str = "SN-9", r_status: str = "completed"
+) -> Records:
+    calls = [
+        call(f"CE{i}", datetime(2026, 6, 1, 9), serial_no="SN-9") for i in range(len(e_orders))
+    ]
     calls.append(call("CR", r_call, serial_no=serial))
-    orders = [order(e["order_id"], f"CE{i}", **{k: v for k, v in e.items() if k != "order_id"})
-              for i, e in enumerate(e_orders)]
-    orders.append(order("R", "CR", technician_id="T2", status=r_status, fault_cause="other",
-                        completed_at=None))
+    orders = [
+        order(e["order_id"], f"CE{i}", **{k: v for k, v in e.items() if k != "order_id"})
+        for i, e in enumerate(e_orders)
+    ]
+    orders.append(
+        order(
+            "R", "CR", technician_id="T2", status=r_status, fault_cause="other", completed_at=None
+        )
+    )
     return book(calls, orders)
 
 
