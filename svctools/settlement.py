@@ -70,11 +70,11 @@ class Reason:
 
     def text(self, lang: str = "zh") -> str:
         en, zh = _TEXTS[self.code]
-        params = self.params
-        if lang == "zh":
-            params = {
-                k: _VALUE_ZH.get(v, v) if k in ("value", "cause") else v for k, v in params.items()
-            }
+        params = dict(self.params)
+        for key in ("value", "cause"):  # enum keys read as the clerk writes them
+            if key in params:
+                value = params[key]
+                params[key] = _VALUE_ZH.get(value, value) if lang == "zh" else value or "blank"
         return (zh if lang == "zh" else en).format(**params)
 
 

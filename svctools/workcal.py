@@ -113,13 +113,15 @@ class WorkCalendar:
     own_years: frozenset[int] = frozenset()
     working_hours: tuple[tuple[time, time], ...] = ((time(9), time(12)), (time(13, 30), time(18)))
     warnings: list[str] = field(default_factory=list)
-    _days: dict[date, Day] = field(default_factory=dict, repr=False)
-    _warned: set[int] = field(default_factory=set, repr=False)
+    _days: dict[date, Day] = field(default_factory=dict, init=False, repr=False)
+    _warned: set[int] = field(default_factory=set, init=False, repr=False)
     _nth: dict[tuple[date, int], tuple[date, tuple[Day, ...], tuple[Day, ...]]] = field(
-        default_factory=dict, repr=False
+        default_factory=dict, init=False, repr=False
     )
-    _hours: dict[tuple[date, timedelta], _Walk] = field(default_factory=dict, repr=False)
-    _windows: dict[date, tuple[Window, ...]] = field(default_factory=dict, repr=False)
+    _hours: dict[tuple[date, timedelta], _Walk] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _windows: dict[date, tuple[Window, ...]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_policy(cls, calendar: CalendarPolicy) -> WorkCalendar:

@@ -27,14 +27,14 @@ def sniff(path: Path) -> None:
         raise BookError(f"{path}: is a folder, not an .xlsx file")
     try:
         with open(path, "rb") as handle:
-            head = handle.read(8)
-            ole_body = handle.read(1 << 20) if head == _OLE else b""
+            head = handle.read(512)
+            ole_body = handle.read(1 << 20) if head[:8] == _OLE else b""
     except OSError as exc:
         raise BookError(f"{path}: cannot read ({exc.strerror})") from None
     if not head:
         raise BookError(f"{path}: the file is empty (0 bytes)")
-    if head == _OLE:
-        if _ENCRYPTED_MARK in ole_body:
+    if head[:8] == _OLE:
+        if _ENCRYPTED_MARK in head + ole_body:
             raise BookError(
                 f"{path}: the book is password-protected; save a copy without a password "
                 "(File > Info > Protect Workbook) and try again"
@@ -51,11 +51,8 @@ def sniff(path: Path) -> None:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return head[:2] in (b"\xff\xfe", b"\xfe\xff")
-    return True
+    """Text (CSV, notes) has no NUL bytes, unless it is UTF-16 with its byte-order mark."""
+    return head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" not in head
 
 
 class XlsxBook:

@@ -334,13 +334,15 @@ def test_carry_over_over_two_and_three_months() -> None:
 
 def test_carry_over_through_a_month_without_lines() -> None:
     complaints = [
-        fine("K1", "T1", "1500", datetime(2026, 8, 10)),  # Aug: deduct 600, carry 900
-        fine("K2", "T1", "100", datetime(2026, 10, 10)),  # Sep: 900 -> 600, carry 300
+        fine("K1", "T1", "1500", datetime(2026, 8, 10)),  # Aug: 1500 -> deduct 600, carry 900
+        fine("K2", "T1", "100", datetime(2026, 10, 10)),  # Oct (Sep has no lines)
     ]
+    # Sep: 0 + 900 carried -> deduct 600, carry 300
     september = person(run(SEP, complaints=complaints), "T1")
     assert figures(september) == (D("0"), D("900"), D("600"), D("300"))
     october = person(run(OCT, complaints=complaints), "T1")
-    assert figures(october) == (D("100"), D("300"), D("400"), D("0"))  # 100 + 300 under 600
+    # Oct: 100 + 300 carried = 400 ≤ 600 -> deduct 400, carry 0
+    assert figures(october) == (D("100"), D("300"), D("400"), D("0"))
 
 
 def test_staff_without_wage_get_no_cap_and_a_warning() -> None:

@@ -497,3 +497,14 @@ def test_cancelled_order_is_no_repeat() -> None:
     done = [{"order_id": "E", "completed_at": datetime(2026, 9, 1, 9)}]
     records = _serial_book(done, datetime(2026, 10, 2, 9), r_status="cancelled")
     assert repeat_repairs(records, Policy()) == {}
+
+
+def test_in_warranty_without_a_cause_is_charged_and_says_so() -> None:
+    records = book(
+        [call("C1", datetime(2026, 10, 1, 9))],
+        [order("O1", "C1", warranty="in", fault_cause=None, labour_fee=D("30"))],
+    )
+    line = only(settle(records))
+    assert line.free is False and line.customer_charge == D("30.00")
+    assert line.free_reason.text("en") == "in warranty but cause blank: charged"
+    assert line.free_reason.text("zh") == "保内但原因为未填:收费"
