@@ -6,7 +6,6 @@ Exit codes (SPEC §6): 0 fine; 1 the book has errors; 2 bad usage, unreadable in
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -57,6 +56,12 @@ class SvctoolsGroup(click.Group):
         except SvctoolsError as exc:
             if _debug(ctx):
                 raise
+            problems = getattr(exc, "problems", None)
+            if problems:
+                from svctools.render import problems_text
+
+                lang = ctx.obj.lang if isinstance(ctx.obj, Env) else "zh"
+                click.echo(problems_text(problems, "", lang).rsplit("\n\n", 1)[0], err=True)
             click.echo(f"svctools: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -282,6 +287,204 @@ def demo(ctx: click.Context, folder: str, seed: int, as_of: str | None, lang: st
     moment = env.as_of(as_of) if as_of else DEMO_AS_OF
     for line in run_demo(Path(folder), seed=seed, as_of=moment, lang=env.lang):
         click.echo(line)
+
+
+def skip_invalid_option(func: F) -> F:
+    return click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Compute on the valid rows and list the rows left out, instead of refusing.",
+    )(func)
+
+
+def month_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "--month",
+        required=required,
+        metavar="YYYY-MM",
+        help="The month, e.g. 2026-10." + ("" if required else " Default: every month."),
+    )
+
+
+class Computation:
+    """A book read, checked and narrowed to the records a computing command may use."""
+
+    def __init__(self, env: Env, book: str, command: str, as_of: str | None, skip: bool) -> None:
+        from svctools.checks import validate as check_book
+        from svctools.sources import open_book
+        from svctools.usable import usable_records
+
+        self.as_of = env.as_of(as_of)
+        source = open_book(book)
+        try:
+            loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang)
+        finally:
+            source.close()
+        usable = usable_records(loaded, env.schema(), command, skip, env.lang)
+        self.records = usable.records
+        self.skipped = usable.skipped_rows()
+        self.sheet_names = {key: data.name for key, data in loaded.records.sheets.items()}
+        if self.skipped:
+            rows = "; ".join(f"{sheet} {row}" for sheet, row in self.skipped)
+            left_out = "跳过有错误的行" if env.lang == "zh" else "rows with errors left out"
+            click.echo(f"svctools: {left_out} ({len(self.skipped)}): {rows}", err=True)
+
+    def extra(self) -> dict[str, Any]:
+        if not self.skipped:
+            return {}
+        return {"skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
+
+
+def warn(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"svctools: warning: {line}", err=True)
+
+
+@cli.command()
+@click.argument("book")
+@month_option(required=False)
+@click.option(
+    "--explain", is_flag=True, help="Show the working days and hours each deadline counted."
+)
+@as_of_option
+@skip_invalid_option
+@common_options
+@click.pass_context
+def sla(
+    ctx: click.Context,
+    book: str,
+    month: str | None,
+    explain: bool,
+    as_of: str | None,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """List every SLA breach in BOOK: deadline, actual time, lateness, who, which row.
+
+    \b
+    Example:
+      svctools sla 售后台账.xlsx --month 2026-10 --explain
+    """
+    from svctools.clock import parse_month
+    from svctools.render import dumps
+    from svctools.sla import compute_sla, render_text
+
+    env = env_for(ctx, config, lang)
+    work = Computation(env, book, "sla", as_of, skip_invalid)
+    result = compute_sla(work.records, env.policy, work.as_of)
+    if month:
+        result = result.filter_month(*parse_month(month))
+    warn(result.warnings)
+    if fmt == "json":
+        data = result.to_dict(sheet_names=work.sheet_names, explain=explain)
+        click.echo(dumps({**data, **work.extra()}))
+    else:
+        click.echo(render_text(result, env.lang, explain=explain, sheet_names=work.sheet_names))
+
+
+@cli.command()
+@click.argument("book")
+@month_option(required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="F.xlsx",
+    help="Also write the penalty slips: one sheet per person, ready to sign.",
+)
+@as_of_option
+@skip_invalid_option
+@common_options
+@click.pass_context
+def penalties(
+    ctx: click.Context,
+    book: str,
+    month: str,
+    out: str | None,
+    as_of: str | None,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Work out each person's penalties for a month, within the legal cap on deductions.
+
+    \b
+    Example:
+      svctools penalties 售后台账.xlsx --month 2026-10 --out 处罚单-2026-10.xlsx
+    """
+    from svctools.clock import parse_month
+    from svctools.penalties import compute_penalties
+    from svctools.render import dumps
+    from svctools.sla import compute_sla
+    from svctools.statements import penalties_text, write_penalty_slips
+
+    env = env_for(ctx, config, lang)
+    first_day, _ = parse_month(month)
+    work = Computation(env, book, "penalties", as_of, skip_invalid)
+    breaches = compute_sla(work.records, env.policy, work.as_of)
+    statement = compute_penalties(work.records, breaches.breaches, env.policy, first_day)
+    warn(breaches.warnings + statement.warning_texts(env.lang))
+    if out:
+        write_penalty_slips(statement, out, env.lang)
+    if fmt == "json":
+        click.echo(dumps({**statement.to_dict(env.lang), **work.extra()}))
+    else:
+        click.echo(penalties_text(statement, env.lang))
+        if out:
+            click.echo(("处罚单：" if env.lang == "zh" else "Penalty slips: ") + out)
+
+
+@cli.command()
+@click.argument("book")
+@month_option(required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="F.xlsx",
+    help="Also write the statement workbook: orders, per store, per technician.",
+)
+@as_of_option
+@skip_invalid_option
+@common_options
+@click.pass_context
+def settle(
+    ctx: click.Context,
+    book: str,
+    month: str,
+    out: str | None,
+    as_of: str | None,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Settle the orders completed in a month: what each customer owes, what the firm bears.
+
+    \b
+    Example:
+      svctools settle 售后台账.xlsx --month 2026-10 --out 结算-2026-10.xlsx
+    """
+    from svctools.clock import parse_month
+    from svctools.render import dumps
+    from svctools.settlement import compute_settlement
+    from svctools.statements import settlement_text, write_settlement
+
+    env = env_for(ctx, config, lang)
+    first_day, next_first_day = parse_month(month)
+    work = Computation(env, book, "settle", as_of, skip_invalid)
+    result = compute_settlement(work.records, env.policy, first_day, next_first_day)
+    if out:
+        write_settlement(result, out, env.lang)
+    if fmt == "json":
+        click.echo(dumps({**result.to_dict(env.lang), **work.extra()}))
+    else:
+        click.echo(settlement_text(result, env.lang))
+        if out:
+            click.echo(("结算表：" if env.lang == "zh" else "Statement: ") + out)
 
 
 def main() -> None:

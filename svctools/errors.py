@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SvctoolsError(Exception):
     """Base of every error a user can cause; the message is one clear line."""
@@ -22,9 +24,13 @@ class UsageError(SvctoolsError):
 
 
 class BookHasErrors(SvctoolsError):
-    """A computing command met errors in rows it needs (exit 1)."""
+    """A computing command met errors in rows it needs (exit 1); ``problems`` lists them."""
 
     exit_code = 1
+
+    def __init__(self, message: str, problems: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class MissingSheet(SvctoolsError):
