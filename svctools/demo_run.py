@@ -4,19 +4,76 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
+from svctools.book import LoadedBook
 from svctools.checks import validate
-from svctools.policy import load_policy
+from svctools.policy import Policy, load_policy
 from svctools.problems import ERROR
 from svctools.render import dumps, problems_text
 from svctools.schema import load_schema
 from svctools.sources import open_book
+from svctools.usable import usable_records
 from svctools.xlsxout import write_atomic
 
 
 def _write_text(path: Path, text: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def _computations(
+    loaded: LoadedBook, book: Path, policy: Policy, as_of: datetime, lang: str
+) -> Iterator[str]:
+    """sla, penalties and settle for the demo's first full month, on the valid rows."""
+    from svctools.clock import parse_month
+    from svctools.penalties import compute_penalties
+    from svctools.settlement import compute_settlement
+    from svctools.sla import compute_sla, render_text
+    from svctools.statements import (
+        penalties_text,
+        settlement_text,
+        write_penalty_slips,
+        write_settlement,
+    )
+
+    folder, stamp, month = book.parent, as_of.isoformat(timespec="minutes"), "2026-10"
+    first_day, next_first_day = parse_month(month)
+    names = {key: data.name for key, data in loaded.records.sheets.items()}
+    records = usable_records(loaded, load_schema(), "penalties", True, lang).records
+    breaches = compute_sla(records, policy, as_of)
+    in_month = breaches.filter_month(first_day, next_first_day)
+    _write_text(folder / "sla.txt", render_text(in_month, lang, explain=True, sheet_names=names))
+    _write_text(folder / "sla.json", dumps(in_month.to_dict(sheet_names=names)))
+    statement = compute_penalties(records, breaches.breaches, policy, first_day)
+    _write_text(folder / "penalties.txt", penalties_text(statement, lang))
+    write_penalty_slips(statement, folder / "penalties.xlsx", lang)
+    settlement = compute_settlement(records, policy, first_day, next_first_day)
+    _write_text(folder / "settle.txt", settlement_text(settlement, lang))
+    write_settlement(settlement, folder / "settle.xlsx", lang)
+    common = f"{book} --month {month} --as-of {stamp} --skip-invalid"
+    zh = lang == "zh"
+    yield ""
+    yield f"$ svctools sla {common} --explain"
+    yield (
+        f"  {len(in_month.breaches)} 条超时记录" if zh else f"  {len(in_month.breaches)} breaches"
+    ) + f" -> {folder / 'sla.txt'}, {folder / 'sla.json'}"
+    yield ""
+    yield f"$ svctools penalties {common} --out {folder / 'penalties.xlsx'}"
+    total = sum((s.deducted for s in statement.staff), Decimal(0))
+    yield (
+        f"  {len(statement.staff)} 人，本月扣款合计 {total}"
+        if zh
+        else f"  {len(statement.staff)} people, {total} deducted"
+    ) + f" -> {folder / 'penalties.xlsx'}"
+    yield ""
+    yield f"$ svctools settle {common} --out {folder / 'settle.xlsx'}"
+    due = settlement.to_dict(lang)["totals"]["balance_due"]
+    yield (
+        f"  {len(settlement.orders)} 张完工工单，应收余额 {due}"
+        if zh
+        else f"  {len(settlement.orders)} completed orders, {due} balance due"
+    ) + (f" -> {folder / 'settle.xlsx'}")
 
 
 def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str) -> Iterator[str]:
@@ -65,6 +122,8 @@ def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str)
         )
     for name in ("validate.txt", "validate.json", "validate-annotated.xlsx"):
         yield f"  -> {folder / name}"
+
+    yield from _computations(loaded, book, policy, as_of, lang)
 
     blank = folder / "blank-book.xlsx"
     write_blank_book(schema, blank, lang)
