@@ -326,7 +326,11 @@ class Computation:
         self.sheet_names = {key: data.name for key, data in loaded.records.sheets.items()}
         if self.skipped:
             rows = "; ".join(f"{sheet} {row}" for sheet, row in self.skipped)
-            left_out = "跳过有错误的行" if env.lang == "zh" else "rows with errors left out"
+            left_out = (
+                "跳过有错误的行及引用它们的行"
+                if env.lang == "zh"
+                else "left out: rows with errors and rows referring to them"
+            )
             click.echo(f"svctools: {left_out} ({len(self.skipped)}): {rows}", err=True)
 
     def extra(self) -> dict[str, Any]:

@@ -377,7 +377,7 @@ _WORDS = {
         DAYS: "天",
         "row": "第{row}行",
         "counted": "计入时段",
-        "days": "计入工作日",
+        "counted_days": "计入工作日",
         "skipped": "跳过",
         "paused": "待料暂停",
         "wait": "待料",
@@ -398,7 +398,7 @@ _WORDS = {
         DAYS: "days",
         "row": "row {row}",
         "counted": "counted",
-        "days": "working days",
+        "counted_days": "working days counted",
         "skipped": "skipped",
         "paused": "parts wait (paused)",
         "wait": "waiting for parts",
@@ -464,7 +464,7 @@ def _explain_block(number: int, breach: Breach, lang: str, names: dict[str, str]
         f"{_minute(breach.start)} + {limit} -> {_minute(breach.deadline)}"
     )
     lines = [head]
-    for kind, label in (("window", "counted"), ("day", "days"), ("skipped", "skipped")):
+    for kind, label in (("window", "counted"), ("day", "counted_days"), ("skipped", "skipped")):
         items = [_step_text(s, lang) for s in breach.explain if s["kind"] == kind]
         if items:
             lines.append(f"    {words[label]}{words['colon']}{words['sep'].join(items)}")

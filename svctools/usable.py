@@ -33,9 +33,11 @@ class Usable:
 
     records: Records
     skipped: list[Problem] = field(default_factory=list)
+    cascaded: list[tuple[str, int]] = field(default_factory=list)  # rows referring to skipped ones
 
     def skipped_rows(self) -> list[tuple[str, int]]:
-        return sorted({(p.sheet, p.row) for p in self.skipped if p.row is not None})
+        rows = {(p.sheet, p.row) for p in self.skipped if p.row is not None}
+        return sorted(rows | set(self.cascaded))
 
 
 def usable_records(
@@ -60,11 +62,38 @@ def usable_records(
             _refusal(loaded.source, command, errors, can_skip=not whole_sheet), problems=errors
         )
     bad_rows = {(p.sheet_key, p.row) for p in errors if p.sheet_key not in REFERENCE_SHEETS}
+    kept, cascaded = _without(loaded.records, schema, bad_rows)
+    skipped = [p for p in errors if p.sheet_key not in REFERENCE_SHEETS]
+    return Usable(kept, skipped, cascaded)
+
+
+def _without(
+    records: Records, schema: Schema, bad_rows: set[tuple[str, int]]
+) -> tuple[Records, list[tuple[str, int]]]:
+    """The records minus the bad rows and every row that refers to one (an order of a bad call)."""
     kept = Records()
-    for key, data in loaded.records.sheets.items():
-        clean = [r for r in data.records if (key, r.row) not in bad_rows]
-        kept.sheets[key] = type(data)(data.key, data.name, data.header_row, data.columns, clean)
-    return Usable(kept, [p for p in errors if p.sheet_key not in REFERENCE_SHEETS])
+    dropped_ids: dict[str, set[object]] = {}
+    cascaded: list[tuple[str, int]] = []
+    for sheet in schema.sheets:  # schema order: a sheet comes after the sheets it refers to
+        data = records.sheets.get(sheet.key)
+        if data is None:
+            continue
+        refs = [c for c in sheet.columns if c.ref and c.ref not in REFERENCE_SHEETS]
+        clean = []
+        for record in data.records:
+            if (sheet.key, record.row) in bad_rows:
+                pass
+            elif any(record.get(c.key) in dropped_ids.get(c.ref or "", ()) for c in refs):
+                cascaded.append((data.name, record.row))
+            else:
+                clean.append(record)
+                continue
+            if sheet.id_column is not None and record.get(sheet.id_column.key) is not None:
+                dropped_ids.setdefault(sheet.key, set()).add(record.get(sheet.id_column.key))
+        kept.sheets[sheet.key] = type(data)(
+            data.key, data.name, data.header_row, data.columns, clean
+        )
+    return kept, cascaded
 
 
 def _refusal(source: str, command: str, errors: list[Problem], can_skip: bool) -> str:
