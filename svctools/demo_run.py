@@ -65,7 +65,7 @@ def _computations(
         f"  {len(statement.staff)} 人，本月扣款合计 {total}"
         if zh
         else f"  {len(statement.staff)} people, {total} deducted"
-    ) + f" -> {folder / 'penalties.xlsx'}"
+    ) + f" -> {folder / 'penalties.txt'}, {folder / 'penalties.xlsx'}"
     yield ""
     yield f"$ svctools settle {common} --out {folder / 'settle.xlsx'}"
     due = settlement.to_dict(lang)["totals"]["balance_due"]
@@ -73,7 +73,7 @@ def _computations(
         f"  {len(settlement.orders)} 张完工工单，应收余额 {due}"
         if zh
         else f"  {len(settlement.orders)} completed orders, {due} balance due"
-    ) + (f" -> {folder / 'settle.xlsx'}")
+    ) + (f" -> {folder / 'settle.txt'}, {folder / 'settle.xlsx'}")
 
 
 def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str) -> Iterator[str]:
