@@ -310,11 +310,8 @@ def _cache_formula_values(path: Path, sheet_number: int, cached: dict[str, Any])
     for ref, value in cached.items():
         kind = ' t="str"' if isinstance(value, str) else ""
         pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?</c>')
-        xml, count = pattern.subn(
-            lambda m, k=kind, v=value: f'<c r="{ref}"{m.group(1)}{k}><f>{m.group(2)}</f>'
-            f"<v>{v}</v></c>",
-            xml,
-        )
+        replacement = rf'<c r="{ref}"\1{kind}><f>\2</f><v>{value}</v></c>'
+        xml, count = pattern.subn(replacement, xml)
         assert count == 1, f"formula cell {ref} not found in {member}"
     files[member] = xml.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
@@ -341,7 +338,8 @@ def test_formula_cells_read_by_cached_value(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Call Log", "CALL LOG", "call log", "calllog", "Ｃａｌｌ　Ｌｏｇ", "来电 登记", "call_log"]
+    "name",
+    ["Call Log", "CALL LOG", "call log", "calllog", "Ｃａｌｌ　Ｌｏｇ", "来电 登记", "call_log"],
 )
 def test_sheet_names_match_case_width_and_space_insensitively(tmp_path: Path, name: str) -> None:
     book = {(name if sheet == CALLS else sheet): rows for sheet, rows in valid_rows().items()}
@@ -406,4 +404,3 @@ def test_missing_optional_columns_are_no_problem(tmp_path: Path) -> None:
     assert loaded.problems == []
     assert "email" not in loaded.records["call_log"][0]
     assert loaded.records["call_log"][0]["call_time"] == datetime(2026, 10, 5, 14, 30)
-

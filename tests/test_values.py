@@ -450,7 +450,8 @@ _LAST_SERIAL_SECOND = 2958466 - 1 / 86400  # 9999-12-31 23:59:59 as an Excel ser
 
 CELL_VALUES = st.one_of(
     st.text(),
-    st.text(alphabet="0123456789 -/.:年月日时分秒T¥￥,元+０１２３４５６７８９．－：一二三四级", max_size=24),
+    st.text(alphabet="0123456789 -/.:年月日时分秒T¥,元+一二三四级", max_size=24),
+    st.text(alphabet="￥０１２３４５６７８９．－：　", max_size=16),
     st.integers(),
     st.integers(min_value=-10, max_value=3_000_000),
     st.floats(allow_nan=True, allow_infinity=True),
