@@ -14,7 +14,7 @@ from svctools.policy import Policy
 from svctools.problems import ERROR, WARNING, Problem
 from svctools.records import Record, Records, SheetData
 from svctools.schema import Column, Schema, Sheet
-from svctools.settlement import add_months
+from svctools.settlement import warranty_by_date
 from svctools.sources import BookSource
 
 _OPERATORS = {
@@ -213,11 +213,11 @@ class _Context:
             call = calls.get(record.get("call_id"))
             if stated is None or call is None:
                 continue
-            purchase, call_time = call.get("purchase_date"), call.get("call_time")
-            if purchase is None or call_time is None:
+            by_date = warranty_by_date(call, self.policy)
+            if by_date is None:
                 continue
-            until = add_months(purchase, self.policy.warranty.months)
-            expected = "in" if _day(call_time) <= until else "out"
+            covered, until = by_date
+            expected = "in" if covered else "out"
             if expected != stated:
                 yield self.problem(
                     ledger,
@@ -227,7 +227,7 @@ class _Context:
                     severity=WARNING,
                     value=labels[stated].label(self.lang),
                     params={
-                        "purchase_date": purchase,
+                        "purchase_date": call["purchase_date"],
                         "until": until,
                         "expected": labels[expected].label(self.lang),
                     },

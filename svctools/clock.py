@@ -6,6 +6,7 @@ Only "now" needs the zone, to know what the firm's clock shows.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +43,14 @@ def parse_month(text: str) -> tuple[date, date]:
         raise UsageError(f"--month {text!r}: give a month as YYYY-MM, e.g. 2026-10")
     first = date(int(match.group(1)), int(match.group(2)), 1)
     return first, (first + timedelta(days=32)).replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later; a day the target month lacks becomes its last (02-29 -> 02-28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def month_of(moment: date | datetime) -> str:

@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
+from svctools.clock import add_months
 from svctools.schema import Schema, load_schema, schema_dir
-from svctools.settlement import add_months
 from svctools.xlsxout import save_workbook
 
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)

@@ -26,6 +26,15 @@ class Record(dict[str, Any]):
         return f"Record({self.sheet}:{self.row}, {dict.__repr__(self)})"
 
 
+def column_letter(number: int) -> str:
+    """Excel's column name for a 1-based column number (1 -> A, 27 -> AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass
 class SheetData:
     """One sheet as found in the book: its name there, the header row and the columns found."""
@@ -40,11 +49,9 @@ class SheetData:
 
     def cell(self, key: str, row: int) -> str | None:
         """The A1 reference of column ``key`` in ``row`` (``None`` if the column is missing)."""
-        from openpyxl.utils import get_column_letter
-
         if key not in self.columns:
             return None
-        return f"{get_column_letter(self.columns[key][0] + 1)}{row}"
+        return f"{column_letter(self.columns[key][0] + 1)}{row}"
 
 
 @dataclass

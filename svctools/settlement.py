@@ -7,14 +7,13 @@ Every figure carries the rule, the source row and the numbers it used (``Reason`
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from svctools.clock import iso, month_of
+from svctools.clock import add_months, iso, month_of
 from svctools.money import ZERO, money_str, round_money
 from svctools.policy import Policy
 from svctools.records import Record, Records
@@ -78,14 +77,6 @@ class Reason:
         return (zh if lang == "zh" else en).format(**params)
 
 
-def add_months(day: date, months: int) -> date:
-    """Calendar months later; a day the target month lacks becomes its last (02-29 -> 02-28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
@@ -95,22 +86,32 @@ def in_warranty(order: Record, call: Record | None, policy: Policy) -> tuple[boo
     stated = order.get("warranty")
     if stated in ("in", "out"):
         return stated == "in", Reason("warranty_column", {"value": stated})
-    purchase = call.get("purchase_date") if call else None
-    call_time = call.get("call_time") if call else None
-    if purchase is None or call_time is None:
+    by_date = warranty_by_date(call, policy)
+    if by_date is None:
         return False, Reason("warranty_no_date")
-    purchase = _as_date(purchase)
-    until = add_months(purchase, policy.warranty.months)
-    called = _as_date(call_time)
+    covered, until = by_date
+    assert call is not None
     params = {
-        "call": iso(called),
-        "purchase": iso(purchase),
+        "call": iso(_as_date(call["call_time"])),
+        "purchase": iso(_as_date(call["purchase_date"])),
         "months": policy.warranty.months,
         "until": iso(until),
     }
-    if called <= until:
-        return True, Reason("warranty_by_date", params)
-    return False, Reason("warranty_expired", params)
+    return covered, Reason("warranty_by_date" if covered else "warranty_expired", params)
+
+
+def warranty_by_date(call: Record | None, policy: Policy) -> tuple[bool, date] | None:
+    """In warranty by the purchase date (call day ≤ purchase + months), and until when.
+
+    ``None`` when the call or its purchase date is unknown. validate's ``warranty_mismatch``
+    compares the ledger's stated warranty with this.
+    """
+    purchase = call.get("purchase_date") if call else None
+    call_time = call.get("call_time") if call else None
+    if purchase is None or call_time is None:
+        return None
+    until = add_months(_as_date(purchase), policy.warranty.months)
+    return _as_date(call_time) <= until, until
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,14 @@ def test_init_book_validates_clean(blank: Path) -> None:
 def test_init_lays_out_every_sheet_with_dropdowns_and_frozen_headers(blank: Path) -> None:
     workbook = openpyxl.load_workbook(blank)
     assert workbook.sheetnames == [
-        "来电登记", "维修台帐", "配件使用", "投诉登记", "员工花名册", "门店", "服务协议", "回访登记",
+        "来电登记",
+        "维修台帐",
+        "配件使用",
+        "投诉登记",
+        "员工花名册",
+        "门店",
+        "服务协议",
+        "回访登记",
     ]
     ledger = workbook["维修台帐"]
     assert ledger["A1"].value == "工单号" and ledger.freeze_panes == "A2"
@@ -89,8 +96,14 @@ def test_validate_json_shape_and_exit_code(demo_book: Path) -> None:
     assert all(list(p) == PROBLEM_KEYS for p in data["problems"])
     phone = next(p for p in data["problems"] if p["code"] == "bad_phone")
     assert phone == {
-        "severity": "error", "sheet": "来电登记", "row": 7, "column": "联系电话",
-        "field": "phone", "cell": "D7", "code": "bad_phone", "value": "138-1234-567",
+        "severity": "error",
+        "sheet": "来电登记",
+        "row": 7,
+        "column": "联系电话",
+        "field": "phone",
+        "cell": "D7",
+        "code": "bad_phone",
+        "value": "138-1234-567",
         "message": phone["message"],
     }
     assert "138-1234-567" in phone["message"] and "电话" in phone["message"]
@@ -100,8 +113,13 @@ def test_validate_text_groups_by_sheet_and_sorts_by_row(demo_book: Path) -> None
     code, out, _ = run("validate", demo_book, "--as-of", AS_OF, "--lang", "en")
     assert code == 1
     sections = [line for line in out.splitlines() if line.startswith("== ")]
-    assert sections == ["== 来电登记 ==", "== 维修台账 ==", "== 配件使用 ==", "== 投诉登记 ==",
-                        "== 员工花名册 =="]
+    assert sections == [
+        "== 来电登记 ==",
+        "== 维修台账 ==",
+        "== 配件使用 ==",
+        "== 投诉登记 ==",
+        "== 员工花名册 ==",
+    ]
     ledger = out.split("== 维修台账 ==")[1].split("==")[0]
     rows = [int(line.split()[0]) for line in ledger.splitlines()[3:] if line.strip()]
     assert rows == sorted(rows) and rows[0] == 3
@@ -214,7 +232,7 @@ def test_config_defaults_text_and_json(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_config_file_from_env_and_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "svctools.toml").write_text('[sla]\nrepair_days = 5\n', encoding="utf-8")
+    (tmp_path / "svctools.toml").write_text("[sla]\nrepair_days = 5\n", encoding="utf-8")
     monkeypatch.delenv("SVCTOOLS_CONFIG", raising=False)
     assert json.loads(run("config", "--format", "json")[1])["sla"]["repair_days"] == 5
     other = tmp_path / "firm.toml"
@@ -235,7 +253,9 @@ def test_config_file_from_env_and_cwd(tmp_path: Path, monkeypatch: pytest.Monkey
         ('[calendar]\nextra_holidays = ["2026-13-01"]\n', "calendar.extra_holidays.0"),
     ],
 )
-def test_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+def test_bad_config_is_one_line_naming_file_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     code, _, err = run("--config", path, "config")

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from svctools.clock import add_months
 from svctools.policy import Policy, policy_from_dict
 from svctools.records import Record, Records
 from svctools.settlement import (
     Settlement,
-    add_months,
     compute_settlement,
     in_warranty,
     repeat_repairs,
