@@ -145,6 +145,8 @@ def _human(value: Any) -> Any:
     """A value as a clerk reads it in a message: ``2026-10-05 14:30``, not ISO's ``T``."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return " ".join(value.split())  # a header or value with Alt+Enter stays one line
     return "" if value is None else display(value)
 
 
@@ -169,7 +171,7 @@ class Problem:
         variants = MESSAGES[self.code]
         zh, en = variants.get(self.detail) or next(iter(variants.values()))
         template = zh if lang == "zh" else en
-        values = {"column": self.column, "value": _human(self.value), "sheet": self.sheet}
+        values = {"column": _human(self.column), "value": _human(self.value), "sheet": self.sheet}
         values.update({k: (v(lang) if callable(v) else _human(v)) for k, v in self.params.items()})
         return template.format(**values)
 

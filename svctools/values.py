@@ -6,6 +6,7 @@ returns the typed value or raises ``CellError`` with the problem code; blanks ne
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -66,7 +67,12 @@ def read_datetime(value: Any) -> datetime:
     """Real dates, Excel serials, ``yyyymmdd`` numbers and the text forms of SPEC §2.1."""
     if isinstance(value, datetime):
         if value.microsecond:  # Excel's float time: 14:29:59.9996 is 14:30
-            value = value.replace(microsecond=0) + timedelta(seconds=value.microsecond >= 500_000)
+            try:
+                value = value.replace(microsecond=0) + timedelta(
+                    seconds=value.microsecond >= 500_000
+                )
+            except OverflowError:  # the very last second Excel can hold
+                value = value.replace(microsecond=0)
         return value.replace(tzinfo=None)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
@@ -106,6 +112,8 @@ def read_date(value: Any) -> date:
 def read_money(value: Any) -> Decimal:
     """Numbers, ``¥1,234.50``, ``1234.5元``, full-width digits; negative is an error."""
     if _is_number(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError("bad_value", "money")
         amount = (
             Decimal(repr(round(float(value), 6))) if isinstance(value, float) else Decimal(value)
         )

@@ -515,3 +515,20 @@ def test_english_messages(tmp_path: Path) -> None:
     for problem in problems:
         assert problem.to_dict("en")["message"] == problem.message("en")
         assert re.search(r"[A-Za-z]{4,}", problem.message("en"))
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("联系\n电话", "12345"), ("联系电话", "138\n1234")],
+    ids=["line-break-in-header", "line-break-in-value"],
+)
+def test_message_is_one_line_even_with_line_breaks_in_cells(
+    tmp_path: Path, header: str, value: str
+) -> None:
+    book = valid_rows()
+    book[CALLS][0][3] = header
+    book[CALLS][1][3] = value
+    problems = validate_book(write_book(tmp_path / "book.xlsx", book)).problems
+    assert [(p.code, p.cell) for p in problems] == [("bad_phone", "D2")]
+    for lang in ("zh", "en"):
+        assert "\n" not in problems[0].message(lang)

@@ -110,6 +110,7 @@ def test_valid_book_reads_every_sheet_with_excel_row_numbers(valid_book: Path) -
     assert {r.sheet for r in loaded.records["repair_ledger"]} == {"repair_ledger"}
     ledger = loaded.records["repair_ledger"]
     assert ledger[1]["labour_fee"] == Decimal("120")
+    assert loaded.records["parts_used"][1]["unit_cost"] == Decimal("12.5")
     assert ledger[1]["parts_wait_to"] == datetime(2026, 10, 16, 17, 0)
     assert loaded.records["callbacks"][1]["satisfaction"] == 4
 
@@ -167,6 +168,49 @@ def test_no_header_within_first_10_rows(tmp_path: Path) -> None:
     assert problems == loaded.problems  # nothing elsewhere: staff/contracts refs are not checked
 
 
+def test_table_away_from_a1(tmp_path: Path) -> None:
+    """Rows 1-2 and columns A-B empty: the header is on row 3, cells keep Excel's letters."""
+    book = valid_rows()
+    book[CALLS] = [[], [], *([None, None, *row] for row in book[CALLS])]
+    book[CALLS][4][2 + 3] = "12345"  # 联系电话 of row 5, now in column F
+    loaded = validate_book(write(tmp_path, book))
+    assert rows_of(loaded, "call_log") == [4, 5]
+    assert calls(loaded)[0] == EXPECTED_CALLS[0]
+    assert [where(p) for p in loaded.problems] == [
+        ("error", "bad_phone", CALLS, 5, "联系电话", "phone", "F5")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dropped", "header_found"),
+    [
+        pytest.param(["客户姓名", "联系电话", "产品型号", "故障描述"], True, id="4-of-8-required"),
+        pytest.param(
+            ["客户姓名", "联系电话", "产品型号", "故障描述", "故障等级"],
+            False,
+            id="3-of-8-required",
+        ),
+    ],
+)
+def test_header_needs_half_the_required_columns(
+    tmp_path: Path, dropped: list[str], header_found: bool
+) -> None:
+    book = valid_rows()
+    for header in dropped:
+        drop_column(book, CALLS, header)
+    loaded = validate_book(write(tmp_path, book))
+    assert {(p.severity, p.code, p.sheet) for p in loaded.problems} == {
+        ("error", "missing_column", CALLS)
+    }
+    if header_found:
+        assert sorted(p.column for p in loaded.problems) == sorted(dropped)
+        assert {p.row for p in loaded.problems} == {1}
+        assert rows_of(loaded, "call_log") == [2, 3]
+    else:  # every required column is reported missing, and no row is read
+        assert len(loaded.problems) == 8
+        assert loaded.records["call_log"] == []
+
+
 def test_header_needs_two_columns(tmp_path: Path) -> None:
     """A title row holding one required header (half of 门店's two) is not the header."""
     book = valid_rows()
@@ -195,6 +239,9 @@ def _with_call_headers(headers: list[str]) -> Book:
         pytest.param(
             ["Ｃａｌｌ　ＩＤ", " 来电 时间 ", "客户姓名 ", "联系　电话", *ZH_CALL_HEADERS[4:]],
             id="full-width-and-spaces",
+        ),
+        pytest.param(
+            ["来电\n编号", "来电时间\n(必填)", *ZH_CALL_HEADERS[2:]], id="line-break-alt-enter"
         ),
         pytest.param(
             ["ｃａｌｌ＿ｉｄ", "  Call   Time", *ZH_CALL_HEADERS[2:]], id="full-width-key-mixed"
@@ -293,12 +340,33 @@ def test_values_typed_as_text_numbers_and_full_width(tmp_path: Path) -> None:
     set_cell(book, SHEET["repair_ledger"], 3, "工时费", "１２０元")
     set_cell(book, SHEET["staff"], 2, "电话", 13800000001)
     set_cell(book, SHEET["contracts"], 2, "到期日期", "2026.12.31")
+    set_cell(book, CALLS, 3, "来电时间", 46307 + (9 + 15 / 60) / 24)  # a bare serial number
+    set_cell(book, CALLS, 3, "购买日期", 45432)  # 2024-05-20 as a serial
+    set_cell(book, SHEET["repair_ledger"], 2, "复杂维修", False)  # a real Excel boolean
     loaded = validate_book(write(tmp_path, book))
     assert loaded.problems == []
     assert calls(loaded) == EXPECTED_CALLS
     assert loaded.records["repair_ledger"][1]["labour_fee"] == Decimal("120")
     assert loaded.records["staff"][0]["phone"] == "13800000001"
     assert loaded.records["contracts"][0]["end_date"] == date(2026, 12, 31)
+    assert loaded.records["repair_ledger"][0]["complex"] is False
+
+
+def test_ids_typed_as_numbers_match_ids_typed_as_text(tmp_path: Path) -> None:
+    """Staff id 1001 kept as a number in one sheet and as text in another is the same person."""
+    book = valid_rows()
+    set_cell(book, SHEET["staff"], 2, "工号", 1001)
+    set_cell(book, CALLS, 2, "受理人", "1001")
+    set_cell(book, CALLS, 3, "受理人", 1001.0)
+    set_cell(book, SHEET["complaints"], 2, "受理人", 1001)
+    set_cell(book, SHEET["complaints"], 3, "受理人", " 1001 ")
+    for row in (2, 3):
+        set_cell(book, SHEET["contracts"], row, "负责人", 1001)
+        set_cell(book, SHEET["callbacks"], row, "回访人", 1001)
+    loaded = validate_book(write(tmp_path, book))
+    assert loaded.problems == []
+    assert loaded.records["staff"][0]["staff_id"] == "1001"
+    assert [r["taken_by"] for r in loaded.records["call_log"]] == ["1001", "1001"]
 
 
 def _cache_formula_values(path: Path, sheet_number: int, cached: dict[str, Any]) -> None:

@@ -6,7 +6,6 @@ Expected values are worked out from the SPEC: 2026-10-05 is Excel serial 46300 (
 
 from __future__ import annotations
 
-import math
 import re
 import time as time_module
 from collections.abc import Iterator
@@ -162,17 +161,10 @@ def test_bad_money_is_bad_value(raw: Any) -> None:
     assert error_code(read_money, raw) == "bad_value"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_money(float('nan')) raises decimal.InvalidOperation, not CellError",
-)
 def test_money_nan_is_bad_value() -> None:
     assert error_code(read_money, float("nan")) == "bad_value"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: read_money(float('inf')) returns Decimal('Infinity'), no CellError"
-)
 def test_money_infinity_is_bad_value() -> None:
     assert error_code(read_money, float("inf")) == "bad_value"
 
@@ -446,7 +438,6 @@ def test_converter_follows_column_type(where: tuple[str, str], raw: Any, expecte
 ALL_COLUMNS = [c for sheet in SCHEMA.sheets for c in sheet.columns]
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
-_LAST_SERIAL_SECOND = 2958466 - 1 / 86400  # 9999-12-31 23:59:59 as an Excel serial
 
 CELL_VALUES = st.one_of(
     st.text(),
@@ -462,18 +453,6 @@ CELL_VALUES = st.one_of(
     st.times(),
     st.decimals(allow_nan=True, allow_infinity=True),
 )
-
-
-def _known_bug(col: Column, value: Any) -> bool:
-    """Inputs of the xfail tests above and below: kept out so the property guards the rest."""
-    if col.type == "money" and isinstance(value, float) and not math.isfinite(value):
-        return True
-    if col.type in ("datetime", "date"):
-        if isinstance(value, datetime) and value >= datetime(9999, 12, 31, 23, 59, 59):
-            return True
-        if isinstance(value, int | float) and _LAST_SERIAL_SECOND <= value < 2958466:
-            return True
-    return False
 
 
 def _check_type(col: Column, value: Any) -> None:
@@ -503,8 +482,6 @@ def _check_type(col: Column, value: Any) -> None:
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(col=st.sampled_from(ALL_COLUMNS), value=CELL_VALUES)
 def test_any_value_any_column_raises_only_cell_error(col: Column, value: Any) -> None:
-    if _known_bug(col, value):
-        return
     try:
         result = converter(col)(value)
     except CellError as error:
@@ -515,10 +492,6 @@ def test_any_value_any_column_raises_only_cell_error(col: Column, value: Any) ->
     _check_type(col, result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a date in Excel's last second (serial 2958465.99999999) raises OverflowError",
-)
 @pytest.mark.parametrize(
     "raw",
     [2958465.99999999, datetime(9999, 12, 31, 23, 59, 59, 999_999)],
