@@ -81,18 +81,45 @@ def late_hours(deadline: datetime, end: datetime) -> Decimal:
     return (seconds / _SECONDS_PER_HOUR).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
+MET, BREACHED, PENDING = "met", "breached", "pending"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline a rule set, whatever came of it: compliance rates need the met ones too.
+
+    ``outcome`` is ``met`` (done by the deadline), ``breached`` (done late, or not done and the
+    as-of moment is past it; exactly the deadlines that are in ``breaches``) or ``pending`` (not
+    done and not yet due).
+    """
+
+    rule: str
+    sheet: str
+    row: int
+    record: str
+    staff_id: str | None
+    deadline: datetime
+    actual: datetime | None
+    outcome: str  # MET | BREACHED | PENDING
+
+
 @dataclass
 class SlaResult:
-    """The breaches found, in (deadline, rule, record) order, and the calendar's warnings."""
+    """The breaches found, in (deadline, rule, record) order, and the calendar's warnings.
+
+    ``deadlines`` holds every deadline evaluated (met, breached or pending), in the same order.
+    """
 
     breaches: list[Breach] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     as_of: datetime | None = None
+    deadlines: list[Deadline] = field(default_factory=list, compare=False)
 
     def filter_month(self, first_day: date, next_first_day: date) -> SlaResult:
         """The breaches whose deadline falls in [first_day, next_first_day) (``sla --month``)."""
         kept = [b for b in self.breaches if first_day <= b.deadline.date() < next_first_day]
-        return replace(self, breaches=kept, warnings=list(self.warnings))
+        due = [d for d in self.deadlines if first_day <= d.deadline.date() < next_first_day]
+        return replace(self, breaches=kept, warnings=list(self.warnings), deadlines=due)
 
     def to_dict(
         self, sheet_names: dict[str, str] | None = None, explain: bool = False
@@ -140,6 +167,7 @@ class _Context:
     as_of: datetime
     cal: WorkCalendar
     calls: dict[Any, Record]
+    deadlines: list[Deadline] = field(default_factory=list)
 
     @property
     def hours_unit(self) -> str:
@@ -160,10 +188,11 @@ def compute_sla(
     ctx = _Context(policy, as_of, cal, records.index("call_log", "call_id"))
     breaches = [b for b in _all_breaches(records, ctx) if b is not None]
     breaches.sort(key=lambda b: (b.deadline, b.rule, b.record, b.row))
+    ctx.deadlines.sort(key=lambda d: (d.deadline, d.rule, d.record, d.row))
     warnings = list(cal.warnings)
     if records.has("repair_ledger") and not records.has("callbacks"):
         warnings.append("the book has no callbacks sheet: late_callback was not checked")
-    return SlaResult(breaches=breaches, warnings=warnings, as_of=as_of)
+    return SlaResult(breaches=breaches, warnings=warnings, as_of=as_of, deadlines=ctx.deadlines)
 
 
 def _all_breaches(records: Records, ctx: _Context) -> Iterator[Breach | None]:
@@ -206,22 +235,28 @@ def _judge(
     limit: tuple[Decimal, str],
     explain: list[dict[str, Any]] | None = None,
 ) -> Breach | None:
-    """A breach when done after the deadline, or not done and the as-of moment is past it."""
+    """A breach when done after the deadline, or not done and the as-of moment is past it.
+
+    Every deadline judged is also kept in ``ctx.deadlines`` with its outcome.
+    """
     deadline = counted.deadline
+    record = "" if record_id is None else str(record_id)
+    staff = None if staff_id is None else str(staff_id)
     if actual is not None:
-        if actual <= deadline:
-            return None
-        end = actual
-    elif ctx.as_of > deadline:
-        end = ctx.as_of
+        outcome, end = (MET, actual) if actual <= deadline else (BREACHED, actual)
     else:
+        outcome, end = (BREACHED, ctx.as_of) if ctx.as_of > deadline else (PENDING, ctx.as_of)
+    ctx.deadlines.append(
+        Deadline(rule, source.sheet, source.row, record, staff, deadline, actual, outcome)
+    )
+    if outcome != BREACHED:
         return None
     return Breach(
         rule=rule,
         sheet=source.sheet,
         row=source.row,
-        record="" if record_id is None else str(record_id),
-        staff_id=None if staff_id is None else str(staff_id),
+        record=record,
+        staff_id=staff,
         deadline=deadline,
         actual=actual,
         late_hours=late_hours(deadline, end),

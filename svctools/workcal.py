@@ -270,6 +270,22 @@ class WorkCalendar:
                 left -= b - a
             d += timedelta(days=1)
 
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """The working hours of working days between two moments (zero if ``end`` ≤ ``start``).
+
+        The measuring counterpart of ``add_hours(..., "business")``: the same windows, so a
+        repair's working time and its business-hour deadline agree.
+        """
+        total = timedelta(0)
+        d = start.date()
+        while d <= end.date():
+            for a, b in self._windows_of(d):
+                overlap = min(b, end) - max(a, start)
+                if overlap > timedelta(0):
+                    total += overlap
+            d += timedelta(days=1)
+        return total
+
     def _windows_of(self, d: date) -> tuple[Window, ...]:
         """The working-hours windows of ``d`` as datetimes (none on a day off), cached."""
         found = self._windows.get(d)

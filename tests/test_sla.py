@@ -726,3 +726,47 @@ def test_render_text_explain_parts_wait() -> None:
     en = render_text(run(orders=[repair]), "en", explain=True)
     assert "waiting for parts 2026-10-19 10:00 -> 2026-10-21 15:00" in en
     assert "2026-10-19, 2026-10-20" in en
+
+
+# -- every deadline judged, not only the breaches ---------------------------------------------------
+
+
+def test_deadlines_keep_met_breached_and_pending_outcomes() -> None:
+    calls = [
+        call(call_id="C1", first_response_at=dt("2026-10-15T10:30")),  # met (limit 12:00)
+        call(call_id="C2", first_response_at=dt("2026-10-15T13:00")),  # breached
+        call(call_id="C3", call_time=dt("2026-11-30T11:00"), first_response_at=None),  # pending
+    ]
+    result = run(calls=calls)
+    outcomes = {(d.rule, d.record): d.outcome for d in result.deadlines}
+    assert outcomes == {
+        ("late_response", "C1"): "met",
+        ("late_response", "C2"): "breached",
+        ("late_response", "C3"): "pending",
+    }
+    breached = [(d.rule, d.row, d.deadline) for d in result.deadlines if d.outcome == "breached"]
+    assert breached == [(b.rule, b.row, b.deadline) for b in result.breaches]
+
+
+def test_deadlines_cover_every_rule_and_filter_by_month() -> None:
+    complaint = {
+        "complaint_id": "K1",
+        "received_at": dt("2026-10-20T10:00"),
+        "handled_by": "A01",
+        "first_feedback_at": dt("2026-10-20T11:00"),
+    }
+    onsite = order(service_mode="onsite", arrived_at=dt("2026-10-15T12:00"))
+    result = run(orders=[onsite], complaints=[complaint])
+    assert sorted(d.rule for d in result.deadlines) == sorted(
+        [
+            "late_response",
+            "late_acceptance",
+            "late_arrival",
+            "overdue_repair",
+            "late_callback",
+            "late_complaint_feedback",
+        ]
+    )
+    assert all(d.outcome == "met" for d in result.deadlines) and result.breaches == []
+    assert result.filter_month(*parse_month("2026-09")).deadlines == []
+    assert len(result.filter_month(*parse_month("2026-10")).deadlines) == 6

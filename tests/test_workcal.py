@@ -297,3 +297,40 @@ def test_package_is_asked_once_per_date(monkeypatch: pytest.MonkeyPatch) -> None
         calendar.add_workdays(dt("2026-10-09T10:00"), 2)
     assert sorted(set(calls)) == calls
     assert calls == [date(2026, 10, 10), date(2026, 10, 11), date(2026, 10, 12)]
+
+
+# -- measuring working time -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        ("2026-10-15T10:00", "2026-10-15T11:30", "1.5"),  # inside the morning window
+        ("2026-10-15T11:00", "2026-10-15T14:00", "1.5"),  # 11:00-12:00 + 13:30-14:00: no lunch
+        ("2026-10-15T07:00", "2026-10-15T20:00", "7.5"),  # a whole working day
+        ("2026-10-16T17:00", "2026-10-19T10:00", "2"),  # Fri 17:00-18:00, weekend, Mon 09-10
+        ("2026-10-05T15:30", "2026-10-07T16:00", "0"),  # inside the National Day holiday
+        ("2026-10-09T17:00", "2026-10-12T09:30", "9"),  # Fri 1 h, make-up Sat 7.5 h, Mon 0.5 h
+        ("2026-10-15T12:00", "2026-10-15T12:00", "0"),
+        ("2026-10-15T14:00", "2026-10-15T10:00", "0"),  # end before start
+    ],
+)
+def test_working_time_counts_only_working_hours(start: str, end: str, hours: str) -> None:
+    measured = WorkCalendar().working_time(dt(start), dt(end))
+    assert measured == hours_delta(Decimal(hours))
+
+
+def test_working_time_is_the_inverse_of_business_add_hours() -> None:
+    calendar = WorkCalendar()
+    start = dt("2026-09-30T16:45")
+    for hours in (Decimal("0.5"), Decimal(3), Decimal("7.5"), Decimal(20)):
+        deadline = calendar.add_hours(start, hours, "business").deadline
+        assert calendar.working_time(start, deadline) == hours_delta(hours)
+
+
+def test_working_time_follows_the_firms_hours_and_extra_days() -> None:
+    calendar = cal(working_hours=[["08:00", "17:00"]], extra_holidays=["2026-10-16"])
+    # Thu 10-15 16:00-17:00 (1 h), Fri 10-16 the firm rests, Mon 10-19 08:00-09:00 (1 h)
+    assert calendar.working_time(dt("2026-10-15T16:00"), dt("2026-10-19T09:00")) == timedelta(
+        hours=2
+    )
