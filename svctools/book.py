@@ -7,19 +7,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
 from svctools.problems import ERROR, WARNING, Problem
 from svctools.records import Record, Records, SheetData
 from svctools.schema import Column, Schema, Sheet, normalize_header
 from svctools.sources import BookSource, Row
-from svctools.values import CellError, converter, is_blank
+from svctools.values import CellError, cell_reader, converter, is_blank
 
 HEADER_SEARCH_ROWS = 10
-_TOTALS = re.compile(r"^(合计|总计|小计|total)", re.IGNORECASE)
+_TOTALS = re.compile(r"\s*(合计|总计|小计|total)", re.IGNORECASE)  # matched from the start
+PROGRESS_EVERY = 4096  # rows between two progress calls
+
+Progress = Callable[[str, str, int, "int | None"], None]
+"""``progress(phase, name, done, total)``, called now and then so a terminal can show a bar.
+
+``phase`` is ``"read"`` (``name`` a sheet as named in the book; ``done`` and ``total`` rows) or
+``"check"`` (``done`` and ``total`` sheets checked); ``total`` is ``None`` when not known. The
+library never draws anything: the CLI does, and only on a terminal.
+"""
+
+# Rows read without a problem share one empty ``bad`` (most rows: a set each would cost 216 bytes
+# a row). Frozen, so adding to it fails loudly instead of marking every clean row.
+_CLEAN = cast("set[str]", frozenset())
 
 
 @dataclass
@@ -35,10 +49,19 @@ def names_param(names: tuple[str, ...]) -> str:
     return "、".join(dict.fromkeys(names))
 
 
-def read_book(source: BookSource, schema: Schema, as_of: datetime, lang: str = "zh") -> LoadedBook:
+def read_book(
+    source: BookSource,
+    schema: Schema,
+    as_of: datetime,
+    lang: str = "zh",
+    progress: Progress | None = None,
+) -> LoadedBook:
     """Read every schema sheet the book has; a missing sheet is a ``missing_sheet`` warning."""
     found = schema.match_sheet(source.sheet_names())
     loaded = LoadedBook(source=source.name, records=Records())
+    prefetch = getattr(source, "prefetch", None)  # a source that loads whole sheets ahead
+    if prefetch is not None:
+        prefetch([found[sheet.key] for sheet in schema.sheets if sheet.key in found])
     for position, sheet in enumerate(schema.sheets):
         if sheet.key not in found:
             loaded.problems.append(
@@ -53,6 +76,7 @@ def read_book(source: BookSource, schema: Schema, as_of: datetime, lang: str = "
             )
             continue
         reader = _SheetReader(sheet, found[sheet.key], position, as_of, lang)
+        reader.progress, reader.row_count = progress, getattr(source, "row_count", None)
         loaded.records.sheets[sheet.key] = reader.read(source.rows(found[sheet.key]))
         loaded.problems.extend(reader.problems)
     return loaded
@@ -102,6 +126,8 @@ class _SheetReader:
         )
         self.problems: list[Problem] = []
         self.lookup = sheet.header_lookup()
+        self.progress: Progress | None = None
+        self.row_count: Callable[[str], int | None] | None = None
 
     def problem(self, code: str, column: Column | None, row: int | None, **kw: Any) -> Problem:
         problem = cell_problem(self.data, self.position, code, column, row, self.lang, **kw)
@@ -151,17 +177,66 @@ class _SheetReader:
                 )
 
     def read_rows(self, rows: Iterator[Row]) -> None:
+        """Each data row: a whole row in one pass of per-column readers on the happy path; a
+        row with a blank required cell, a bad cell or a future time is read again cell by cell
+        (``read_row``), which reports its problems."""
         plan = [
             (column, self.data.columns[column.key][0], converter(column))
             for column in self.sheet.columns
             if column.key in self.data.columns
         ]
-        width = max(index for _, index, _ in plan) + 1
+        indexes = [index for _, index, _ in plan]
+        width = max(indexes) + 1
+        keys = [column.key for column, _, _ in plan]
+        readers = [cell_reader(column) for column, _, _ in plan]
+        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda v: (v[indexes[0]],))
+        required = [n for n, (column, _, _) in enumerate(plan) if column.required]
+        timed = [n for n, (column, _, _) in enumerate(plan) if column.type == "datetime"]
+        as_of, key, records = self.as_of, self.sheet.key, self.data.records
+        tick = self._ticker()
         for number, values in rows:
-            first = next((v for v in values[:width] if not is_blank(v)), None)
-            if first is None or (isinstance(first, str) and _TOTALS.match(first.strip())):
+            if not number % PROGRESS_EVERY:
+                tick(number)
+            if len(values) < width:
+                values = [*values, *([None] * (width - len(values)))]
+            first = values[0]
+            if first is None or (isinstance(first, str) and not first.strip()):
+                first = next((v for v in values[:width] if not is_blank(v)), None)
+                if first is None:
+                    continue
+            if isinstance(first, str) and _TOTALS.match(first):
                 continue
-            self.data.records.append(self.read_row(number, values, plan))
+            try:
+                parsed = [read(raw) for read, raw in zip(readers, pick(values), strict=True)]
+            except CellError:
+                records.append(self.read_row(number, values, plan))
+                continue
+            if any(parsed[n] is None for n in required) or any(
+                parsed[n] is not None and parsed[n] > as_of for n in timed
+            ):
+                records.append(self.read_row(number, values, plan))
+                continue
+            record = Record(key, number)
+            record.update(zip(keys, parsed, strict=True))
+            record.bad = _CLEAN
+            records.append(record)
+        tick(None)
+
+    def _ticker(self) -> Callable[[int | None], None]:
+        """Report rows read to ``progress``; ``tick(None)``: the sheet is done."""
+        progress, name = self.progress, self.name
+        if progress is None:
+            return lambda done: None
+        total = self.row_count(name) if self.row_count is not None else None
+        seen = [0]
+
+        def tick(done: int | None) -> None:
+            if done is None:
+                done = total if total is not None else seen[0]
+            seen[0] = done
+            progress("read", name, done, total)
+
+        return tick
 
     def read_row(self, number: int, values: Any, plan: list[tuple[Column, int, Any]]) -> Record:
         record = Record(self.sheet.key, number)

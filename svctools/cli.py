@@ -160,8 +160,11 @@ def cli(ctx: click.Context, config: str | None, lang: str | None, debug: bool) -
     "--annotate",
     type=click.Path(dir_okay=False),
     default=None,
+    is_flag=False,
+    flag_value="-",
     metavar="OUT.xlsx",
-    help="Also write a copy of the book with each bad cell marked and commented.",
+    help="Also write a copy of the book with each bad cell marked and commented "
+    "(a Google Sheet: no file; a problems tab and notes are added to the sheet).",
 )
 @as_of_option
 @common_options
@@ -185,20 +188,29 @@ def validate(
       svctools validate book.xlsx --lang en --format json
     """
     from svctools.checks import validate as check_book
+    from svctools.errors import UsageError
     from svctools.render import dumps, problems_text
-    from svctools.sources import open_book
+    from svctools.sources import is_google, open_book
 
     env = env_for(ctx, config, lang)
     moment = env.as_of(as_of)
-    source = open_book(book)
+    source = open_book(book, env.policy)
     try:
         loaded = check_book(source, env.schema(), env.policy, moment, env.lang)
     finally:
         source.close()
     errors = any(p.severity == "error" for p in loaded.problems)
-    if annotate:
+    if annotate and is_google(book):  # a Sheet is marked in place: problems tab + notes
+        from svctools.gsheet import annotate_sheet
+
+        if annotate != "-":
+            raise UsageError(f"{annotate}: on a Google Sheet, give --annotate without a file name")
+        annotate = annotate_sheet(book, env.policy, loaded.problems, env.lang)
+    elif annotate:
         from svctools.annotate import annotate as write_annotated
 
+        if annotate == "-":
+            raise UsageError("--annotate needs OUT.xlsx, the annotated copy to write")
         write_annotated(Path(book), Path(annotate), loaded.problems, env.lang)
     if fmt == "json":
         data = {"ok": not errors, "problems": [p.to_dict(env.lang) for p in loaded.problems]}
@@ -228,19 +240,28 @@ def init(
     from svctools.blank import write_blank_book
     from svctools.errors import UsageError
     from svctools.render import dumps
+    from svctools.sources import is_google
 
     env = env_for(ctx, config, lang)
     path = Path(book)
-    if path.exists() and not force:
-        raise UsageError(f"{path}: already exists; choose a new name or add --force to replace it")
     schema = env.schema()
-    write_blank_book(schema, path, env.lang)
+    if is_google(book):  # an empty Google Sheet is laid out in place, in one batchUpdate
+        from svctools.gsheet import init_sheet
+
+        init_sheet(book, env.policy, schema, env.lang)
+    else:
+        if path.exists() and not force:
+            raise UsageError(
+                f"{path}: already exists; choose a new name or add --force to replace it"
+            )
+        write_blank_book(schema, path, env.lang)
+    shown = book if is_google(book) else str(path)
     sheets = [s.title(env.lang) for s in schema.sheets]
     if fmt == "json":
-        click.echo(dumps({"book": str(path), "sheets": sheets}))
+        click.echo(dumps({"book": shown, "sheets": sheets}))
     else:
         done = "已创建" if env.lang == "zh" else "Created"
-        click.echo(f"{done} {path}: " + ", ".join(sheets))
+        click.echo(f"{done} {shown}: " + ", ".join(sheets))
 
 
 @cli.command("config")
@@ -315,7 +336,7 @@ class Computation:
         from svctools.usable import usable_records
 
         self.as_of = env.as_of(as_of)
-        source = open_book(book)
+        source = open_book(book, env.policy)
         try:
             loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang)
         finally:
@@ -497,3 +518,7 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+from svctools import (  # noqa: E402  (importing them registers their commands)
+    cli_remind,  # noqa: F401  (the remind command)
+    cli_report,  # noqa: F401  (the report command)
+)

@@ -125,6 +125,10 @@ def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str)
 
     yield from _computations(loaded, book, policy, as_of, lang)
 
+    from svctools.report_xlsx import demo_report
+
+    yield from demo_report(loaded, book, policy, as_of, lang)
+
     blank = folder / "blank-book.xlsx"
     write_blank_book(schema, blank, lang)
     yield ""
@@ -137,3 +141,7 @@ def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str)
     yield ""
     yield f"$ svctools --config {config} config"
     yield f"  -> {folder / 'config.txt'}"
+
+    from svctools.mail import demo_reminders
+
+    yield from demo_reminders(loaded, book, policy, as_of, lang)

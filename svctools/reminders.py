@@ -100,6 +100,7 @@ def due_renewals(records: Records, stages: list[int], today: date) -> list[Due]:
         to, cc = _addressed(_person(owner), _person(store))
         key = f"renewal:{contract['contract_id']}:{stage}"
         context = _renewal_context(contract, owner, store, stage, (end - today).days, today)
+        context["to_name"] = to[0].name if to else ""
         found.append((end, key, Due("renewal", key, to, cc, context)))
     return [due for _, _, due in sorted(found, key=lambda item: item[:2])]
 
@@ -145,7 +146,7 @@ def _renewal_context(
             "amount": _money(contract.get("amount")),
         },
         "owner": _who(owner, "staff_id"),
-        "store": _who(store, "store_id"),
+        "store": _who(store, "store_id", manager=_text(store.get("manager")) if store else ""),
     }
 
 
@@ -174,7 +175,9 @@ def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
         context = {
             "kind": "callback",
             "as_of": today.isoformat(),
-            "agent": _who(agent, "staff_id") or {"staff_id": agent_id, "name": "", "email": ""},
+            "agent": _who(agent, "staff_id")
+            or {"staff_id": agent_id, "name": agent_id, "email": ""},
+            "to_name": person.name if person else agent_id,
             "count": len(orders),
             "orders": [_callback_line(o, c, staff, today) for _, _, o, c in orders],
         }
@@ -201,13 +204,14 @@ def _callback_line(
     }
 
 
-def _who(record: Record | None, id_key: str) -> dict[str, str] | None:
+def _who(record: Record | None, id_key: str, **more: str) -> dict[str, str] | None:
     if record is None:
         return None
     return {
         id_key: _text(record.get(id_key)),
         "name": _text(record.get("name")),
         "email": _text(record.get("email")),
+        **more,
     }
 
 

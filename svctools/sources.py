@@ -6,8 +6,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from svctools.errors import BookError
-
 Row = tuple[int, Sequence[Any]]  # (row number as Excel shows it, raw cell values from column A)
 
 
@@ -27,10 +25,21 @@ class BookSource(Protocol):
     def close(self) -> None: ...
 
 
-def open_book(spec: str) -> BookSource:
-    """Open BOOK as given on the command line: a path to an ``.xlsx`` file."""
-    if spec.startswith("gsheet:") or spec.startswith("https://docs.google.com/spreadsheets/"):
-        raise BookError(f"{spec}: Google Sheets books are not supported yet")
-    from svctools.xlsx import XlsxBook
+def is_google(spec: str) -> bool:
+    """BOOK names a Google Sheet (``gsheet:KEY`` or its URL) rather than an ``.xlsx`` path."""
+    return spec.startswith("gsheet:") or "docs.google.com/spreadsheets/" in spec[:40]
 
-    return XlsxBook(Path(spec))
+
+def open_book(spec: str, policy: Any = None) -> BookSource:
+    """Open BOOK as given on the command line: an ``.xlsx`` path, or a Google Sheet.
+
+    ``policy`` supplies ``[google]`` (credentials, api_root); gspread is imported only then.
+    """
+    if is_google(spec):
+        from svctools.gsheet import GoogleBook, parse_spec
+        from svctools.policy import Policy
+
+        return GoogleBook(parse_spec(spec), policy if policy is not None else Policy())
+    from svctools.fastxlsx import open_xlsx  # calamine, or openpyxl by $SVCTOOLS_READER
+
+    return open_xlsx(Path(spec))

@@ -20,6 +20,15 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("complaints", "callbacks", "parts_used"),
     ),
     "settle": (("call_log", "repair_ledger"), ("parts_used", "staff", "stores")),
+    "report": (
+        ("call_log", "repair_ledger"),
+        ("staff", "stores", "parts_used", "complaints", "callbacks"),
+    ),
+    # remind: renewals need no repair ledger, callbacks no contracts; `all` runs the parts whose
+    # sheets the book has (svctools.cli_remind checks them).
+    "remind_renewals": (("contracts", "staff"), ("stores",)),
+    "remind_callbacks": (("call_log", "repair_ledger", "callbacks", "staff"), ()),
+    "remind_all": ((), ("contracts", "staff", "stores", "call_log", "repair_ledger", "callbacks")),
 }
 
 # People and stores are looked up, not computed on: with --skip-invalid their rows stay and only

@@ -31,6 +31,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INT = re.compile(r"^[+-]?\d+(\.0*)?$")
 _PHONE_NOISE = re.compile(r"[\s\-()]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)  # already clean: no NFKC, no strip
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>.]+(\.[^@\s,;<>.]+)+$")
 _TRUE = frozenset({"是", "y", "yes", "true", "√", "✓", "✔", "1", "对", "t"})
@@ -65,6 +66,8 @@ def _is_number(value: Any) -> bool:
 
 def read_datetime(value: Any) -> datetime:
     """Real dates, Excel serials, ``yyyymmdd`` numbers and the text forms of SPEC §2.1."""
+    if value.__class__ is datetime and not value.microsecond and value.tzinfo is None:
+        return value  # the common case, already what it should be
     if isinstance(value, datetime):
         if value.microsecond:  # Excel's float time: 14:29:59.9996 is 14:30
             try:
@@ -106,6 +109,8 @@ def _from_number(value: float) -> datetime:
 
 
 def read_date(value: Any) -> date:
+    if value.__class__ is datetime and not value.microsecond:
+        return value.date()  # the common case: no rounding can move the day
     return read_datetime(value).date()
 
 
@@ -137,6 +142,12 @@ def int_reader(column: Column) -> Converter:
     low, high = column.min, column.max
 
     def read_int(value: Any) -> int:
+        if (
+            value.__class__ is int
+            and (low is None or value >= low)
+            and (high is None or value <= high)
+        ):
+            return value  # the common case
         if _is_number(value):
             if not float(value).is_integer():
                 raise CellError("bad_value", "int")
@@ -192,6 +203,8 @@ def enum_reader(column: Column) -> Converter:
 
 def read_phone(value: Any) -> str:
     """A mobile or landline number as digits; spaces, dashes and +86/0086 removed."""
+    if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+        return value  # the common case: nothing to clean
     if _is_number(value):
         if not float(value).is_integer():
             raise CellError("bad_phone")
@@ -216,15 +229,15 @@ def read_email(value: Any) -> str:
 
 def read_text(value: Any) -> str:
     """Text as typed, stripped; a number that is really an id (``1001.0``) reads ``1001``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, str):
+    if isinstance(value, str):  # the common case first
         text = value.strip()
         if text in EXCEL_ERRORS:
             raise CellError("bad_value", "excel_error")
         return text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
     return str(value)
 
 
@@ -246,6 +259,96 @@ def converter(column: Column) -> Converter:
     if column.type == "enum":
         return enum_reader(column)
     return _SIMPLE[column.type]
+
+
+_MEMO_LIMIT = 2048  # distinct texts remembered per column: labels, names, models, staff ids
+
+
+def cell_reader(column: Column) -> Converter:
+    """One call per cell for whole rows on the happy path: ``None`` for a blank cell, else what
+    ``converter(column)`` gives (or raises).
+
+    Why: a book has millions of cells and most are already typed (real dates, whole numbers,
+    plain text); those take a short path, and text results are remembered per column, so a
+    repeated label or name is parsed once and stored once. Parsers are pure, so remembering
+    is exact; only exact ``str`` keys are remembered (``1``, ``1.0`` and ``True`` differ).
+    """
+    parse = converter(column)
+    memo: dict[str, Any] = {}
+    numbers: dict[Any, Any] = {}
+
+    def general(value: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is str:
+            found = memo.get(value)
+            if found is not None:
+                return found
+            if not value.strip():
+                return None
+            result = parse(value)
+            if len(memo) < _MEMO_LIMIT:
+                memo[value] = result
+            return result
+        if isinstance(value, str) and not value.strip():
+            return None
+        return parse(value)
+
+    kind = column.type
+    if kind == "datetime":
+
+        def read(value: Any) -> Any:
+            if value.__class__ is datetime and not value.microsecond and value.tzinfo is None:
+                return value
+            return general(value)
+
+    elif kind == "date":
+
+        def read(value: Any) -> Any:
+            if value.__class__ is datetime and not value.microsecond:
+                return value.date()
+            return general(value)
+
+    elif kind == "money":
+
+        def read(value: Any) -> Any:
+            if value.__class__ is int or value.__class__ is float:
+                key = (value.__class__, value)  # 80 and 80.0 read differently: keep them apart
+                found = numbers.get(key)
+                if found is None:
+                    found = parse(value)
+                    if len(numbers) < _MEMO_LIMIT:
+                        numbers[key] = found
+                return found
+            return general(value)
+
+    elif kind == "bool":
+
+        def read(value: Any) -> Any:
+            return value if value.__class__ is bool else general(value)
+
+    elif kind == "phone":
+
+        def read(value: Any) -> Any:
+            if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+                return value
+            return general(value)
+
+    elif kind == "int":
+        low, high = column.min, column.max
+
+        def read(value: Any) -> Any:
+            if (
+                value.__class__ is int
+                and (low is None or value >= low)
+                and (high is None or value <= high)
+            ):
+                return value
+            return general(value)
+
+    else:  # text, enum, email: remembered text
+        read = general
+    return read
 
 
 def display(value: Any) -> Any:

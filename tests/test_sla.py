@@ -728,7 +728,7 @@ def test_render_text_explain_parts_wait() -> None:
     assert "2026-10-19, 2026-10-20" in en
 
 
-# -- every deadline judged, not only the breaches ---------------------------------------------------
+# -- every deadline judged, not only the breaches -------------------------------------------------
 
 
 def test_deadlines_keep_met_breached_and_pending_outcomes() -> None:

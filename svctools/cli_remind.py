@@ -1,0 +1,177 @@
+"""``svctools remind``: the command cron runs every morning (SPEC §5). Parsing and printing only:
+``svctools.reminders`` says what is due, ``svctools.mail`` sends it, ``svctools.state`` keeps
+each key once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from svctools.cli import Computation, Env, as_of_option, cli, common_options, env_for
+from svctools.errors import MissingSheet, UsageError
+
+# For `remind all`: a part runs when its first sheet is in the book; it then needs the rest.
+_PARTS = {
+    "renewal": ("contracts", "staff"),
+    "callback": ("repair_ledger", "call_log", "callbacks", "staff"),
+}
+
+
+@cli.command()
+@click.argument("kind", required=False, type=click.Choice(["renewals", "callbacks", "all"]))
+@click.argument("book", required=False)
+@as_of_option
+@click.option("--dry-run", is_flag=True, help="Write every message to the outbox; send nothing.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="The firm's edited templates (searched before the shipped ones).",
+)
+@click.option("--status", "show_status", is_flag=True, help="List sent, failed and unknown keys.")
+@click.option(
+    "--resolve",
+    type=(str, click.Choice(["sent", "resend"])),
+    default=None,
+    metavar="KEY ACTION",
+    help="Settle a failed or unknown key: 'sent' (leave it) or 'resend' (send it next run).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when there is no news (for cron).")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Compute on the valid rows and list the rows left out, instead of refusing.",
+)
+@common_options
+@click.pass_context
+def remind(
+    ctx: click.Context,
+    kind: str | None,
+    book: str | None,
+    as_of: str | None,
+    dry_run: bool,
+    templates: str | None,
+    show_status: bool,
+    resolve: tuple[str, str] | None,
+    quiet: bool,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Send the reminders due in BOOK: contract renewals and callback digests, each once.
+
+    KIND is renewals, callbacks or all. Without [smtp] host, or with --dry-run, each message
+    is written to the outbox as an .eml file. Exits 3 when something could not be delivered
+    (it is tried again next run) or a failed/unknown key awaits --resolve.
+
+    \b
+    Example:
+      svctools remind all 售后台账.xlsx --dry-run
+      svctools remind all 售后台账.xlsx --quiet          # from cron, every morning
+      svctools remind --status
+      svctools remind --resolve renewal:HT001:7 resend
+    """
+    env = env_for(ctx, config, lang)
+    if show_status or resolve:
+        _state_command(env, show_status, resolve, fmt)
+        return
+    if not kind or not book:
+        raise UsageError(
+            "remind: give KIND (renewals, callbacks or all) and BOOK, or --status, or --resolve"
+        )
+    report = _run(env, kind, book, as_of, dry_run, templates, skip_invalid)
+    data = report.to_dict()
+    if fmt == "json":
+        click.echo(_dumps(data))
+    elif report.news or not quiet:
+        from svctools.mail import report_text
+
+        click.echo(report_text(report, env.lang))
+    if report.error:
+        click.echo(f"svctools: {report.error}", err=True)
+    ctx.exit(3 if report.undelivered else 0)
+
+
+def _run(
+    env: Env,
+    kind: str,
+    book: str,
+    as_of: str | None,
+    dry_run: bool,
+    templates: str | None,
+    skip_invalid: bool,
+) -> Any:
+    from svctools.mail import Delivery, Templates, resolve_path
+    from svctools.reminders import KINDS, due_reminders
+
+    work = Computation(env, book, f"remind_{kind}", as_of, skip_invalid)
+    kinds = KINDS[kind] if kind != "all" else _parts_present(env, book, work.records)
+    policy = env.policy
+    delivery = Delivery(
+        templates=Templates(templates),
+        lang=env.lang,
+        smtp=policy.smtp,
+        state=resolve_path(policy, policy.reminders.state),
+        outbox=resolve_path(policy, policy.reminders.outbox),
+        zone=policy.zone,
+        dry_run=dry_run,
+    )
+    due = due_reminders(work.records, policy.reminders, work.as_of, kinds)
+    return delivery.run(due, work.as_of)
+
+
+def _parts_present(env: Env, book: str, records: Any) -> tuple[Any, ...]:
+    """``remind all``: renewals if the book keeps contracts, callbacks if it keeps a ledger."""
+    schema = env.schema()
+    kinds = tuple(k for k, sheets in _PARTS.items() if records.has(sheets[0]))
+    if not kinds:
+        names = " / ".join(schema[s[0]].title(env.lang) for s in _PARTS.values())
+        raise MissingSheet(f"{book}: remind all needs at least one of the sheets {names}")
+    for part in kinds:
+        for key in _PARTS[part][1:]:
+            if not records.has(key):
+                raise MissingSheet(
+                    f"{book}: remind all ({part}) needs the sheet '{schema[key].title(env.lang)}',"
+                    " which the book lacks"
+                )
+    return kinds
+
+
+def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None, fmt: str) -> None:
+    from svctools.clock import now_local
+    from svctools.mail import resolve_path, status_text
+    from svctools.state import State, read_rows
+
+    policy = env.policy
+    path = resolve_path(policy, policy.reminders.state)
+    resolved = None
+    if resolve:
+        if not path.is_file():
+            raise UsageError(f"{path}: no reminders state file yet; nothing to resolve")
+        with State.locked(path) as state:
+            resolved = state.resolve(resolve[0], resolve[1], now_local(policy.zone))
+    rows = read_rows(path) if show_status else []
+    if fmt == "json":
+        data: dict[str, Any] = {"state": str(path)}
+        if resolved:
+            data["resolved"] = resolved.to_dict()
+        if show_status:
+            data["reminders"] = [row.to_dict() for row in rows]
+        click.echo(_dumps(data))
+        return
+    if resolved:
+        done = "已更新" if env.lang == "zh" else "Updated"
+        click.echo(f"{done}: {resolved.key} -> {resolved.shown}")
+    if show_status:
+        click.echo(status_text(rows, Path(path), env.lang))
+
+
+def _dumps(data: Any) -> str:
+    from svctools.render import dumps
+
+    return dumps(data)

@@ -1,0 +1,73 @@
+"""``svctools report``: the monthly report workbook (KPIs, complaints, callbacks, charts).
+
+Only parses options, calls ``report.compute_report`` and ``report_xlsx.write_report``, and
+prints; importing this module registers the command on the ``cli`` group.
+"""
+
+from __future__ import annotations
+
+import click
+
+from svctools.cli import (
+    Computation,
+    as_of_option,
+    cli,
+    common_options,
+    env_for,
+    month_option,
+    skip_invalid_option,
+    warn,
+)
+
+
+@cli.command()
+@click.argument("book")
+@month_option(required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    metavar="F.xlsx",
+    help="The report workbook to write (overview, complaints, callbacks, technicians, parts).",
+)
+@as_of_option
+@skip_invalid_option
+@common_options
+@click.pass_context
+def report(
+    ctx: click.Context,
+    book: str,
+    month: str,
+    out: str,
+    as_of: str | None,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Write the monthly report of BOOK: KPIs beside the month before, the complaint
+    summary, callback statistics, technicians and parts, with live Excel charts.
+
+    Prints the overview (text) or every figure (json).
+
+    \b
+    Example:
+      svctools report 售后台账.xlsx --month 2026-10 --out 月报-2026-10.xlsx
+      svctools report book.xlsx --month 2026-10 --out report.xlsx --format json
+    """
+    from svctools.clock import parse_month
+    from svctools.render import dumps
+    from svctools.report import compute_report
+    from svctools.report_xlsx import write_report
+
+    env = env_for(ctx, config, lang)
+    first_day, next_first_day = parse_month(month)
+    work = Computation(env, book, "report", as_of, skip_invalid)
+    result = compute_report(work.records, env.policy, first_day, next_first_day, work.as_of)
+    warn(result.warnings(env.lang))
+    write_report(result, out, env.lang)
+    if fmt == "json":
+        click.echo(dumps({**result.to_dict(env.lang), "out": out, **work.extra()}))
+    else:
+        click.echo(result.render_text(env.lang))
+        click.echo(("月度报告：" if env.lang == "zh" else "Report: ") + out)
