@@ -516,9 +516,10 @@ def main() -> None:
     cli(prog_name="svctools")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
 from svctools import (  # noqa: E402  (importing them registers their commands)
     cli_remind,  # noqa: F401  (the remind command)
     cli_report,  # noqa: F401  (the report command)
 )
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

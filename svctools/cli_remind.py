@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from svctools.cli import Computation, Env, as_of_option, cli, common_options, env_for
+from svctools.cli import (
+    Computation,
+    Env,
+    as_of_option,
+    cli,
+    common_options,
+    env_for,
+    skip_invalid_option,
+)
 from svctools.errors import MissingSheet, UsageError
 
 # For `remind all`: a part runs when its first sheet is in the book; it then needs the rest.
@@ -21,8 +29,10 @@ _PARTS = {
 
 
 @cli.command()
-@click.argument("kind", required=False, type=click.Choice(["renewals", "callbacks", "all"]))
-@click.argument("book", required=False)
+@click.argument(
+    "kind", required=False, metavar="KIND", type=click.Choice(["renewals", "callbacks", "all"])
+)
+@click.argument("book", required=False, metavar="BOOK")
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Write every message to the outbox; send nothing.")
 @click.option(
@@ -41,11 +51,7 @@ _PARTS = {
     help="Settle a failed or unknown key: 'sent' (leave it) or 'resend' (send it next run).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when there is no news (for cron).")
-@click.option(
-    "--skip-invalid",
-    is_flag=True,
-    help="Compute on the valid rows and list the rows left out, instead of refusing.",
-)
+@skip_invalid_option
 @common_options
 @click.pass_context
 def remind(

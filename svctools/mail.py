@@ -380,6 +380,8 @@ class SmtpTransport:
             return Outcome("retry", f"sender refused: {_reply(exc)}", stop=True)
         except smtplib.SMTPDataError as exc:
             return Outcome("failed" if exc.smtp_code >= 500 else "retry", _reply(exc))
+        except smtplib.SMTPNotSupportedError as exc:  # e.g. a non-ASCII address, no SMTPUTF8
+            return Outcome("failed", str(exc))
         except (smtplib.SMTPException, OSError) as exc:
             status = "unknown" if conn.data_started else "retry"
             return Outcome(status, f"connection lost: {exc or type(exc).__name__}", stop=True)
@@ -500,8 +502,9 @@ class Delivery:
             outbox = OutboxTransport(self.outbox)
             outbox.open()
             for item, message in self._messages(pending):
-                outbox.send(item, message)
-                report.status[item.key] = "written"
+                outcome = outbox.send(item, message)
+                report.status[item.key] = "written" if outcome.status == "sent" else "retry"
+                report.details[item.key] = outcome.detail
             report.files = outbox.written
             report.attention = [r for r in rows if r.status in ("failed", "claimed")]
             return report

@@ -372,11 +372,13 @@ def text_value(kind: str, value: Number | None) -> str:
 
 
 def text_change(kind: str, change: Number | None, lang: str) -> str:
+    """A change with its sign (no sign when nothing changed); rates in percentage points."""
     if change is None:
         return "—"
+    sign = "+" if change else ""
     if kind == RATE:
-        points = f"{Decimal(change) * 100:+.1f}"
+        points = f"{Decimal(change) * 100:{sign}.1f}"
         return f"{points} 个百分点" if lang == "zh" else f"{points} pp"
     if kind == COUNT:
-        return f"{int(change):+d}"
-    return f"{Decimal(change):+.2f}"
+        return f"{int(change):{sign}d}"
+    return f"{Decimal(change):{sign}.2f}"

@@ -136,7 +136,7 @@ class State:
         except Timeout:
             raise StateBusy(
                 f"another 'svctools remind' run is using {path} (lock {lock.lock_file}); "
-                "this run sent nothing: the other run sends what is due"
+                "this one did nothing (the other run sends what is due); try again when it ends"
             ) from None
         try:
             with closing(_connect(path)) as conn:

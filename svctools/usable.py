@@ -70,7 +70,11 @@ def usable_records(
         raise BookHasErrors(
             _refusal(loaded.source, command, errors, can_skip=not whole_sheet), problems=errors
         )
-    bad_rows = {(p.sheet_key, p.row) for p in errors if p.sheet_key not in REFERENCE_SHEETS}
+    bad_rows = {
+        (p.sheet_key, p.row)
+        for p in errors
+        if p.sheet_key not in REFERENCE_SHEETS and p.row is not None
+    }
     kept, cascaded = _without(loaded.records, schema, bad_rows)
     skipped = [p for p in errors if p.sheet_key not in REFERENCE_SHEETS]
     return Usable(kept, skipped, cascaded)

@@ -1,0 +1,5 @@
+"""``python -m svctools``: the same command as the ``svctools`` console script."""
+
+from svctools.cli import main
+
+main()
