@@ -34,6 +34,7 @@ library never draws anything: the CLI does, and only on a terminal.
 # Rows read without a problem share one empty ``bad`` (most rows: a set each would cost 216 bytes
 # a row). Frozen, so adding to it fails loudly instead of marking every clean row.
 _CLEAN = cast("set[str]", frozenset())
+_new_record = Record.__new__  # a clean row's record is filled at once, not key by key
 
 
 @dataclass
@@ -188,11 +189,9 @@ class _SheetReader:
         indexes = [index for _, index, _ in plan]
         width = max(indexes) + 1
         keys = [column.key for column, _, _ in plan]
-        readers = [cell_reader(column) for column, _, _ in plan]
+        readers = [cell_reader(column, self.as_of) for column, _, _ in plan]
         pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda v: (v[indexes[0]],))
-        required = [n for n, (column, _, _) in enumerate(plan) if column.required]
-        timed = [n for n, (column, _, _) in enumerate(plan) if column.type == "datetime"]
-        as_of, key, records = self.as_of, self.sheet.key, self.data.records
+        key, records = self.sheet.key, self.data.records
         tick = self._ticker()
         for number, values in rows:
             if not number % PROGRESS_EVERY:
@@ -208,17 +207,12 @@ class _SheetReader:
                 continue
             try:
                 parsed = [read(raw) for read, raw in zip(readers, pick(values), strict=True)]
-            except CellError:
+            except CellError:  # a problem in this row: read it again, cell by cell, to report it
                 records.append(self.read_row(number, values, plan))
                 continue
-            if any(parsed[n] is None for n in required) or any(
-                parsed[n] is not None and parsed[n] > as_of for n in timed
-            ):
-                records.append(self.read_row(number, values, plan))
-                continue
-            record = Record(key, number)
+            record = _new_record(Record)
             record.update(zip(keys, parsed, strict=True))
-            record.bad = _CLEAN
+            record.sheet, record.row, record.bad = key, number, _CLEAN
             records.append(record)
         tick(None)
 

@@ -264,43 +264,73 @@ def converter(column: Column) -> Converter:
 _MEMO_LIMIT = 2048  # distinct texts remembered per column: labels, names, models, staff ids
 
 
-def cell_reader(column: Column) -> Converter:
-    """One call per cell for whole rows on the happy path: ``None`` for a blank cell, else what
-    ``converter(column)`` gives (or raises).
+def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
+    """One call per cell for whole rows on the happy path.
 
-    Why: a book has millions of cells and most are already typed (real dates, whole numbers,
-    plain text); those take a short path, and text results are remembered per column, so a
-    repeated label or name is parsed once and stored once. Parsers are pure, so remembering
-    is exact; only exact ``str`` keys are remembered (``1``, ``1.0`` and ``True`` differ).
+    Gives ``None`` for a blank cell, else what ``converter(column)`` gives; raises
+    ``CellError`` for a bad cell, for a blank cell in a required column (``missing_required``)
+    and for a datetime after ``latest`` (``future_time``), so that the caller can read that
+    row again cell by cell and report it. Why: a book has millions of cells and most are
+    already typed (real dates, whole numbers, plain text); those take a short path, and text
+    results are remembered per column, so a repeated label or name is parsed once and stored
+    once. Parsers are pure, so remembering is exact; only exact ``str`` keys are remembered
+    (``1``, ``1.0`` and ``True`` read differently).
     """
     parse = converter(column)
+    required = column.required
     memo: dict[str, Any] = {}
-    numbers: dict[Any, Any] = {}
+
+    def blank() -> None:
+        if required:
+            raise CellError("missing_required")
+        return None
 
     def general(value: Any) -> Any:
         if value is None:
-            return None
+            return blank()
         if value.__class__ is str:
             found = memo.get(value)
             if found is not None:
                 return found
             if not value.strip():
-                return None
+                return blank()
             result = parse(value)
             if len(memo) < _MEMO_LIMIT:
                 memo[value] = result
             return result
         if isinstance(value, str) and not value.strip():
-            return None
+            return blank()
         return parse(value)
 
     kind = column.type
-    if kind == "datetime":
+    read: Converter = general
+    if kind == "text":
+
+        def read(value: Any) -> Any:
+            if value.__class__ is str:
+                found = memo.get(value)
+                if found is not None:
+                    return found
+                text = value.strip()
+                if not text:
+                    return blank()
+                if text in EXCEL_ERRORS:
+                    raise CellError("bad_value", "excel_error")
+                if len(memo) < _MEMO_LIMIT:
+                    memo[value] = text
+                return text
+            return general(value)
+
+    elif kind == "datetime":
+        moment = general if latest is None else _no_later(general, latest)
+        last = latest if latest is not None else datetime.max
 
         def read(value: Any) -> Any:
             if value.__class__ is datetime and not value.microsecond and value.tzinfo is None:
+                if value > last:
+                    raise CellError("future_time")
                 return value
-            return general(value)
+            return moment(value)
 
     elif kind == "date":
 
@@ -310,18 +340,7 @@ def cell_reader(column: Column) -> Converter:
             return general(value)
 
     elif kind == "money":
-
-        def read(value: Any) -> Any:
-            if value.__class__ is int or value.__class__ is float:
-                key = (value.__class__, value)  # 80 and 80.0 read differently: keep them apart
-                found = numbers.get(key)
-                if found is None:
-                    found = parse(value)
-                    if len(numbers) < _MEMO_LIMIT:
-                        numbers[key] = found
-                return found
-            return general(value)
-
+        read = _remember_numbers(general, parse)
     elif kind == "bool":
 
         def read(value: Any) -> Any:
@@ -346,8 +365,35 @@ def cell_reader(column: Column) -> Converter:
                 return value
             return general(value)
 
-    else:  # text, enum, email: remembered text
-        read = general
+    return read
+
+
+def _no_later(read: Converter, latest: datetime) -> Converter:
+    def no_later(value: Any) -> Any:
+        moment = read(value)
+        if moment is not None and moment > latest:
+            raise CellError("future_time")
+        return moment
+
+    return no_later
+
+
+def _remember_numbers(general: Converter, parse: Converter) -> Converter:
+    """Money typed as a number: each distinct amount becomes one ``Decimal``, shared."""
+    numbers: dict[tuple[type, Any], Any] = {}
+
+    def read(value: Any) -> Any:
+        kind = value.__class__
+        if kind is int or kind is float:
+            key = (kind, value)  # 80 and 80.0 read differently: keep them apart
+            found = numbers.get(key)
+            if found is None:
+                found = parse(value)
+                if len(numbers) < _MEMO_LIMIT:
+                    numbers[key] = found
+            return found
+        return general(value)
+
     return read
 
 
