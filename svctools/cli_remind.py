@@ -5,6 +5,7 @@ each key once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from svctools.cli import (
     skip_invalid_option,
 )
 from svctools.errors import MissingSheet, UsageError
+from svctools.sources import is_google
 
 # For `remind all`: a part runs when its first sheet is in the book; it then needs the rest.
 _PARTS = {
@@ -51,6 +53,11 @@ _PARTS = {
     help="Settle a failed or unknown key: 'sent' (leave it) or 'resend' (send it next run).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when there is no news (for cron).")
+@click.option(
+    "--write-back",
+    is_flag=True,
+    help="Google Sheets: also log each reminder sent in a tab of the book (提醒记录).",
+)
 @skip_invalid_option
 @common_options
 @click.pass_context
@@ -64,6 +71,7 @@ def remind(
     show_status: bool,
     resolve: tuple[str, str] | None,
     quiet: bool,
+    write_back: bool,
     skip_invalid: bool,
     fmt: str,
     lang: str | None,
@@ -90,7 +98,15 @@ def remind(
         raise UsageError(
             "remind: give KIND (renewals, callbacks or all) and BOOK, or --status, or --resolve"
         )
+    if write_back and not is_google(book):
+        raise UsageError(
+            f"{book}: --write-back works on Google Sheets only; an .xlsx book is never rewritten "
+            "(openpyxl would drop its formulas' cached results). `svctools remind --status` "
+            "lists what was sent."
+        )
     report = _run(env, kind, book, as_of, dry_run, templates, skip_invalid)
+    if write_back and not dry_run:
+        _write_back(env, book, report, env.as_of(as_of))
     data = report.to_dict()
     if fmt == "json":
         click.echo(_dumps(data))
@@ -101,6 +117,25 @@ def remind(
     if report.error:
         click.echo(f"svctools: {report.error}", err=True)
     ctx.exit(3 if report.undelivered else 0)
+
+
+LOG_TITLE = {"zh": "提醒记录", "en": "Reminder Log"}
+LOG_HEADER = {
+    "zh": ("提醒键", "类型", "收件人", "发送时间"),
+    "en": ("Key", "Kind", "To", "Sent At"),
+}
+
+
+def _write_back(env: Env, book: str, report: Any, moment: datetime) -> None:
+    """Append this run's sent reminders to the book's log tab, in one batched write."""
+    from svctools.gsheet import log_sent
+
+    rows = [
+        (due.key, due.kind, ", ".join(str(p) for p in due.to), moment)
+        for due in report.due
+        if report.status.get(due.key) in ("sent", "written")
+    ]
+    log_sent(book, env.policy, LOG_TITLE[env.lang], LOG_HEADER[env.lang], rows)
 
 
 def _run(

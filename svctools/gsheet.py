@@ -775,3 +775,50 @@ def _entered(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return "'" + str(value)
+
+
+def log_sent(
+    spec: str,
+    policy: Policy,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    backoff: Backoff | None = None,
+) -> int:
+    """Append ``rows`` to the tab ``title`` (made, with ``header``, when missing).
+
+    One metadata read and ONE ``spreadsheets.batchUpdate`` (addSheet + appendCells), so the
+    log gains all of a run's lines or none. Text is written as text, never as a formula.
+    """
+    if not rows:
+        return 0
+    sheet = open_spreadsheet(spec, policy, WRITE_SCOPES, backoff)
+    try:
+        requests_: list[dict[str, Any]] = []
+        lines = [list(row) for row in rows]
+        if title in sheet.grids:
+            sheet_id = sheet.sheet_id(title)
+        else:
+            sheet_id = max((int(p["sheetId"]) for p in sheet.grids.values()), default=0) + 1
+            grid = {"frozenRowCount": 1, "rowCount": 1 + len(lines), "columnCount": len(header)}
+            props = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
+            requests_.append({"addSheet": {"properties": props}})
+            lines.insert(0, list(header))
+        cells = [{"values": [_cell(_logged(value)) for value in line]} for line in lines]
+        requests_.append(
+            {"appendCells": {"sheetId": sheet_id, "rows": cells, "fields": "userEnteredValue"}}
+        )
+        with sheet.errors(title):
+            sheet.batch_update(requests_)
+    finally:
+        sheet.close()
+    return len(rows)
+
+
+def _logged(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -983,7 +983,27 @@ def update_dimension_properties(book: Spreadsheet, payload: dict[str, Any]) -> d
     return {}
 
 
+def append_cells(book: Spreadsheet, payload: dict[str, Any]) -> dict[str, Any]:
+    """AppendCellsRequest: rows after the last row holding data; the grid grows to fit."""
+    sheet = book.by_id(payload.get("sheetId", 0))
+    mask = payload.get("fields")
+    if not mask:
+        raise bad("At least one field must be specified in 'fields'.")
+    used = [r for (r, _), cell in sheet.cells.items() if cell.get("userEnteredValue")]
+    start = max(used, default=-1) + 1
+    rows = payload.get("rows", [])
+    sheet.rows = max(sheet.rows, start + len(rows))
+    for offset, row in enumerate(rows):
+        values = row.get("values", [])
+        sheet.columns = max(sheet.columns, len(values))
+        for column, source in enumerate(values):
+            check_cell(source)
+            apply_mask(sheet.cells.setdefault((start + offset, column), {}), source, mask)
+    return {}
+
+
 REQUESTS = {
+    "appendCells": append_cells,
     "addSheet": add_sheet,
     "deleteSheet": delete_sheet,
     "updateSheetProperties": update_sheet_properties,

@@ -399,6 +399,54 @@ def test_write_back_is_one_values_batch_update(server: SheetsServer) -> None:
     )
 
 
+def test_remind_write_back_logs_what_was_sent_in_one_batch_update(server: SheetsServer) -> None:
+    # HT001 (owner A01 张丽, store S01) ends 2026-12-31 and is pending: on 12-30, d = 1 -> stage 1.
+    # HT002 is renewed: nothing. No [smtp] host: the message goes to the outbox, recorded as sent.
+    args = (
+        "remind",
+        "renewals",
+        "gsheet:VALID",
+        "--as-of",
+        "2026-12-30T07:30",
+        "--write-back",
+        "--format",
+        "json",
+    )
+    server.counts.clear()
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert [d["key"] for d in json.loads(out)["due"]] == ["renewal:HT001:1"]
+    assert server.counts == {
+        "spreadsheets.get": 2,
+        "values.batchGet": 1,
+        "spreadsheets.batchUpdate": 1,
+    }
+    log = server.values("VALID", "提醒记录")
+    assert log[0] == ["提醒键", "类型", "收件人", "发送时间"]
+    assert log[1][:2] == ["renewal:HT001:1", "renewal"]
+    assert "a01@example.com" in log[1][2] and log[1][3] == "2026-12-30 07:30:00"
+    server.counts.clear()
+    code, out, _ = run(*args)  # the second run sends nothing new, and writes nothing
+    assert code == 0 and json.loads(out)["already_sent"] == 1
+    assert "spreadsheets.batchUpdate" not in server.counts
+    assert len(server.values("VALID", "提醒记录")) == 2
+
+
+def test_remind_write_back_refuses_an_xlsx_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import write_book
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SVCTOOLS_CONFIG", raising=False)
+    path = write_book(tmp_path / "book.xlsx", valid_rows())
+    before = path.read_bytes()
+    code, _, err = run("remind", "renewals", path, "--as-of", "2026-12-30T07:30", "--write-back")
+    assert code == 2 and "Google Sheets only" in one_line(err)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "outbox").exists()  # refused before anything was sent
+
+
 # --- units ------------------------------------------------------------------------------------
 
 
