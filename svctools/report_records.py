@@ -365,10 +365,14 @@ def text_value(kind: str, value: Number | None) -> str:
     if kind == COUNT:
         return str(int(value))
     if kind == RATE:
-        return f"{Decimal(value) * 100:.1f}%"
+        return f"{_tenth(Decimal(value) * 100)}%"  # half-up, as Excel shows 0.6545 as 65.5%
     if kind == MONEY:
         return money_str(Decimal(value))
     return f"{Decimal(value):.2f}"
+
+
+def _tenth(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def text_change(kind: str, change: Number | None, lang: str) -> str:
@@ -377,7 +381,7 @@ def text_change(kind: str, change: Number | None, lang: str) -> str:
         return "—"
     sign = "+" if change else ""
     if kind == RATE:
-        points = f"{Decimal(change) * 100:{sign}.1f}"
+        points = f"{_tenth(Decimal(change) * 100):{sign}f}"
         return f"{points} 个百分点" if lang == "zh" else f"{points} pp"
     if kind == COUNT:
         return f"{int(change):{sign}d}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from svctools.report_records import (
     Compliance,
     PartRow,
     kpi_label,
+    text_value,
 )
 from svctools.sla import RULE_NAMES_ZH
 from svctools.xlsxout import DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, save_workbook, set_text
@@ -564,10 +564,9 @@ def demo_report(loaded: Any, book: Path, policy: Any, as_of: datetime, lang: str
     yield ""
     yield f"$ svctools report {book} --month {month} --as-of {stamp} --skip-invalid --out {out}"
     figures = [report.kpi(k) for k in ("calls", "orders_completed", "first_time_fix_rate")]
-    sla = report.kpi("sla_compliance").value
-    shown = f"{Decimal(sla) * 100:.1f}%" if sla is not None else "—"
+    shown = text_value(RATE, report.kpi("sla_compliance").value)
     calls, done, fttr = (f.value for f in figures)
-    fttr_text = f"{Decimal(fttr) * 100:.1f}%" if fttr is not None else "—"
+    fttr_text = text_value(RATE, fttr)
     if lang == "zh":
         yield f"  来电 {calls}，完工 {done}，一次修复率 {fttr_text}，SLA 达标率 {shown} -> {out}"
     else:
