@@ -10,7 +10,7 @@ from pathlib import Path
 
 from svctools.errors import UsageError
 from svctools.problems import ERROR, Problem
-from svctools.xlsxout import save_workbook, set_text
+from svctools.xlsxout import clean_text, save_workbook, set_text
 
 RED = "FFC7CE"
 AMBER = "FFEB9C"
@@ -41,7 +41,7 @@ def annotate(book: Path, out: Path, problems: list[Problem], lang: str) -> Path:
         color = RED if worst == ERROR else AMBER
         cell.fill = PatternFill("solid", start_color=color, end_color=color)
         text = "\n".join(p.message(lang) for p in items)
-        cell.comment = Comment(text, "svctools", width=320, height=40 + 30 * len(items))
+        cell.comment = Comment(clean_text(text), "svctools", width=320, height=40 + 30 * len(items))
 
     title = _LIST_TITLE[lang]
     while title in workbook.sheetnames:

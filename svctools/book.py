@@ -5,12 +5,13 @@ One pass per sheet; the parser of each column is chosen once before the rows str
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
+from operator import call, itemgetter
 from typing import Any, cast
 
 from svctools.problems import ERROR, WARNING, Problem
@@ -59,10 +60,27 @@ def read_book(
 ) -> LoadedBook:
     """Read every schema sheet the book has; a missing sheet is a ``missing_sheet`` warning."""
     found = schema.match_sheet(source.sheet_names())
-    loaded = LoadedBook(source=source.name, records=Records())
     prefetch = getattr(source, "prefetch", None)  # a source that loads whole sheets ahead
     if prefetch is not None:
         prefetch([found[sheet.key] for sheet in schema.sheets if sheet.key in found])
+    collecting = gc.isenabled()
+    gc.disable()  # a record per row, none of them garbage: collections would only walk them
+    try:
+        return _read_sheets(source, schema, found, as_of, lang, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_sheets(
+    source: BookSource,
+    schema: Schema,
+    found: dict[str, str],
+    as_of: datetime,
+    lang: str,
+    progress: Progress | None,
+) -> LoadedBook:
+    loaded = LoadedBook(source=source.name, records=Records())
     for position, sheet in enumerate(schema.sheets):
         if sheet.key not in found:
             loaded.problems.append(
@@ -190,6 +208,7 @@ class _SheetReader:
         width = max(indexes) + 1
         keys = [column.key for column, _, _ in plan]
         readers = [cell_reader(column, self.as_of) for column, _, _ in plan]
+        in_order = indexes == list(range(len(indexes)))  # the book's columns in schema order
         pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda v: (v[indexes[0]],))
         key, records = self.sheet.key, self.data.records
         tick = self._ticker()
@@ -199,19 +218,20 @@ class _SheetReader:
             if len(values) < width:
                 values = [*values, *([None] * (width - len(values)))]
             first = values[0]
-            if first is None or (isinstance(first, str) and not first.strip()):
+            if first is None or (first.__class__ is str and not first.strip()):
                 first = next((v for v in values[:width] if not is_blank(v)), None)
                 if first is None:
                     continue
             if isinstance(first, str) and _TOTALS.match(first):
                 continue
-            try:
-                parsed = [read(raw) for read, raw in zip(readers, pick(values), strict=True)]
+            record = _new_record(Record)
+            try:  # one C-level pass: each cell through its column's reader, into the record
+                record.update(
+                    zip(keys, map(call, readers, values if in_order else pick(values)), strict=True)
+                )
             except CellError:  # a problem in this row: read it again, cell by cell, to report it
                 records.append(self.read_row(number, values, plan))
                 continue
-            record = _new_record(Record)
-            record.update(zip(keys, parsed, strict=True))
             record.sheet, record.row, record.bad = key, number, _CLEAN
             records.append(record)
         tick(None)

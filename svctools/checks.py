@@ -5,11 +5,12 @@ Each check yields problems; ``validate`` runs them all, so one bad cell never hi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from svctools.book import LoadedBook, cell_problem, read_book
+from svctools.book import LoadedBook, Progress, cell_problem, read_book
 from svctools.policy import Policy
 from svctools.problems import ERROR, WARNING, Problem
 from svctools.records import Record, Records, SheetData
@@ -17,19 +18,28 @@ from svctools.schema import Column, Schema, Sheet
 from svctools.settlement import warranty_by_date
 from svctools.sources import BookSource
 
-_OPERATORS = {
-    "not_before": lambda value, other: value >= other,
-    "after": lambda value, other: value > other,
-    "not_after": lambda value, other: value <= other,
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "not_before": operator.ge,  # value >= other
+    "after": operator.gt,  # value > other
+    "not_after": operator.le,  # value <= other
 }
 
 
 def validate(
-    source: BookSource, schema: Schema, policy: Policy, as_of: datetime, lang: str
+    source: BookSource,
+    schema: Schema,
+    policy: Policy,
+    as_of: datetime,
+    lang: str,
+    progress: Progress | None = None,
 ) -> LoadedBook:
-    """Read the whole book and run every check; problems come sorted by sheet, row, column."""
-    loaded = read_book(source, schema, as_of, lang)
+    """Read the whole book and run every check; problems come sorted by sheet, row, column.
+
+    ``progress`` (see ``book.Progress``) hears of each sheet read and each sheet checked.
+    """
+    loaded = read_book(source, schema, as_of, lang, progress)
     context = _Context(loaded.records, schema, policy, lang)
+    context.progress = progress
     loaded.problems.extend(context.run())
     loaded.problems.sort(key=Problem.sort_key)
     return loaded
@@ -40,12 +50,14 @@ class _Context:
         self.records, self.schema, self.policy, self.lang = records, schema, policy, lang
         self.positions = {sheet.key: n for n, sheet in enumerate(schema.sheets)}
         self._indexes: dict[str, dict[Any, Record]] = {}
+        self.progress: Progress | None = None
 
     def run(self) -> Iterator[Problem]:
-        for sheet in self.schema.sheets:
-            data = self.records.sheets.get(sheet.key)
-            if data is None:
-                continue
+        present = [s for s in self.schema.sheets if s.key in self.records.sheets]
+        for done, sheet in enumerate(present):
+            data = self.records.sheets[sheet.key]
+            if self.progress is not None:
+                self.progress("check", data.name, done, len(present))
             yield from self.required_when(sheet, data)
             for column in sheet.columns:
                 if column.key not in data.columns:
@@ -58,6 +70,8 @@ class _Context:
                 if column.check_active:
                     yield from self.inactive_staff(sheet, data, column)
         yield from self.warranty_mismatch()
+        if self.progress is not None:
+            self.progress("check", "", len(present), len(present))
 
     def problem(self, data: SheetData, code: str, column: Column, row: int, **kw: Any) -> Problem:
         position = self.positions[data.key]
@@ -143,15 +157,21 @@ class _Context:
                     params={"ref_sheet": ref_sheet},
                 )
 
-    def other_value(self, sheet: Sheet, record: Record, path: str) -> tuple[Any, str]:
-        """What a time-order rule compares with: ``col``, or ``ref_col->col`` of another sheet."""
+    def other_values(self, sheet: Sheet, path: str) -> tuple[Callable[[Record], Any], str]:
+        """What a time-order rule compares with, looked up once per rule: ``col`` of the same
+        row, or ``ref_col->col`` of the referenced row of another sheet (by its index)."""
         if "->" not in path:
-            return record.get(path), self.header(sheet.key, path)
+            return operator.methodcaller("get", path), self.header(sheet.key, path)
         ref_key, other_key = path.split("->")
         ref_sheet = sheet.by_key[ref_key].ref
         assert ref_sheet is not None
-        target = (self.index(ref_sheet) or {}).get(record.get(ref_key))
-        return (target.get(other_key) if target else None), self.header(ref_sheet, other_key)
+        targets = self.index(ref_sheet) or {}
+
+        def other(record: Record) -> Any:
+            target = targets.get(record.get(ref_key))
+            return target.get(other_key) if target else None
+
+        return other, self.header(ref_sheet, other_key)
 
     def header(self, sheet_key: str, column_key: str) -> str:
         data = self.records.sheets.get(sheet_key)
@@ -160,16 +180,23 @@ class _Context:
         return self.schema[sheet_key].by_key[column_key].header(self.lang)
 
     def time_order(self, sheet: Sheet, data: SheetData, column: Column) -> Iterator[Problem]:
+        key = column.key
         for rule, check in _OPERATORS.items():
             path = getattr(column, rule)
             if path is None:
                 continue
+            other_of, other_header = self.other_values(sheet, path)
             for record in data.records:
-                value = record.get(column.key)
+                value = record.get(key)
                 if value is None:
                     continue
-                other, other_header = self.other_value(sheet, record, path)
-                if other is None or check(*_comparable(value, other)):
+                other = other_of(record)
+                if other is None:
+                    continue
+                if isinstance(value, datetime) and isinstance(other, datetime):
+                    if check(value, other):
+                        continue
+                elif check(_day(value), _day(other)):  # a date against a datetime: by day
                     continue
                 yield self.problem(
                     data,
@@ -185,11 +212,16 @@ class _Context:
         staff = self.index("staff")
         if staff is None or sheet.own_date is None:
             return
+        left = {sid: p["left_on"] for sid, p in staff.items() if p.get("left_on") is not None}
+        if not left:  # nobody has left: nothing to look up row by row
+            return
+        key, own_date = column.key, sheet.own_date
         for record in data.records:
-            person = staff.get(record.get(column.key))
-            own = record.get(sheet.own_date)
-            left_on = person.get("left_on") if person else None
-            if own is None or left_on is None or _day(own) <= left_on:
+            left_on = left.get(record.get(key))
+            if left_on is None:
+                continue
+            own = record.get(own_date)
+            if own is None or _day(own) <= left_on:
                 continue
             yield self.problem(
                 data,
@@ -236,13 +268,6 @@ class _Context:
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
-
-
-def _comparable(value: Any, other: Any) -> tuple[Any, Any]:
-    """A date against a datetime compares by day (a purchase date vs. the call's time)."""
-    if isinstance(value, datetime) and isinstance(other, datetime):
-        return value, other
-    return _day(value), _day(other)
 
 
 def errors_in(problems: list[Problem]) -> list[Problem]:

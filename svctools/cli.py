@@ -6,6 +6,7 @@ Exit codes (SPEC §6): 0 fine; 1 the book has errors; 2 bad usage, unreadable in
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -40,6 +41,10 @@ class Env:
         from svctools.clock import parse_as_of
 
         return parse_as_of(text, self.policy.zone)
+
+    def mask(self, flag: bool | None) -> bool:
+        """``--mask`` / ``--no-mask`` when given, else the config's ``[privacy] mask``."""
+        return bool(self.policy.privacy.mask) if flag is None else flag
 
     def schema(self) -> Any:
         from svctools.schema import load_schema
@@ -188,6 +193,7 @@ def validate(
       svctools validate book.xlsx --lang en --format json
     """
     from svctools.checks import validate as check_book
+    from svctools.cli_progress import TerminalProgress
     from svctools.errors import UsageError
     from svctools.render import dumps, problems_text
     from svctools.sources import is_google, open_book
@@ -195,9 +201,11 @@ def validate(
     env = env_for(ctx, config, lang)
     moment = env.as_of(as_of)
     source = open_book(book, env.policy)
+    bars = TerminalProgress(env.lang)  # drawn only on a terminal
     try:
-        loaded = check_book(source, env.schema(), env.policy, moment, env.lang)
+        loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
     finally:
+        bars.close()
         source.close()
     errors = any(p.severity == "error" for p in loaded.problems)
     if annotate and is_google(book):  # a Sheet is marked in place: problems tab + notes
@@ -318,6 +326,15 @@ def skip_invalid_option(func: F) -> F:
     )(func)
 
 
+def mask_option(func: F) -> F:
+    return click.option(
+        "--mask/--no-mask",
+        default=None,
+        help="Hide names, phones, emails and addresses (IDs stay), for readers other than the "
+        "clerk. Default: the config's [privacy] mask.",
+    )(func)
+
+
 def month_option(required: bool) -> Callable[[F], F]:
     return click.option(
         "--month",
@@ -332,15 +349,19 @@ class Computation:
 
     def __init__(self, env: Env, book: str, command: str, as_of: str | None, skip: bool) -> None:
         from svctools.checks import validate as check_book
+        from svctools.cli_progress import TerminalProgress
         from svctools.sources import open_book
         from svctools.usable import usable_records
 
         self.as_of = env.as_of(as_of)
         source = open_book(book, env.policy)
+        self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
         try:
-            loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang)
+            loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang, self.bars)
         finally:
+            self.bars.close()
             source.close()
+        pass  # gc.freeze()  # the records live until exit: later collections need not walk them again
         usable = usable_records(loaded, env.schema(), command, skip, env.lang)
         self.records = usable.records
         self.skipped = usable.skipped_rows()
@@ -353,6 +374,10 @@ class Computation:
                 else "left out: rows with errors and rows referring to them"
             )
             click.echo(f"svctools: {left_out} ({len(self.skipped)}): {rows}", err=True)
+
+    def phase(self) -> Any:
+        """A progress bar around the computation (on a terminal)."""
+        return self.bars.phase("compute")
 
     def extra(self) -> dict[str, Any]:
         if not self.skipped:
@@ -398,7 +423,8 @@ def sla(
 
     env = env_for(ctx, config, lang)
     work = Computation(env, book, "sla", as_of, skip_invalid)
-    result = compute_sla(work.records, env.policy, work.as_of)
+    with work.phase():
+        result = compute_sla(work.records, env.policy, work.as_of)
     if month:
         result = result.filter_month(*parse_month(month))
     warn(result.warnings)
@@ -421,6 +447,7 @@ def sla(
 )
 @as_of_option
 @skip_invalid_option
+@mask_option
 @common_options
 @click.pass_context
 def penalties(
@@ -430,6 +457,7 @@ def penalties(
     out: str | None,
     as_of: str | None,
     skip_invalid: bool,
+    mask: bool | None,
     fmt: str,
     lang: str | None,
     config: str | None,
@@ -449,8 +477,13 @@ def penalties(
     env = env_for(ctx, config, lang)
     first_day, _ = parse_month(month)
     work = Computation(env, book, "penalties", as_of, skip_invalid)
-    breaches = compute_sla(work.records, env.policy, work.as_of)
-    statement = compute_penalties(work.records, breaches.breaches, env.policy, first_day)
+    with work.phase():
+        breaches = compute_sla(work.records, env.policy, work.as_of)
+        statement = compute_penalties(work.records, breaches.breaches, env.policy, first_day)
+    if env.mask(mask):  # one place: every renderer below reads the masked statement
+        from svctools.privacy import mask_penalties
+
+        statement = mask_penalties(statement)
     warn(breaches.warnings + statement.warning_texts(env.lang))
     if out:
         write_penalty_slips(statement, out, env.lang)
@@ -474,6 +507,7 @@ def penalties(
 )
 @as_of_option
 @skip_invalid_option
+@mask_option
 @common_options
 @click.pass_context
 def settle(
@@ -483,6 +517,7 @@ def settle(
     out: str | None,
     as_of: str | None,
     skip_invalid: bool,
+    mask: bool | None,
     fmt: str,
     lang: str | None,
     config: str | None,
@@ -501,7 +536,12 @@ def settle(
     env = env_for(ctx, config, lang)
     first_day, next_first_day = parse_month(month)
     work = Computation(env, book, "settle", as_of, skip_invalid)
-    result = compute_settlement(work.records, env.policy, first_day, next_first_day)
+    with work.phase():
+        result = compute_settlement(work.records, env.policy, first_day, next_first_day)
+    if env.mask(mask):  # one place: every renderer below reads the masked settlement
+        from svctools.privacy import mask_settlement
+
+        result = mask_settlement(result)
     if out:
         write_settlement(result, out, env.lang)
     if fmt == "json":

@@ -18,6 +18,7 @@ from svctools.cli import (
     cli,
     common_options,
     env_for,
+    mask_option,
     skip_invalid_option,
 )
 from svctools.errors import MissingSheet, UsageError
@@ -59,6 +60,7 @@ _PARTS = {
     help="Google Sheets: also log each reminder sent in a tab of the book (提醒记录).",
 )
 @skip_invalid_option
+@mask_option
 @common_options
 @click.pass_context
 def remind(
@@ -73,6 +75,7 @@ def remind(
     quiet: bool,
     write_back: bool,
     skip_invalid: bool,
+    mask: bool | None,
     fmt: str,
     lang: str | None,
     config: str | None,
@@ -104,7 +107,7 @@ def remind(
             "(openpyxl would drop its formulas' cached results). `svctools remind --status` "
             "lists what was sent."
         )
-    report = _run(env, kind, book, as_of, dry_run, templates, skip_invalid)
+    report = _run(env, kind, book, as_of, dry_run, templates, skip_invalid, env.mask(mask))
     if write_back and not dry_run:
         _write_back(env, book, report, env.as_of(as_of))
     data = report.to_dict()
@@ -146,6 +149,7 @@ def _run(
     dry_run: bool,
     templates: str | None,
     skip_invalid: bool,
+    mask: bool,
 ) -> Any:
     from svctools.mail import Delivery, Templates, resolve_path
     from svctools.reminders import KINDS, due_reminders
@@ -161,6 +165,7 @@ def _run(
         outbox=resolve_path(policy, policy.reminders.outbox),
         zone=policy.zone,
         dry_run=dry_run,
+        mask=mask,
     )
     due = due_reminders(work.records, policy.reminders, work.as_of, kinds)
     return delivery.run(due, work.as_of)

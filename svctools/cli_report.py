@@ -14,6 +14,7 @@ from svctools.cli import (
     cli,
     common_options,
     env_for,
+    mask_option,
     month_option,
     skip_invalid_option,
     warn,
@@ -32,6 +33,7 @@ from svctools.cli import (
 )
 @as_of_option
 @skip_invalid_option
+@mask_option
 @common_options
 @click.pass_context
 def report(
@@ -41,6 +43,7 @@ def report(
     out: str,
     as_of: str | None,
     skip_invalid: bool,
+    mask: bool | None,
     fmt: str,
     lang: str | None,
     config: str | None,
@@ -64,6 +67,10 @@ def report(
     first_day, next_first_day = parse_month(month)
     work = Computation(env, book, "report", as_of, skip_invalid)
     result = compute_report(work.records, env.policy, first_day, next_first_day, work.as_of)
+    if env.mask(mask):  # one place: the text, json and xlsx renderers read the masked report
+        from svctools.privacy import mask_report
+
+        result = mask_report(result)
     warn(result.warnings(env.lang))
     write_report(result, out, env.lang)
     if fmt == "json":

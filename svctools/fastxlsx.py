@@ -20,6 +20,7 @@ everything above the reader parses both alike:
 
 from __future__ import annotations
 
+import ctypes
 import os
 import posixpath
 import re
@@ -37,6 +38,9 @@ from svctools.xlsx import sniff
 
 _INT_LIMIT = 1e15  # openpyxl reads a whole number written as "1E+20" as a float: keep those
 _CHUNK = 1 << 22
+_SMALL_SHEET = (
+    4 << 20
+)  # bytes of sheet XML (some 20,000 cells): loaded ahead without a second thought
 _ERROR_MARKS = (b' t="e"', b" t='e'")
 _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
@@ -60,12 +64,21 @@ def normalise(values: list[Any]) -> list[Any]:
     return values
 
 
+_Errors = dict[int, list[tuple[int, str]]]  # row -> [(0-based column, error text)]
+
+
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
+
+
 @dataclass
 class _Loaded:
     """A sheet calamine has read, and the error cells it could not give: (row, column) -> text."""
 
     sheet: Any
-    errors: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    errors: _Errors = field(default_factory=dict)
     use_openpyxl: bool = False
 
 
@@ -81,49 +94,58 @@ class CalamineBook:
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self._names: list[str] = list(self._book.sheet_names)
-            self._parts = _sheet_parts(path)
+            self._parts, self._sizes_xml = _sheet_parts(path)
         except Exception as exc:  # zip, XML and calamine errors: all mean a broken book
             raise BookError(
                 f"{path}: the file is damaged or not an Excel workbook ({exc})"
             ) from None
         self._order: list[str] = []
-        self._pending: dict[str, Future[_Loaded]] = {}
-        self._worker: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future[Any]] = {}
+        self._scans: dict[str, Future[_Errors | None]] = {}
+        self._loader: ThreadPoolExecutor | None = None  # calamine: one sheet at a time
+        self._scanner: ThreadPoolExecutor | None = None  # error cells, beside the loader
         self._sizes: dict[str, int] = {}
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
 
     def prefetch(self, names: Sequence[str]) -> None:
-        """The sheets about to be read, in order: while one is parsed, the next one loads."""
+        """The sheets about to be read, in order: while one is parsed, the next one loads.
+
+        Every sheet's error scan is queued at once: they run while the first sheet loads and
+        the main thread has nothing to parse yet, so later they take no core from parsing.
+        """
         self._order = [name for name in names if name in self._names]
         if self._order:
             self._start(self._order[0])
+        for name in self._order:
+            self._scan(name)
 
     def rows(self, sheet: str) -> Iterator[Row]:
         loaded = self._take(sheet)
         end = loaded.sheet.end
         self._sizes[sheet] = 0 if end is None else end[0] + 1
-        if sheet in self._order:
-            following = self._order.index(sheet) + 1
-            if following < len(self._order):
-                self._start(self._order[following])
+        self._start_after(sheet)
         if loaded.use_openpyxl:
             yield from self._openpyxl_rows(sheet)
             return
         yield from _rows(loaded)
+        del loaded  # the sheet's cells, now parsed: free them before the next sheet
+        _give_back_memory()
 
     def row_count(self, sheet: str) -> int | None:
         """Rows in ``sheet`` (its last row number), once its reading has begun: for progress."""
         return self._sizes.get(sheet)
 
     def close(self) -> None:
-        for future in self._pending.values():
+        for future in [*self._pending.values(), *self._scans.values()]:
             future.cancel()
-        if self._worker is not None:
-            self._worker.shutdown(wait=True)
-            self._worker = None
+        for worker in (self._loader, self._scanner):
+            if worker is not None:
+                worker.shutdown(wait=True)
+        self._loader = self._scanner = None
         self._pending.clear()
+        self._scans.clear()
         self._book.close()
 
     def __enter__(self) -> CalamineBook:
@@ -134,23 +156,42 @@ class CalamineBook:
 
     # -- loading -------------------------------------------------------------------------------
 
+    def _start_after(self, sheet: str) -> None:
+        """Start loading the sheets read after ``sheet``: up to and including the next big one,
+        so at most one big sheet waits in memory beside the one being parsed."""
+        if sheet not in self._order:
+            return
+        for following in self._order[self._order.index(sheet) + 1 :]:
+            self._start(following)
+            if self._sizes_xml.get(following, 0) >= _SMALL_SHEET:
+                break
+
     def _start(self, sheet: str) -> None:
+        """Load ``sheet`` in the background (calamine releases the GIL) while the main thread
+        parses the sheet before it; its error scan runs on a second thread."""
         if sheet in self._pending:
             return
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="svctools-read")
-        self._pending[sheet] = self._worker.submit(self._load, sheet)
+        if self._loader is None:
+            self._loader = ThreadPoolExecutor(1, thread_name_prefix="svctools-load")
+        self._pending[sheet] = self._loader.submit(self._book.get_sheet_by_name, sheet)
+        self._scan(sheet)
+
+    def _scan(self, sheet: str) -> None:
+        if sheet in self._scans:
+            return
+        part = self._parts.get(sheet)
+        if part is None:
+            self._scans[sheet] = _done({})
+            return
+        if self._scanner is None:
+            self._scanner = ThreadPoolExecutor(1, thread_name_prefix="svctools-scan")
+        self._scans[sheet] = self._scanner.submit(_error_cells, self.path, part)
 
     def _take(self, sheet: str) -> _Loaded:
-        future = self._pending.pop(sheet, None)
-        return future.result() if future is not None else self._load(sheet)
-
-    def _load(self, sheet: str) -> _Loaded:
-        """Read one sheet whole (calamine releases the GIL) and find its error cells."""
+        self._start(sheet)
+        loading, scanning = self._pending.pop(sheet), self._scans.pop(sheet)
         try:
-            data = self._book.get_sheet_by_name(sheet)
-            part = self._parts.get(sheet)
-            errors = _error_cells(self.path, part) if part else {}
+            data, errors = loading.result(), scanning.result()
         except Exception as exc:  # calamine's own errors, zip and XML errors
             raise BookError(f"{self.path}: sheet '{sheet}' is damaged ({exc})") from None
         if errors is None:
@@ -163,6 +204,15 @@ class CalamineBook:
 
         with XlsxBook(self.path) as book:
             yield from book.rows(sheet)
+
+
+def _give_back_memory() -> None:
+    """Hand a freed sheet's memory back to the system at once (glibc keeps it otherwise), so
+    the next sheets and the records do not stack on top of it. Elsewhere: nothing to do."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _rows(loaded: _Loaded) -> Iterator[Row]:
@@ -184,16 +234,17 @@ def _rows(loaded: _Loaded) -> Iterator[Row]:
         yield number, values
 
 
-def _sheet_parts(path: Path) -> dict[str, str]:
-    """Sheet name -> its XML part in the zip, from ``workbook.xml`` and its relationships."""
+def _sheet_parts(path: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """Sheet name -> its XML part in the zip (from ``workbook.xml`` and its relationships), and
+    sheet name -> the part's size."""
     from defusedxml.ElementTree import fromstring
 
     with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
         workbook_part = "xl/workbook.xml"
         rels_part = "xl/_rels/workbook.xml.rels"
-        if workbook_part not in names or rels_part not in names:
-            return {}
+        if workbook_part not in sizes or rels_part not in sizes:
+            return {}, {}
         workbook = fromstring(archive.read(workbook_part))
         rels = fromstring(archive.read(rels_part))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
@@ -204,10 +255,10 @@ def _sheet_parts(path: Path) -> dict[str, str]:
             continue
         part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         parts[sheet.get("name", "")] = posixpath.normpath(part)
-    return parts
+    return parts, {name: sizes.get(part, 0) for name, part in parts.items()}
 
 
-def _error_cells(path: Path, part: str) -> dict[int, list[tuple[int, str]]] | None:
+def _error_cells(path: Path, part: str) -> _Errors | None:
     """Error cells of a sheet part: row -> [(0-based column, text)]; ``None`` = cannot place them.
 
     A first pass only searches for ``t="e"`` while the XML streams by (nothing found in almost
@@ -232,8 +283,8 @@ def _has_error_mark(archive: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
-def _locate_errors(archive: zipfile.ZipFile, part: str) -> dict[int, list[tuple[int, str]]] | None:
-    found: dict[int, list[tuple[int, str]]] = {}
+def _locate_errors(archive: zipfile.ZipFile, part: str) -> _Errors | None:
+    found: _Errors = {}
     rest = b""
     with archive.open(part) as stream:
         while True:
@@ -255,7 +306,7 @@ def _last_cell_end(buffer: bytes) -> int:
     return last
 
 
-def _errors_in(region: bytes, found: dict[int, list[tuple[int, str]]]) -> bool:
+def _errors_in(region: bytes, found: _Errors) -> bool:
     """Collect the error cells in ``region`` (whole cells only); ``False`` if one has no ``r``."""
     for mark in _ERROR_MARKS:
         at = region.find(mark)

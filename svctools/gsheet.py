@@ -15,6 +15,7 @@ Layered like gspread itself, on gspread's own HTTP client:
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import re
@@ -649,7 +650,8 @@ def _listing_request(
     rows = [{"values": [_cell(h) | {"userEnteredFormat": bold} for h in _PROBLEM_HEADERS[lang]]}]
     for problem in problems:
         link: dict[str, Any] = _cell(problem.cell)
-        if problem.cell and problem.sheet in sheet.grids:
+        # Our one formula: a link to the cell. Only a plain A1 reference goes inside it.
+        if problem.cell and problem.sheet in sheet.grids and _CELL.match(problem.cell):
             target = f"#gid={sheet.sheet_id(problem.sheet)}&range={problem.cell}"
             link = {
                 "userEnteredValue": {"formulaValue": f'=HYPERLINK("{target}","{problem.cell}")'}
@@ -680,9 +682,16 @@ def _cell(value: Any) -> dict[str, Any]:
         return {}
     if isinstance(value, bool):
         return {"userEnteredValue": {"boolValue": value}}
-    if isinstance(value, int | float):
+    if _is_number(value):
         return {"userEnteredValue": {"numberValue": value}}
     return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def _is_number(value: Any) -> bool:
+    """A number Sheets holds exactly; nan, inf (no JSON for them) and ints past 2**53 are text."""
+    if isinstance(value, int):
+        return abs(value) < 2**53
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _listed_cells(sheet: _Spreadsheet, tabs: Sequence[str]) -> set[tuple[str, str]]:
@@ -770,7 +779,7 @@ def _entered(value: Any) -> Any:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool) or _is_number(value):
         return value
     if isinstance(value, Decimal):
         return float(value)

@@ -14,9 +14,12 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
+import signal
 import smtplib
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +49,7 @@ import svctools
 from svctools.clock import now_local
 from svctools.errors import ConfigError, SvctoolsError
 from svctools.policy import Policy, SmtpPolicy
+from svctools.privacy import mask_reminder
 from svctools.records import Records
 from svctools.reminders import Due, Person, due_callbacks, due_renewals
 from svctools.state import State, StateRow, read_rows
@@ -58,6 +62,9 @@ PASSWORD_ENV = "SVCTOOLS_SMTP_PASSWORD"
 KEYRING_SERVICE = "svctools"
 MAX_SEQUENCE = 10_000  # longest string or list a template may build with '*'
 MAX_BITS = 4_096  # largest integer a template may build with '*' or '**'
+MAX_OUTPUT = 5_000_000  # characters in one rendered part (a digest of 5,000 orders is ~2 MB)
+RENDER_SECONDS = 10.0  # a template still rendering after this is looping on purpose
+RENDER_MEMORY = 512 * 2**20  # address space one render may add (Linux, RLIMIT_AS)
 
 
 class TemplateError(SvctoolsError):
@@ -87,6 +94,73 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if operator == "*":
             _check_product(left, right)
         return super().call_binop(context, operator, left, right)
+
+
+class _RenderTimeout(Exception):
+    """SIGALRM fired inside a render: the template loops for too long."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the render after ``seconds`` (Unix, main thread; elsewhere no limit)."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """Let the render add at most ``extra`` bytes of address space: past it, MemoryError.
+
+    The sandbox sees operators and attributes, not what a permitted call allocates:
+    ``'a'.ljust(10**9)``, ``'x'|center(10**9)``, ``lipsum(10**6)`` or a loop printing for
+    ever. The soft RLIMIT_AS is lowered for the render only (Linux; elsewhere no limit).
+    """
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            used = int(handle.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    limit = used + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:  # already tighter: leave it
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _joined(chunks: Iterator[str], name: str | None) -> str:
+    """A render's output, refused once it passes ``MAX_OUTPUT`` characters."""
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"{name}: the template writes more than {MAX_OUTPUT:,} characters")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def _is_int(value: Any) -> bool:
@@ -123,18 +197,30 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.globals.pop("lipsum", None)  # placeholder text has no place in a reminder
 
-    def render(self, kind: str, lang: str, context: dict[str, Any]) -> Rendered:
-        """Subject and plain body from ``KIND.LANG.txt``, the HTML part from ``KIND.LANG.html``."""
-        with self._errors():
+    def render(
+        self,
+        kind: str,
+        lang: str,
+        context: dict[str, Any],
+        subject_context: dict[str, Any] | None = None,
+    ) -> Rendered:
+        """Subject and plain body from ``KIND.LANG.txt``, the HTML part from ``KIND.LANG.html``.
+
+        ``subject_context`` (``--mask``) renders the subject from other values than the body.
+        """
+        with self._errors(), _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
             plain = self.env.get_template(f"{kind}.{lang}.txt")
             for block in ("subject", "body"):
                 if block not in plain.blocks:
                     raise TemplateError(
                         f"{plain.filename}: has no {{% block {block} %}}…{{% endblock %}}"
                     )
-            subject, text = (self._block(plain, b, context) for b in ("subject", "body"))
-            html = self.env.get_template(f"{kind}.{lang}.html").render(context)
+            subject = self._block(plain, "subject", subject_context or context)
+            text = self._block(plain, "body", context)
+            page = self.env.get_template(f"{kind}.{lang}.html")
+            html = _joined(page.generate(context), page.filename)
         subject = " ".join(subject.split())  # one line: no header injection, no folding surprises
         if not subject:
             raise TemplateError(f"{kind}.{lang}.txt: the subject block renders empty")
@@ -142,7 +228,7 @@ class Templates:
 
     def _block(self, template: Template, name: str, context: dict[str, Any]) -> str:
         try:
-            return "".join(template.blocks[name](template.new_context(context)))
+            return _joined(template.blocks[name](template.new_context(context)), template.filename)
         except Exception:
             self.env.handle_exception()  # re-raises with the template's file and line in the trace
             raise  # not reached
@@ -165,6 +251,14 @@ class Templates:
             raise TemplateError(f"{exc.filename or exc.name} line {exc.lineno}: {exc}") from None
         except (JinjaError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise TemplateError(f"{_template_line(exc)}{exc}") from None
+        except MemoryError as exc:
+            raise TemplateError(
+                f"{_template_line(exc)}the template needs too much memory"
+            ) from None
+        except _RenderTimeout as exc:
+            raise TemplateError(
+                f"{_template_line(exc)}the template took longer than {RENDER_SECONDS:g} s"
+            ) from None
 
 
 def _template_line(exc: BaseException) -> str:
@@ -366,10 +460,22 @@ class SmtpTransport:
         try:
             self.client = _yagmail_client(self.smtp, self.password, self.timeout)
             self.client.login()
+        except smtplib.SMTPResponseException as exc:  # e.g. 535: the login was refused
+            detail = self._scrub(_reply(exc))
+            raise DeliveryError(f"cannot connect to the SMTP server {where}: {detail}") from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"cannot connect to the SMTP server {where}: {exc}") from None
+            detail = self._scrub(str(exc))
+            raise DeliveryError(f"cannot connect to the SMTP server {where}: {detail}") from None
+
+    def _scrub(self, text: str) -> str:
+        return redact(text, self.password, self.smtp.user)
 
     def send(self, due: Due, message: EmailMessage) -> Outcome:
+        """Hand one message over; the server's words reach the report and state, scrubbed."""
+        outcome = self._send(due, message)
+        return outcome._replace(detail=self._scrub(outcome.detail))
+
+    def _send(self, due: Due, message: EmailMessage) -> Outcome:
         conn: _PhaseSMTP = self.client.smtp
         conn.data_started = False
         try:
@@ -390,6 +496,23 @@ class SmtpTransport:
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
+
+
+def redact(text: str, password: str | None, user: str = "") -> str:
+    """``text`` without the password, nor the base64 forms AUTH PLAIN and LOGIN send it in.
+
+    A server's error reply goes into the run report, the state file and cron's mail; some
+    servers echo what they were sent, so every reply passes through here first.
+    """
+    if not password:
+        return text
+    forms = {password}
+    for raw in (password, f"\0{user}\0{password}", f"{user}\0{password}"):
+        encoded = base64.b64encode(raw.encode("utf-8")).decode("ascii")
+        forms |= {encoded, encoded.rstrip("=")}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return text
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:
@@ -485,6 +608,7 @@ class Delivery:
     zone: ZoneInfo
     dry_run: bool = False
     timeout: float = 30
+    mask: bool = False  # --mask: svctools.privacy.mask_reminder decides what each mail shows
 
     @property
     def mode(self) -> str:
@@ -519,10 +643,14 @@ class Delivery:
     def _messages(self, items: list[Due]) -> list[tuple[Due, EmailMessage]]:
         sender = sender_address(self.smtp, required=self.mode == "smtp")
         now = datetime.now(self.zone)
-        return [
-            (d, build_message(d, self.templates.render(d.kind, self.lang, d.context), sender, now))
-            for d in items
-        ]
+        return [(d, build_message(d, self._render(d), sender, now)) for d in items]
+
+    def _render(self, due: Due) -> Rendered:
+        """The one place ``--mask`` applies to mail: the values handed to the templates."""
+        if not self.mask:
+            return self.templates.render(due.kind, self.lang, due.context)
+        body, subject = mask_reminder(due.kind, due.context)
+        return self.templates.render(due.kind, self.lang, body, subject)
 
     def _transport(self) -> Transport:
         if self.mode == "smtp":

@@ -134,6 +134,13 @@ class GooglePolicy(_Section):
     api_root: str = "https://sheets.googleapis.com"
 
 
+class PrivacyPolicy(_Section):
+    """``mask = true``: outputs for people other than the clerk hide personal details
+    (``svctools.privacy``); ``--mask`` / ``--no-mask`` override it per run."""
+
+    mask: bool = False
+
+
 class Policy(_Section):
     """The effective policy; ``source`` names the file it came from (``None`` = defaults)."""
 
@@ -148,6 +155,7 @@ class Policy(_Section):
     reminders: RemindersPolicy = RemindersPolicy()
     smtp: SmtpPolicy = SmtpPolicy.model_validate({})
     google: GooglePolicy = GooglePolicy()
+    privacy: PrivacyPolicy = PrivacyPolicy()
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

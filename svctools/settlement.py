@@ -7,6 +7,7 @@ Every figure carries the rule, the source row and the numbers it used (``Reason`
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -154,17 +155,22 @@ def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
     the same call as R are never counted.
     """
     calls = records.index("call_log", "call_id")
+    serials = {call_id: _serial(call) for call_id, call in calls.items()}  # once per call
+    ledger = records["repair_ledger"]
+    of_order = [serials.get(order.get("call_id")) for order in ledger]
+    counts = Counter(of_order)
+    # Only a machine seen on two orders or more can have a repeat: the few rows worth a look.
+    shared = [(o, s) for o, s in zip(ledger, of_order, strict=True) if s and counts[s] > 1]
     limit = timedelta(days=policy.warranty.repair_warranty_days)
     done: dict[str, list[tuple[datetime, Record]]] = {}
-    for order in records["repair_ledger"]:
-        serial = _serial(calls.get(order.get("call_id")))
+    for order, serial in shared:
         completed = order.get("completed_at")
-        if serial and order.get("status") == "completed" and completed is not None:
+        if order.get("status") == "completed" and completed is not None:
             done.setdefault(serial, []).append((completed, order))
     found: dict[str, RepeatRepair] = {}
-    for order in records["repair_ledger"]:
+    for order, serial in shared:
+        candidates = done.get(serial, [])
         call = calls.get(order.get("call_id"))
-        serial = _serial(call)
         order_id = order.get("order_id")
         if not serial or call is None or order_id is None or order.get("status") == "cancelled":
             continue
@@ -173,7 +179,7 @@ def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
             continue
         earlier = [
             (completed, other)
-            for completed, other in done.get(serial, [])
+            for completed, other in candidates
             if other is not order
             and other.get("call_id") != order.get("call_id")
             and timedelta(0) <= call_time - completed <= limit

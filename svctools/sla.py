@@ -84,7 +84,7 @@ def late_hours(deadline: datetime, end: datetime) -> Decimal:
 MET, BREACHED, PENDING = "met", "breached", "pending"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per judged deadline: hundreds of thousands in a book
 class Deadline:
     """One deadline a rule set, whatever came of it: compliance rates need the met ones too.
 

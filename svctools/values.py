@@ -330,6 +330,8 @@ def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
                 if value > last:
                     raise CellError("future_time")
                 return value
+            if value is None and not required:  # an optional step not reached yet
+                return None
             return moment(value)
 
     elif kind == "date":
@@ -351,6 +353,10 @@ def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
         def read(value: Any) -> Any:
             if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
                 return value
+            if value.__class__ is int:  # Excel turned the number into a number
+                text = str(value)
+                if _PLAIN_MOBILE.fullmatch(text):
+                    return text
             return general(value)
 
     elif kind == "int":

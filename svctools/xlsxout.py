@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +21,36 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 
 
+# What Excel and WPS take as the start of a formula when a cell is typed or edited.
+FORMULA_START = ("=", "+", "-", "@")
+# Characters XML 1.0 cannot hold (openpyxl and lxml refuse to save them): control characters
+# other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text an xlsx file can hold: each character XML refuses becomes U+FFFD (visible)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def set_text(cell: Cell, value: Any) -> Cell:
-    """Put a value in a cell; text from a book or a person is never taken as a formula."""
+    """Put a value in a cell; text from a book or a person is never taken as a formula.
+
+    openpyxl makes a string starting with ``=`` a formula: it is set back to text. Text
+    starting with ``= + - @`` also gets Excel's quote prefix (the ``'`` a clerk would type),
+    so that editing the cell later in Excel or WPS keeps it text instead of evaluating it.
+    Values XML cannot hold become text too: control characters, ``nan`` and ``inf``.
+    """
+    if isinstance(value, str):
+        value = clean_text(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        value = str(value)
+    elif isinstance(value, Decimal) and not value.is_finite():
+        value = str(value)
     cell.value = value
     if cell.data_type == "f":  # openpyxl made "=..." a formula: keep it as the text it was
         cell.data_type = "s"
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.quotePrefix = True
     return cell
 

@@ -1,0 +1,131 @@
+"""A corpus of broken and hostile ``.xlsx`` files, made here (never downloaded).
+
+Each maker writes one file into a folder and returns its path. They start from a real, valid
+book written by ``svctools init`` and change only the part that makes it hostile.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Callable
+from typing import Any
+from pathlib import Path
+
+from svctools.blank import write_blank_book
+from svctools.schema import load_schema
+
+SHEET = "xl/worksheets/sheet1.xml"
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+
+
+def _base(folder: Path) -> Path:
+    path = folder / "base.xlsx"
+    if not path.exists():
+        write_blank_book(load_schema(), path, "zh")
+    return path
+
+
+def _replace(folder: Path, name: str, member: str, content: bytes | Callable[[Any], None]) -> Path:
+    """Copy the base book to ``name`` with ``member`` replaced by ``content``."""
+    source, target = _base(folder), folder / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            if item.filename != member:
+                new.writestr(item, old.read(item.filename))
+        if callable(content):
+            with new.open(member, "w", force_zip64=True) as handle:
+                content(handle)
+        else:
+            new.writestr(member, content)
+    return target
+
+
+def xml_bomb(folder: Path) -> Path:
+    """Billion laughs: ten levels of entities, each ten times the one below, in a cell."""
+    entities = ['<!ENTITY l0 "lollollollollol">']
+    entities += [f'<!ENTITY l{n} "{("&l" + str(n - 1) + ";") * 10}">' for n in range(1, 10)]
+    doctype = f"<!DOCTYPE worksheet [{''.join(entities)}]>"
+    body = (
+        f'<?xml version="1.0"?>{doctype}'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return _replace(folder, "xml-bomb.xlsx", SHEET, body.encode())
+
+
+def external_entity(folder: Path) -> Path:
+    """XXE: an entity that would pull a local file into a cell."""
+    body = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return _replace(folder, "xxe.xlsx", SHEET, body.encode())
+
+
+def zip_bomb(folder: Path, megabytes: int = 400) -> Path:
+    """A sheet of a few hundred MB of blanks that packs into well under a megabyte."""
+    chunk = b" " * (1 << 20)
+
+    def write(handle: Any) -> None:
+        handle.write(HEADER.encode() + b"<sheetData>")
+        for _ in range(megabytes):
+            handle.write(chunk)
+        handle.write(b"</sheetData></worksheet>")
+
+    return _replace(folder, "zip-bomb.xlsx", SHEET, write)
+
+
+def million_columns(folder: Path) -> Path:
+    """A sheet that claims the whole grid and has one cell in its last column and row."""
+    body = (
+        HEADER + '<dimension ref="A1:XFD1048576"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>来电编号</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return _replace(folder, "million-columns.xlsx", SHEET, body.encode())
+
+
+def truncated(folder: Path) -> Path:
+    data = _base(folder).read_bytes()
+    path = folder / "truncated.xlsx"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    return path
+
+
+def wrong_content_type(folder: Path) -> Path:
+    """A book whose [Content_Types].xml names a Word document as its main part."""
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    return _replace(folder, "wrong-content-type.xlsx", "[Content_Types].xml", types.encode())
+
+
+def with_macros(folder: Path) -> Path:
+    """An ``.xlsm`` carrying a (dummy) VBA project: read as data, the macros never run."""
+    source = _replace(folder, "macros.tmp.xlsx", "xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" * 64)
+    target = folder / "with-macros.xlsm"
+    shutil.move(source, target)
+    return target
+
+
+CORPUS: dict[str, Callable[[Path], Path]] = {
+    "xml_bomb": xml_bomb,
+    "external_entity": external_entity,
+    "zip_bomb": zip_bomb,
+    "million_columns": million_columns,
+    "truncated": truncated,
+    "wrong_content_type": wrong_content_type,
+    "with_macros": with_macros,
+}
