@@ -6,7 +6,9 @@ file or a password-protected book each get one clear line instead of a parser's 
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,71 @@ def sniff(path: Path) -> None:
         raise BookError(f"{path}: not an .xlsx workbook ({kind}); save it as .xlsx")
     if not zipfile.is_zipfile(path):
         raise BookError(f"{path}: the file is damaged or incomplete (not a complete .xlsx)")
+    check_package(path)
+
+
+# Limits on what a book may make svctools unpack or allocate (README: "Hostile files").
+MAX_PART_BYTES = 2 << 30  # one part of the package, unpacked
+MAX_TOTAL_BYTES = 4 << 30  # all parts together
+MAX_RATIO = 200  # unpacked / packed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 32 << 20
+MAX_SHEET_CELLS = 100_000_000  # rows x columns a sheet's <dimension> may claim
+_PROLOG_BYTES = 4096
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?:?([A-Z]{1,3})?(\d+)?"')
+
+
+def check_package(path: Path) -> None:
+    """Refuse a zip bomb, XML with a DTD (entity bombs, external entities) and a sheet that
+    claims an absurd grid, before any XML parser or reader allocates for them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            total = sum(part.file_size for part in parts)
+            if total > MAX_TOTAL_BYTES:
+                raise BookError(f"{path}: unpacks to {total >> 20} MB; refused as a zip bomb")
+            for part in parts:
+                _check_part(path, archive, part)
+    except (zipfile.BadZipFile, EOFError, zlib.error):
+        raise BookError(
+            f"{path}: the file is damaged or incomplete (not a complete .xlsx)"
+        ) from None
+
+
+def _check_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    size, packed = part.file_size, max(part.compress_size, 1)
+    if size > MAX_PART_BYTES or (size > RATIO_FLOOR and size / packed > MAX_RATIO):
+        raise BookError(
+            f"{path}: {part.filename} is compressed {size // packed}:1 to {size >> 20} MB; "
+            "refused as a zip bomb"
+        )
+    if not part.filename.endswith((".xml", ".rels", ".vml")):
+        return
+    with archive.open(part) as handle:
+        prolog = handle.read(_PROLOG_BYTES)
+    if any(mark in prolog for mark in _DTD):
+        raise BookError(
+            f"{path}: unsafe XML in {part.filename} (a DTD or entity declaration, as in "
+            "entity-expansion bombs); refused"
+        )
+    match = _DIMENSION.search(prolog) if part.filename.startswith("xl/worksheets/") else None
+    if match and match.group(3) and match.group(4):
+        columns = column_number(match.group(3).decode())
+        rows = int(match.group(4))
+        if columns * rows > MAX_SHEET_CELLS:
+            raise BookError(
+                f"{path}: {part.filename} claims {columns:,} columns x {rows:,} rows; "
+                "refused as damaged or crafted (re-save it from Excel after deleting unused "
+                "rows and columns)"
+            )
+
+
+def column_number(letters: str) -> int:
+    """Excel's column letters as a 1-based number (A -> 1, XFD -> 16384)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import shutil
 import zipfile
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from svctools.blank import write_blank_book
 from svctools.schema import load_schema
@@ -93,6 +93,17 @@ def million_columns(folder: Path) -> Path:
     return _replace(folder, "million-columns.xlsx", SHEET, body.encode())
 
 
+def lying_dimension(folder: Path) -> Path:
+    """A sheet whose <dimension> claims A1:B2 but which has a cell in the grid's last corner."""
+    body = (
+        HEADER + '<dimension ref="A1:B2"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>来电编号</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return _replace(folder, "lying-dimension.xlsx", SHEET, body.encode())
+
+
 def truncated(folder: Path) -> Path:
     data = _base(folder).read_bytes()
     path = folder / "truncated.xlsx"
@@ -125,6 +136,7 @@ CORPUS: dict[str, Callable[[Path], Path]] = {
     "external_entity": external_entity,
     "zip_bomb": zip_bomb,
     "million_columns": million_columns,
+    "lying_dimension": lying_dimension,
     "truncated": truncated,
     "wrong_content_type": wrong_content_type,
     "with_macros": with_macros,
