@@ -1,6 +1,8 @@
 """From raw rows to typed records and problems: header matching and per-cell reading (SPEC §2).
 
-One pass per sheet; the parser of each column is chosen once before the rows stream by.
+One pass per sheet; the parser of each column is chosen once before the rows stream by. A row
+without a problem (almost all of them) is read in one C-level pass of per-column readers
+(``values.cell_reader``); a row with one is read again cell by cell, which reports it.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ def read_book(
     lang: str = "zh",
     progress: Progress | None = None,
 ) -> LoadedBook:
-    """Read every schema sheet the book has; a missing sheet is a ``missing_sheet`` warning."""
+    """Read every schema sheet the book has; a missing sheet is a ``missing_sheet`` warning.
+
+    ``progress`` (see ``Progress``) hears how far each sheet is. A source that loads whole
+    sheets (``prefetch``) is told the reading order, so it can load the next sheet meanwhile.
+    """
     found = schema.match_sheet(source.sheet_names())
     prefetch = getattr(source, "prefetch", None)  # a source that loads whole sheets ahead
     if prefetch is not None:
@@ -212,6 +218,7 @@ class _SheetReader:
         pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda v: (v[indexes[0]],))
         key, records = self.sheet.key, self.data.records
         tick = self._ticker()
+        number = self.data.header_row
         for number, values in rows:
             if not number % PROGRESS_EVERY:
                 tick(number)
@@ -234,21 +241,18 @@ class _SheetReader:
                 continue
             record.sheet, record.row, record.bad = key, number, _CLEAN
             records.append(record)
-        tick(None)
+        tick(number, True)
 
-    def _ticker(self) -> Callable[[int | None], None]:
-        """Report rows read to ``progress``; ``tick(None)``: the sheet is done."""
+    def _ticker(self) -> Callable[..., None]:
+        """Report rows read to ``progress``: ``tick(row)``, and ``tick(last_row, True)`` at the
+        end (then ``done`` is the total when the source knew it)."""
         progress, name = self.progress, self.name
         if progress is None:
-            return lambda done: None
+            return lambda *args: None
         total = self.row_count(name) if self.row_count is not None else None
-        seen = [0]
 
-        def tick(done: int | None) -> None:
-            if done is None:
-                done = total if total is not None else seen[0]
-            seen[0] = done
-            progress("read", name, done, total)
+        def tick(done: int, finished: bool = False) -> None:
+            progress("read", name, total if finished and total else done, total)
 
         return tick
 

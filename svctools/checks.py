@@ -5,6 +5,7 @@ Each check yields problems; ``validate`` runs them all, so one bad cell never hi
 
 from __future__ import annotations
 
+import gc
 import operator
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -40,7 +41,13 @@ def validate(
     loaded = read_book(source, schema, as_of, lang, progress)
     context = _Context(loaded.records, schema, policy, lang)
     context.progress = progress
-    loaded.problems.extend(context.run())
+    collecting = gc.isenabled()
+    gc.disable()  # the checks make no garbage worth collecting; collections would walk the book
+    try:
+        loaded.problems.extend(context.run())
+    finally:
+        if collecting:
+            gc.enable()
     loaded.problems.sort(key=Problem.sort_key)
     return loaded
 
@@ -122,6 +129,10 @@ class _Context:
                         )
 
     def duplicates(self, data: SheetData, column: Column) -> Iterator[Problem]:
+        get = operator.methodcaller("get", column.key)
+        values = [value for value in map(get, data.records) if value is not None]
+        if len(set(values)) == len(values):
+            return  # every value distinct: the common case, decided with a set
         first: dict[Any, int] = {}
         for record in data.records:
             value = record.get(column.key)
@@ -145,6 +156,9 @@ class _Context:
         if known is None:
             return
         ref_sheet = self.records.sheets[column.ref].name
+        values = set(map(operator.methodcaller("get", column.key), data.records))
+        if values.issubset(known.keys() | {None}):
+            return  # every reference known: the common case, decided with sets
         for record in data.records:
             value = record.get(column.key)
             if value is not None and value not in known:
@@ -180,24 +194,12 @@ class _Context:
         return self.schema[sheet_key].by_key[column_key].header(self.lang)
 
     def time_order(self, sheet: Sheet, data: SheetData, column: Column) -> Iterator[Problem]:
-        key = column.key
         for rule, check in _OPERATORS.items():
             path = getattr(column, rule)
             if path is None:
                 continue
             other_of, other_header = self.other_values(sheet, path)
-            for record in data.records:
-                value = record.get(key)
-                if value is None:
-                    continue
-                other = other_of(record)
-                if other is None:
-                    continue
-                if isinstance(value, datetime) and isinstance(other, datetime):
-                    if check(value, other):
-                        continue
-                elif check(_day(value), _day(other)):  # a date against a datetime: by day
-                    continue
+            for record, value, other in _out_of_order(data.records, column.key, other_of, check):
                 yield self.problem(
                     data,
                     "time_order",
@@ -264,6 +266,34 @@ class _Context:
                         "expected": labels[expected].label(self.lang),
                     },
                 )
+
+
+def _out_of_order(
+    records: list[Record],
+    key: str,
+    other_of: Callable[[Record], Any],
+    check: Callable[[Any, Any], bool],
+) -> list[tuple[Record, Any, Any]]:
+    """The (record, value, other) whose ``check(value, other)`` fails, in row order; a row
+    lacking either side is not judged. A date against a datetime compares by day."""
+    values = list(map(operator.methodcaller("get", key), records))
+    others = list(map(other_of, records))
+    judged = [
+        (record, value, other)
+        for record, value, other in zip(records, values, others, strict=True)
+        if value is not None and other is not None
+    ]
+    try:  # all datetimes (or all dates): one C-level pass
+        fine = list(map(check, [j[1] for j in judged], [j[2] for j in judged]))
+    except TypeError:  # dates against datetimes
+        fine = [_holds(check, value, other) for _, value, other in judged]
+    return [item for item, ok in zip(judged, fine, strict=True) if not ok]
+
+
+def _holds(check: Callable[[Any, Any], bool], value: Any, other: Any) -> bool:
+    if isinstance(value, datetime) and isinstance(other, datetime):
+        return check(value, other)
+    return check(_day(value), _day(other))
 
 
 def _day(value: date | datetime) -> date:

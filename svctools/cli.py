@@ -361,7 +361,7 @@ class Computation:
         finally:
             self.bars.close()
             source.close()
-        pass  # gc.freeze()  # the records live until exit: later collections need not walk them again
+        gc.freeze()  # the records live until exit: later collections need not walk them again
         usable = usable_records(loaded, env.schema(), command, skip, env.lang)
         self.records = usable.records
         self.skipped = usable.skipped_rows()

@@ -1,10 +1,10 @@
 """An ``.xlsx`` file as a ``BookSource`` read with python-calamine: the fast default reader.
 
-Why: calamine parses a sheet in Rust about seven times faster than openpyxl's read-only mode
-and releases the GIL while it does, so the next sheet loads on a second core while this one
-is parsed (``prefetch``). The price: a whole sheet is held in memory while it is read
-(about 1.6 KB per row), where openpyxl streams in flat memory; ``$SVCTOOLS_READER=openpyxl``
-picks the streaming reader for books too big for the machine.
+Why: calamine parses a sheet in Rust several times faster than openpyxl's read-only mode and
+releases the GIL while it does, so the next sheet loads on a second core while this one is
+parsed (``prefetch``). The price: a whole sheet is held in memory while it is read (about
+1.6 KB per row), where openpyxl streams in flat memory; ``$SVCTOOLS_READER=openpyxl`` picks
+the streaming reader for books too big for the machine (see docs/performance.md).
 
 Every raw value is normalised here, in one place, to what ``XlsxBook`` (openpyxl) gives, so
 everything above the reader parses both alike:
@@ -12,20 +12,25 @@ everything above the reader parses both alike:
 - blanks (``''``) are ``None``; calamine reads every number as a float, so a whole number
   becomes an ``int`` (as openpyxl reads ``<v>3</v>``); a date-time at midnight, which calamine
   gives as a ``date``, becomes a ``datetime``;
-- calamine reads error cells (``#N/A``, ``#DIV/0!``) as blank: the sheet's XML is scanned for
-  them (a fast search that finds nothing in almost every book) and their text is put back;
-- calamine's rows start at the first used column and after padding rows: numbering and column
-  positions are restored, so row numbers are the ones the clerk sees in Excel.
+- calamine reads error cells (``#N/A``, ``#DIV/0!``) as blank: the sheet's XML is searched for
+  them (nothing is found in almost every book) and their text is put back;
+- calamine's rows start at the first used column: positions are restored, and row numbers
+  are the ones the clerk sees in Excel.
+
+Before calamine loads a sheet, a quick pass over its XML checks that it is safe to: calamine
+builds a dense grid from the first to the last used cell, so one stray value in column XFD or
+row 1,048,576 (or a zip bomb) would exhaust memory. Such a sheet is read by openpyxl instead.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,19 +39,51 @@ from typing import Any
 
 from svctools.errors import BookError, ConfigError
 from svctools.sources import BookSource, Row
-from svctools.xlsx import sniff
+from svctools.xlsx import XlsxBook, sniff
+
+READER_ENV = "SVCTOOLS_READER"
+READERS = ("calamine", "openpyxl")
 
 _INT_LIMIT = 1e15  # openpyxl reads a whole number written as "1E+20" as a float: keep those
-_CHUNK = 1 << 22
-_SMALL_SHEET = (
-    4 << 20
-)  # bytes of sheet XML (some 20,000 cells): loaded ahead without a second thought
+_CHUNK = 1 << 22  # bytes of sheet XML looked at at a time
+_EDGE = 64  # bytes kept from the chunk before, for marks split between two chunks
+_SMALL_SHEET = 4 << 20  # XML bytes (some 20,000 cells): such a sheet is loaded ahead freely
+_CELL_BYTES = 32  # calamine's memory per cell of its grid
+_GRID_BUDGET = 2 << 30  # bytes of grid allowed whatever the XML size (a 1M-row ledger: 0.7 GB)
+_BOMB_SIZE, _BOMB_RATIO = 64 << 20, 100  # XML this big and this compressible is not a ledger
+
 _ERROR_MARKS = (b' t="e"', b" t='e'")
+_ROW_REF = b'<row r="'
+_WIDE = re.compile(rb' r="[A-Z]{2}')  # a cell beyond column Z
+_ROW_NUMBER = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*[\"']([0-9]+)")
+_CELL_COLUMN = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})[0-9]""")
 _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
 _CELL_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
+_WORKBOOK_TYPES = frozenset(
+    f"application/vnd.{kind}.main+xml"
+    for kind in (
+        "openxmlformats-officedocument.spreadsheetml.sheet",
+        "openxmlformats-officedocument.spreadsheetml.template",
+        "ms-excel.sheet.macroEnabled",
+        "ms-excel.template.macroEnabled",
+    )
+)
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+_Errors = dict[int, list[tuple[int, str]]]  # Excel row -> [(0-based column, error text)]
+
+
+def open_xlsx(path: Path) -> BookSource:
+    """The reader for an ``.xlsx`` path: calamine (fast, whole sheets in memory) by default;
+    ``$SVCTOOLS_READER=openpyxl`` streams in flat memory for books too big for the machine."""
+    choice = os.environ.get(READER_ENV, "").strip().lower() or "calamine"
+    if choice not in READERS:
+        raise ConfigError(f"${READER_ENV}={choice!r}: choose one of {', '.join(READERS)}")
+    if choice == "calamine" and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return CalamineBook(path)
+    return XlsxBook(path)
 
 
 def normalise(values: list[Any]) -> list[Any]:
@@ -64,26 +101,29 @@ def normalise(values: list[Any]) -> list[Any]:
     return values
 
 
-_Errors = dict[int, list[tuple[int, str]]]  # row -> [(0-based column, error text)]
+@dataclass(frozen=True)
+class _Part:
+    """A sheet's XML in the zip: its member name, its size and its packed size."""
 
-
-def _done(value: Any) -> Future[Any]:
-    future: Future[Any] = Future()
-    future.set_result(value)
-    return future
+    member: str
+    size: int
+    packed: int
 
 
 @dataclass
-class _Loaded:
-    """A sheet calamine has read, and the error cells it could not give: (row, column) -> text."""
+class _Verdict:
+    """What a look at a sheet's XML found: its error cells, or why openpyxl must read it."""
 
-    sheet: Any
     errors: _Errors = field(default_factory=dict)
-    use_openpyxl: bool = False
+    openpyxl: str = ""  # the reason; empty: calamine may load the sheet
 
 
 class CalamineBook:
-    """An ``.xlsx`` file read with python-calamine; sheets load in the background in read order."""
+    """An ``.xlsx`` file read with python-calamine; sheets load in the background in read order.
+
+    Two helper threads: one checks each sheet's XML (``_guard``, then ``_errors``), one loads
+    sheets with calamine, each only once its check has passed; the main thread parses.
+    """
 
     def __init__(self, path: Path) -> None:
         from python_calamine import CalamineWorkbook
@@ -92,19 +132,22 @@ class CalamineBook:
         self.path = path
         self.name = str(path)
         try:
+            _check_workbook_part(path)
             self._book = CalamineWorkbook.from_path(str(path))
             self._names: list[str] = list(self._book.sheet_names)
-            self._parts, self._sizes_xml = _sheet_parts(path)
+            self._parts = _sheet_parts(path)
         except Exception as exc:  # zip, XML and calamine errors: all mean a broken book
             raise BookError(
                 f"{path}: the file is damaged or not an Excel workbook ({exc})"
             ) from None
         self._order: list[str] = []
-        self._pending: dict[str, Future[Any]] = {}
-        self._scans: dict[str, Future[_Errors | None]] = {}
-        self._loader: ThreadPoolExecutor | None = None  # calamine: one sheet at a time
-        self._scanner: ThreadPoolExecutor | None = None  # error cells, beside the loader
+        self._guards: dict[str, Future[_Verdict]] = {}
+        self._scans: dict[str, Future[_Verdict]] = {}
+        self._loads: dict[str, Future[Any]] = {}
+        self._checker: ThreadPoolExecutor | None = None
+        self._loader: ThreadPoolExecutor | None = None
         self._sizes: dict[str, int] = {}
+        self._fallback: XlsxBook | None = None
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
@@ -112,25 +155,27 @@ class CalamineBook:
     def prefetch(self, names: Sequence[str]) -> None:
         """The sheets about to be read, in order: while one is parsed, the next one loads.
 
-        Every sheet's error scan is queued at once: they run while the first sheet loads and
-        the main thread has nothing to parse yet, so later they take no core from parsing.
+        Every sheet's checks are queued at once, the quick guard first: they run while the
+        first sheet loads and the main thread has nothing to parse yet.
         """
         self._order = [name for name in names if name in self._names]
+        for name in self._order:
+            self._guard(name)
         if self._order:
             self._start(self._order[0])
         for name in self._order:
             self._scan(name)
 
     def rows(self, sheet: str) -> Iterator[Row]:
-        loaded = self._take(sheet)
-        end = loaded.sheet.end
-        self._sizes[sheet] = 0 if end is None else end[0] + 1
+        sheet_data, verdict = self._take(sheet)
         self._start_after(sheet)
-        if loaded.use_openpyxl:
+        if sheet_data is None:  # unsafe for calamine, or error cells it cannot place
             yield from self._openpyxl_rows(sheet)
             return
-        yield from _rows(loaded)
-        del loaded  # the sheet's cells, now parsed: free them before the next sheet
+        end = sheet_data.end
+        self._sizes[sheet] = 0 if end is None else end[0] + 1
+        yield from _rows(sheet_data, verdict.errors)
+        del sheet_data  # the sheet's cells, now parsed: free them before the next sheet
         _give_back_memory()
 
     def row_count(self, sheet: str) -> int | None:
@@ -138,14 +183,17 @@ class CalamineBook:
         return self._sizes.get(sheet)
 
     def close(self) -> None:
-        for future in [*self._pending.values(), *self._scans.values()]:
+        for future in [*self._loads.values(), *self._guards.values(), *self._scans.values()]:
             future.cancel()
-        for worker in (self._loader, self._scanner):
+        for worker in (self._loader, self._checker):
             if worker is not None:
                 worker.shutdown(wait=True)
-        self._loader = self._scanner = None
-        self._pending.clear()
+        self._loader = self._checker = None
+        self._loads.clear()
+        self._guards.clear()
         self._scans.clear()
+        if self._fallback is not None:
+            self._fallback.close()
         self._book.close()
 
     def __enter__(self) -> CalamineBook:
@@ -163,47 +211,81 @@ class CalamineBook:
             return
         for following in self._order[self._order.index(sheet) + 1 :]:
             self._start(following)
-            if self._sizes_xml.get(following, 0) >= _SMALL_SHEET:
+            part = self._parts.get(following)
+            if part is not None and part.size >= _SMALL_SHEET:
                 break
 
+    def _guard(self, sheet: str) -> Future[_Verdict]:
+        if sheet not in self._guards:
+            self._guards[sheet] = self._check(_guard, sheet)
+        return self._guards[sheet]
+
+    def _scan(self, sheet: str) -> Future[_Verdict]:
+        if sheet not in self._scans:
+            self._scans[sheet] = self._check(_errors, sheet, self._guard(sheet))
+        return self._scans[sheet]
+
+    def _check(self, check: Any, sheet: str, *after: Future[_Verdict]) -> Future[_Verdict]:
+        part = self._parts.get(sheet)
+        if part is None:  # calamine will say what is wrong
+            done: Future[_Verdict] = Future()
+            done.set_result(_Verdict())
+            return done
+        if self._checker is None:
+            self._checker = ThreadPoolExecutor(1, thread_name_prefix="svctools-check")
+        return self._checker.submit(_unless_refused, check, self.path, part, *after)
+
     def _start(self, sheet: str) -> None:
-        """Load ``sheet`` in the background (calamine releases the GIL) while the main thread
-        parses the sheet before it; its error scan runs on a second thread."""
-        if sheet in self._pending:
+        """Load ``sheet`` in the background (calamine releases the GIL) once it passed its
+        guard, while the main thread parses the sheet before it."""
+        if sheet in self._loads:
             return
+        guard = self._guard(sheet)
         if self._loader is None:
             self._loader = ThreadPoolExecutor(1, thread_name_prefix="svctools-load")
-        self._pending[sheet] = self._loader.submit(self._book.get_sheet_by_name, sheet)
-        self._scan(sheet)
+        self._loads[sheet] = self._loader.submit(self._load, sheet, guard)
 
-    def _scan(self, sheet: str) -> None:
-        if sheet in self._scans:
-            return
-        part = self._parts.get(sheet)
-        if part is None:
-            self._scans[sheet] = _done({})
-            return
-        if self._scanner is None:
-            self._scanner = ThreadPoolExecutor(1, thread_name_prefix="svctools-scan")
-        self._scans[sheet] = self._scanner.submit(_error_cells, self.path, part)
+    def _load(self, sheet: str, guard: Future[_Verdict]) -> Any:
+        if guard.result().openpyxl:
+            return None
+        return self._book.get_sheet_by_name(sheet)
 
-    def _take(self, sheet: str) -> _Loaded:
+    def _take(self, sheet: str) -> tuple[Any, _Verdict]:
         self._start(sheet)
-        loading, scanning = self._pending.pop(sheet), self._scans.pop(sheet)
+        loading, scanning = self._loads.pop(sheet), self._scan(sheet)
+        self._guards.pop(sheet, None)
+        self._scans.pop(sheet, None)
         try:
-            data, errors = loading.result(), scanning.result()
-        except Exception as exc:  # calamine's own errors, zip and XML errors
-            raise BookError(f"{self.path}: sheet '{sheet}' is damaged ({exc})") from None
-        if errors is None:
-            return _Loaded(data, use_openpyxl=True)
-        return _Loaded(data, errors)
+            data, verdict = loading.result(), scanning.result()
+        except Exception as exc:  # calamine's own errors, zip and XML errors: openpyxl reads
+            # the sheet, or refuses it in its own words (the same as with $SVCTOOLS_READER)
+            return None, _Verdict(openpyxl=f"calamine cannot read it ({exc})")
+        return (None if verdict.openpyxl else data), verdict
 
     def _openpyxl_rows(self, sheet: str) -> Iterator[Row]:
-        """Error cells calamine cannot place (no cell reference): the streaming reader is exact."""
-        from svctools.xlsx import XlsxBook
+        """A sheet calamine should not or cannot read exactly: the streaming reader reads it."""
+        if self._fallback is None:
+            self._fallback = XlsxBook(self.path)
+            gc.collect()  # opening can leave a whole sheet's text in cycles; the caller may have
+            # turned automatic collection off while reading (``read_book`` does)
+        yield from self._fallback.rows(sheet)
 
-        with XlsxBook(self.path) as book:
-            yield from book.rows(sheet)
+
+def _rows(sheet: Any, errors: _Errors) -> Iterator[Row]:
+    """Calamine's rows with Excel's numbering, columns from A, values normalised."""
+    start = sheet.start
+    if start is None:  # an empty sheet
+        return
+    pad = [None] * start[1]
+    for number, values in enumerate(sheet.iter_rows(), start=1):
+        if pad:
+            values = pad + values
+        values = normalise(values)
+        if errors and number in errors:
+            for column, text in errors[number]:
+                if column < len(values):
+                    values[column] = text
+        yield number, values
 
 
 def _give_back_memory() -> None:
@@ -215,78 +297,111 @@ def _give_back_memory() -> None:
         pass
 
 
-def _rows(loaded: _Loaded) -> Iterator[Row]:
-    """Calamine's rows with Excel's numbering, columns from A, values normalised."""
-    start = loaded.sheet.start
-    if start is None:  # an empty sheet
-        return
-    pad = [None] * start[1]
-    errors = loaded.errors
-    fix: Callable[[list[Any]], list[Any]] = normalise
-    for number, values in enumerate(loaded.sheet.iter_rows(), start=1):
-        if pad:
-            values = pad + values
-        values = fix(values)
-        if errors and number in errors:
-            for column, text in errors[number]:
-                if column < len(values):
-                    values[column] = text
-        yield number, values
-
-
-def _sheet_parts(path: Path) -> tuple[dict[str, str], dict[str, int]]:
-    """Sheet name -> its XML part in the zip (from ``workbook.xml`` and its relationships), and
-    sheet name -> the part's size."""
+def _check_workbook_part(path: Path) -> None:
+    """Refuse what openpyxl refuses: a package whose content types name no workbook part (a
+    Word document renamed ``.xlsx``, say), with the same words."""
     from defusedxml.ElementTree import fromstring
 
     with zipfile.ZipFile(path) as archive:
-        sizes = {info.filename: info.file_size for info in archive.infolist()}
-        workbook_part = "xl/workbook.xml"
-        rels_part = "xl/_rels/workbook.xml.rels"
-        if workbook_part not in sizes or rels_part not in sizes:
-            return {}, {}
-        workbook = fromstring(archive.read(workbook_part))
-        rels = fromstring(archive.read(rels_part))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{{{_MAIN}}}sheet"):
-        target = targets.get(sheet.get(f"{{{_RELS}}}id"))
-        if not target:
-            continue
-        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        parts[sheet.get("name", "")] = posixpath.normpath(part)
-    return parts, {name: sizes.get(part, 0) for name, part in parts.items()}
+        types = fromstring(archive.read("[Content_Types].xml"))
+    declared = {item.get("ContentType") for item in types}
+    if not declared & _WORKBOOK_TYPES:
+        raise ValueError("File contains no valid workbook part")
 
 
-def _error_cells(path: Path, part: str) -> _Errors | None:
-    """Error cells of a sheet part: row -> [(0-based column, text)]; ``None`` = cannot place them.
+def _sheet_parts(path: Path) -> dict[str, _Part]:
+    """Sheet name -> its XML part, found as calamine finds it (``workbook.xml``, its
+    relationships, member names compared case-insensitively)."""
+    from defusedxml.ElementTree import fromstring
 
-    A first pass only searches for ``t="e"`` while the XML streams by (nothing found in almost
-    every book); only a sheet that has error cells is scanned again to locate them.
-    """
     with zipfile.ZipFile(path) as archive:
-        if part not in archive.namelist():
+        infos = {info.filename.lower(): info for info in archive.infolist()}
+        workbook = infos.get("xl/workbook.xml")
+        rels = infos.get("xl/_rels/workbook.xml.rels")
+        if workbook is None or rels is None:
             return {}
-        if not _has_error_mark(archive, part):
-            return {}
-        return _locate_errors(archive, part)
+        sheets = fromstring(archive.read(workbook))
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in fromstring(archive.read(rels))}
+    parts: dict[str, _Part] = {}
+    for sheet in sheets.iter(f"{{{_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_RELS}}}id")) or ""
+        if target.startswith("/xl/"):
+            target = target[1:]
+        elif not target.startswith("xl/"):
+            target = "xl/" + target
+        info = infos.get(posixpath.normpath(target).lower())
+        if info is not None:
+            parts[sheet.get("name", "")] = _Part(info.filename, info.file_size, info.compress_size)
+    return parts
 
 
-def _has_error_mark(archive: zipfile.ZipFile, part: str) -> bool:
-    tail = b""
-    with archive.open(part) as stream:
+def _chunks(path: Path, part: _Part) -> Iterator[tuple[bytes, bytes]]:
+    """The sheet's XML as it unpacks: each chunk, and the bytes around its start (``edge``)."""
+    with zipfile.ZipFile(path) as archive, archive.open(part.member) as stream:
+        tail = b""
         while chunk := stream.read(_CHUNK):
-            window = tail + chunk
-            if any(mark in window for mark in _ERROR_MARKS):
-                return True
-            tail = window[-8:]
-    return False
+            yield chunk, tail + chunk[:_EDGE]
+            tail = chunk[-_EDGE:]
 
 
-def _locate_errors(archive: zipfile.ZipFile, part: str) -> _Errors | None:
+def _unless_refused(check: Any, path: Path, part: _Part, *after: Future[_Verdict]) -> _Verdict:
+    """Run ``check`` unless an earlier check already sent the sheet to openpyxl."""
+    for verdict in (future.result() for future in after):
+        if verdict.openpyxl:
+            return verdict
+    result: _Verdict = check(path, part)
+    return result
+
+
+def _guard(path: Path, part: _Part) -> _Verdict:
+    """Is the sheet safe for calamine's dense grid? One quick pass; a wide sheet gets a second,
+    exact one. The grid spans rows × columns between the first and last used cell."""
+    if part.size > _BOMB_SIZE and part.size > _BOMB_RATIO * max(part.packed, 1):
+        return _Verdict(openpyxl=f"XML {part.size // max(part.packed, 1)} times its packed size")
+    last_row, wide = 0, False
+    for chunk, edge in _chunks(path, part):
+        at = chunk.rfind(_ROW_REF)
+        if at >= 0:
+            digits = chunk[at + len(_ROW_REF) : at + len(_ROW_REF) + 8].split(b'"')[0]
+            last_row = max(last_row, int(digits) if digits.isdigit() else 0)
+        wide = wide or bool(_WIDE.search(chunk) or _WIDE.search(edge))
+    rows, columns = last_row, 26
+    if wide:
+        rows, columns = _extent(path, part)
+    if rows * columns * _CELL_BYTES > max(_GRID_BUDGET, 4 * part.size):
+        return _Verdict(openpyxl=f"its cells span {rows:,} rows × {columns:,} columns")
+    return _Verdict()
+
+
+def _extent(path: Path, part: _Part) -> tuple[int, int]:
+    """Rows and columns between the first and last used cell, counted exactly (wide sheets)."""
+    last_row, letters = 0, set()
+    for chunk, edge in _chunks(path, part):
+        for text in (chunk, edge):
+            last_row = max([last_row, *map(int, _ROW_NUMBER.findall(text))])
+            letters.update(_CELL_COLUMN.findall(text))
+    columns = [_column_index(name) for name in letters] or [0]
+    return last_row, max(columns) - min(columns) + 1
+
+
+def _errors(path: Path, part: _Part) -> _Verdict:
+    """The sheet's error cells; a first pass only searches for ``t="e"`` (found in almost no
+    book); a sheet that has some is read again to place them."""
+    if not any(
+        m in chunk or m in edge for chunk, edge in _chunks(path, part) for m in _ERROR_MARKS
+    ):
+        return _Verdict()
+    with zipfile.ZipFile(path) as archive:
+        errors = _locate_errors(archive, part.member)
+    if errors is None:
+        return _Verdict(openpyxl="error cells without a cell reference")
+    return _Verdict(errors)
+
+
+def _locate_errors(archive: zipfile.ZipFile, member: str) -> _Errors | None:
     found: _Errors = {}
     rest = b""
-    with archive.open(part) as stream:
+    with archive.open(member) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             buffer = rest + chunk
@@ -320,8 +435,7 @@ def _errors_in(region: bytes, found: _Errors) -> bool:
                 end = _CELL_END.search(region, tag_end)
                 value = _CELL_VALUE.search(region, tag_end, end.start() if end else len(region))
                 if value is not None:
-                    row = int(reference.group(2))
-                    found.setdefault(row, []).append(
+                    found.setdefault(int(reference.group(2)), []).append(
                         (_column_index(reference.group(1)), value.group(1).decode("utf-8"))
                     )
             at = region.find(mark, at + 1)
@@ -333,20 +447,3 @@ def _column_index(letters: bytes) -> int:
     for letter in letters:
         index = index * 26 + letter - 64
     return index - 1
-
-
-READER_ENV = "SVCTOOLS_READER"
-READERS = ("calamine", "openpyxl")
-
-
-def open_xlsx(path: Path) -> BookSource:
-    """The reader for an ``.xlsx`` path: calamine (fast, whole sheets in memory) by default;
-    ``$SVCTOOLS_READER=openpyxl`` streams in flat memory for books too big for the machine."""
-    choice = os.environ.get(READER_ENV, "").strip().lower() or "calamine"
-    if choice not in READERS:
-        raise ConfigError(f"${READER_ENV}={choice!r}: choose one of {', '.join(READERS)}")
-    if choice == "calamine" and path.suffix.lower() in (".xlsx", ".xlsm"):
-        return CalamineBook(path)
-    from svctools.xlsx import XlsxBook
-
-    return XlsxBook(path)

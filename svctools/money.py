@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
+def half_up(amount: Decimal, places: Decimal) -> Decimal:
+    """``amount`` rounded half-up to ``places`` (``CENT``), however many digits it has.
+
+    ``quantize`` in the default 28-digit context raises ``InvalidOperation`` past 10**26: a
+    mistyped 1E+30 in a money cell must give a (silly) figure, not a crash.
+    """
+    digits = max(28, amount.adjusted() - places.as_tuple().exponent + 2)
+    return amount.quantize(places, rounding=ROUND_HALF_UP, context=Context(prec=digits))
+
+
 def round_money(amount: Decimal) -> Decimal:
     """Round one line half-up to the cent; totals are sums of rounded lines."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return half_up(amount, CENT)
 
 
 def money_str(amount: Decimal | None) -> str:

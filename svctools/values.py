@@ -353,7 +353,7 @@ def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
         def read(value: Any) -> Any:
             if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
                 return value
-            if value.__class__ is int:  # Excel turned the number into a number
+            if value.__class__ is int:  # Excel turned the phone number into a number
                 text = str(value)
                 if _PLAIN_MOBILE.fullmatch(text):
                     return text
