@@ -7,6 +7,7 @@ Exit codes (SPEC §6): 0 fine; 1 the book has errors; 2 bad usage, unreadable in
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -24,8 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Env:
     """What every command shares: the options given before it and the policy, loaded once."""
 
-    def __init__(self, config: str | None, lang: str | None, debug: bool) -> None:
+    def __init__(
+        self, config: str | None, lang: str | None, debug: bool, password: str | None = None
+    ) -> None:
         self.config, self._lang, self.debug = config, lang, debug
+        self.password = password  # --password: for a protected book, never printed
 
     @cached_property
     def policy(self) -> Any:
@@ -126,9 +130,9 @@ def as_of_option(func: F) -> F:
 def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
     env: Env = ctx.find_object(Env) or Env(None, None, False)
     if config:
-        env = Env(config, lang or env._lang, env.debug)
+        env = Env(config, lang or env._lang, env.debug, env.password)
     elif lang:
-        env = Env(env.config, lang, env.debug)
+        env = Env(env.config, lang, env.debug, env.password)
     return env
 
 
@@ -147,8 +151,26 @@ def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
     help="Language of headers and messages.",
 )
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option(
+    "--password",
+    "ask_password",
+    is_flag=True,
+    help="Ask for the password of a protected book (else $SVCTOOLS_BOOK_PASSWORD or keyring).",
+)
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Encrypt every workbook written with the same password.",
+)
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, lang: str | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    config: str | None,
+    lang: str | None,
+    debug: bool,
+    ask_password: bool,
+    encrypt: bool,
+) -> None:
     """Run a service firm's after-sales office from the workbook it already keeps.
 
     \b
@@ -156,7 +178,20 @@ def cli(ctx: click.Context, config: str | None, lang: str | None, debug: bool) -
       svctools demo ./demo
       svctools validate 售后台账.xlsx --annotate 标注.xlsx
     """
-    ctx.obj = Env(config, lang, debug)
+    password = None
+    if ask_password:
+        password = click.prompt("Book password", hide_input=True, err=True)
+    ctx.obj = Env(config, lang, debug, password)
+    if encrypt:
+        from svctools.crypto import PASSWORD_ENV
+        from svctools.errors import UsageError
+        from svctools.xlsxout import OUTPUT_PASSWORD
+
+        secret = password or os.environ.get(PASSWORD_ENV)
+        if not secret:
+            raise UsageError(f"--encrypt needs a password: add --password or set ${PASSWORD_ENV}")
+        token = OUTPUT_PASSWORD.set(secret)
+        ctx.call_on_close(lambda: OUTPUT_PASSWORD.reset(token))
 
 
 @cli.command()
@@ -200,7 +235,7 @@ def validate(
 
     env = env_for(ctx, config, lang)
     moment = env.as_of(as_of)
-    source = open_book(book, env.policy)
+    source = open_book(book, env.policy, env.password)
     bars = TerminalProgress(env.lang)  # drawn only on a terminal
     try:
         loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
@@ -354,7 +389,7 @@ class Computation:
         from svctools.usable import usable_records
 
         self.as_of = env.as_of(as_of)
-        source = open_book(book, env.policy)
+        source = open_book(book, env.policy, env.password)
         self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
         try:
             loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang, self.bars)

@@ -75,9 +75,14 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _Errors = dict[int, list[tuple[int, str]]]  # Excel row -> [(0-based column, error text)]
 
 
-def open_xlsx(path: Path) -> BookSource:
+def open_xlsx(path: Path, password: str | None = None) -> BookSource:
     """The reader for an ``.xlsx`` path: calamine (fast, whole sheets in memory) by default;
-    ``$SVCTOOLS_READER=openpyxl`` streams in flat memory for books too big for the machine."""
+    ``$SVCTOOLS_READER=openpyxl`` streams in flat memory for books too big for the machine.
+    A password-protected book is decrypted in memory and read by openpyxl."""
+    from svctools.crypto import decrypt, is_encrypted, password_for
+
+    if path.is_file() and is_encrypted(path):
+        return XlsxBook(path, decrypt(path, password_for(path, password)))
     choice = os.environ.get(READER_ENV, "").strip().lower() or "calamine"
     if choice not in READERS:
         raise ConfigError(f"${READER_ENV}={choice!r}: choose one of {', '.join(READERS)}")

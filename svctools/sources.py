@@ -30,7 +30,7 @@ def is_google(spec: str) -> bool:
     return spec.startswith("gsheet:") or "docs.google.com/spreadsheets/" in spec[:40]
 
 
-def open_book(spec: str, policy: Any = None) -> BookSource:
+def open_book(spec: str, policy: Any = None, password: str | None = None) -> BookSource:
     """Open BOOK as given on the command line: an ``.xlsx`` path, or a Google Sheet.
 
     ``policy`` supplies ``[google]`` (credentials, api_root); gspread is imported only then.
@@ -42,4 +42,4 @@ def open_book(spec: str, policy: Any = None) -> BookSource:
         return GoogleBook(parse_spec(spec), policy if policy is not None else Policy())
     from svctools.fastxlsx import open_xlsx  # calamine, or openpyxl by $SVCTOOLS_READER
 
-    return open_xlsx(Path(spec))
+    return open_xlsx(Path(spec), password)

@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from svctools.errors import BookError
 from svctools.sources import Row
@@ -36,11 +36,8 @@ def sniff(path: Path) -> None:
     if not head:
         raise BookError(f"{path}: the file is empty (0 bytes)")
     if head[:8] == _OLE:
-        if _ENCRYPTED_MARK in head + ole_body:
-            raise BookError(
-                f"{path}: the book is password-protected; save a copy without a password "
-                "(File > Info > Protect Workbook) and try again"
-            )
+        if _ENCRYPTED_MARK in head + ole_body:  # open_xlsx decrypts these before sniffing
+            raise BookError(f"{path}: the book is password-protected")
         raise BookError(
             f"{path}: this is an old Excel 97-2003 .xls file; open it in Excel or WPS and "
             "save it as .xlsx"
@@ -64,11 +61,11 @@ _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?:?([A-Z]{1,3})?(\d+)?"')
 
 
-def check_package(path: Path) -> None:
+def check_package(path: Path, data: BinaryIO | None = None) -> None:
     """Refuse a zip bomb, XML with a DTD (entity bombs, external entities) and a sheet that
     claims an absurd grid, before any XML parser or reader allocates for them."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(data if data is not None else path) as archive:
             parts = archive.infolist()
             total = sum(part.file_size for part in parts)
             if total > MAX_TOTAL_BYTES:
@@ -79,6 +76,9 @@ def check_package(path: Path) -> None:
         raise BookError(
             f"{path}: the file is damaged or incomplete (not a complete .xlsx)"
         ) from None
+    finally:
+        if data is not None:
+            data.seek(0)
 
 
 def _check_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
@@ -125,13 +125,18 @@ def _looks_like_text(head: bytes) -> bool:
 class XlsxBook:
     """An ``.xlsx`` file read with openpyxl in read-only mode: memory stays flat as rows stream."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: BinaryIO | None = None) -> None:
+        """``data``: the package already in memory (a decrypted book); else ``path`` is read."""
         import openpyxl
 
-        sniff(path)
+        if data is None:
+            sniff(path)
+            data = open(path, "rb")  # a file object: openpyxl skips its suffix check
+        else:
+            check_package(path, data)
         self.path = path
         self.name = str(path)
-        self._handle = open(path, "rb")  # a file object: openpyxl skips its suffix check
+        self._handle = data
         try:
             self._workbook = openpyxl.load_workbook(
                 self._handle, read_only=True, data_only=True, keep_links=False

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
 import tempfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,10 +81,29 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     return target
 
 
+# Set by ``--encrypt`` for the whole command: every workbook it writes is encrypted with it.
+OUTPUT_PASSWORD: ContextVar[str | None] = ContextVar("svctools_output_password", default=None)
+
+
 def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save an openpyxl workbook atomically."""
+    """Save an openpyxl workbook atomically; encrypted when ``OUTPUT_PASSWORD`` is set, in
+    memory first, so no unencrypted copy ever reaches the disk."""
+    password = OUTPUT_PASSWORD.get()
+
+    def write(tmp: Path) -> None:
+        if password is None:
+            workbook.save(tmp)
+            return
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        plain = io.BytesIO()
+        workbook.save(plain)
+        plain.seek(0)
+        with open(tmp, "wb") as out:
+            OOXMLFile(plain).encrypt(password, out)
+
     try:
-        return write_atomic(path, lambda tmp: workbook.save(tmp))
+        return write_atomic(path, write)
     except PermissionError as exc:
         raise SvctoolsError(
             f"{path}: cannot write ({exc.strerror}); is it open in Excel?"
