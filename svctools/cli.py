@@ -236,6 +236,7 @@ def validate(
     env = env_for(ctx, config, lang)
     moment = env.as_of(as_of)
     source = open_book(book, env.policy, env.password)
+    notice_open_elsewhere(book, env.lang)
     bars = TerminalProgress(env.lang)  # drawn only on a terminal
     try:
         loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
@@ -390,6 +391,7 @@ class Computation:
 
         self.as_of = env.as_of(as_of)
         source = open_book(book, env.policy, env.password)
+        notice_open_elsewhere(book, env.lang)
         self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
         try:
             loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang, self.bars)
@@ -418,6 +420,21 @@ class Computation:
         if not self.skipped:
             return {}
         return {"skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
+
+
+def notice_open_elsewhere(book: str, lang: str) -> None:
+    """Say when the book is open in Excel/WPS/LibreOffice: we read its last saved version."""
+    from svctools.sources import open_elsewhere
+
+    lock = open_elsewhere(book)
+    if lock:
+        click.echo(
+            f"svctools: warning: {book} 正在被 Excel/WPS 打开（{lock}）；读取的是最后保存的版本"
+            if lang == "zh"
+            else f"svctools: warning: {book} is open in Excel/WPS ({lock}); "
+            "reading its last saved version",
+            err=True,
+        )
 
 
 def warn(lines: list[str]) -> None:

@@ -30,6 +30,18 @@ def is_google(spec: str) -> bool:
     return spec.startswith("gsheet:") or "docs.google.com/spreadsheets/" in spec[:40]
 
 
+def open_elsewhere(spec: str) -> str | None:
+    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside a book
+    that is open, if any: the clerk may have unsaved edits, which svctools cannot see."""
+    if is_google(spec):
+        return None
+    path = Path(spec)
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            return lock.name
+    return None
+
+
 def open_book(spec: str, policy: Any = None, password: str | None = None) -> BookSource:
     """Open BOOK as given on the command line: an ``.xlsx`` path, or a Google Sheet.
 

@@ -93,3 +93,11 @@ def test_encrypt_without_any_password_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert code == 2 and "--encrypt needs a password" in err
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_a_book_open_in_excel_is_still_read_with_a_warning(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "台账.xlsx", valid_rows())
+    (tmp_path / "~$台账.xlsx").write_bytes(b"\0" * 165)  # what Excel/WPS leaves beside it
+    code, out, err = run("--lang", "en", "validate", book, "--as-of", "2026-11-20")
+    assert code == 0 and "no problems found" in out
+    assert "is open in Excel/WPS (~$台账.xlsx)" in err
