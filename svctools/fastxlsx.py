@@ -126,8 +126,8 @@ class _Verdict:
 class CalamineBook:
     """An ``.xlsx`` file read with python-calamine; sheets load in the background in read order.
 
-    Two helper threads: one checks each sheet's XML (``_guard``, then ``_errors``), one loads
-    sheets with calamine, each only once its check has passed; the main thread parses.
+    Two helper threads: one checks each sheet's XML (``_inspect``), one loads sheets with
+    calamine, each only once its check has passed; the main thread parses.
     """
 
     def __init__(self, path: Path) -> None:
@@ -160,16 +160,18 @@ class CalamineBook:
     def prefetch(self, names: Sequence[str]) -> None:
         """The sheets about to be read, in order: while one is parsed, the next one loads.
 
-        Every sheet's checks are queued at once, the quick guard first: they run while the
-        first sheet loads and the main thread has nothing to parse yet.
+        Every sheet's check is queued at once: they run while the first sheet loads and the main
+        thread has nothing to parse yet. The first sheet's load waits for its check, so that
+        sheet gets a quicker one first (its error cells are looked for in a second pass).
         """
         self._order = [name for name in names if name in self._names]
-        for name in self._order:
-            self._guard(name)
         if self._order:
-            self._start(self._order[0])
-        for name in self._order:
-            self._scan(name)
+            first = self._order[0]
+            self._guards[first] = self._check(_guard, first)
+            self._scans[first] = self._check(_inspect, first, self._guards[first])
+            self._start(first)
+        for name in self._order[1:]:
+            self._guard(name)
 
     def rows(self, sheet: str) -> Iterator[Row]:
         sheet_data, verdict = self._take(sheet)
@@ -221,13 +223,14 @@ class CalamineBook:
                 break
 
     def _guard(self, sheet: str) -> Future[_Verdict]:
+        """The check calamine's load of ``sheet`` waits for (one pass: safety and error cells)."""
         if sheet not in self._guards:
-            self._guards[sheet] = self._check(_guard, sheet)
+            self._guards[sheet] = self._scans[sheet] = self._check(_inspect, sheet)
         return self._guards[sheet]
 
     def _scan(self, sheet: str) -> Future[_Verdict]:
-        if sheet not in self._scans:
-            self._scans[sheet] = self._check(_errors, sheet, self._guard(sheet))
+        """The full check of ``sheet``, error cells included."""
+        self._guard(sheet)
         return self._scans[sheet]
 
     def _check(self, check: Any, sheet: str, *after: Future[_Verdict]) -> Future[_Verdict]:
@@ -359,23 +362,44 @@ def _unless_refused(check: Any, path: Path, part: _Part, *after: Future[_Verdict
 
 
 def _guard(path: Path, part: _Part) -> _Verdict:
-    """Is the sheet safe for calamine's dense grid? One quick pass; a wide sheet gets a second,
-    exact one. The grid spans rows × columns between the first and last used cell."""
+    """Is the sheet safe for calamine's dense grid? (Its error cells are not looked for.)"""
+    return _look(path, part, marks=False)[0]
+
+
+def _inspect(path: Path, part: _Part) -> _Verdict:
+    """Is the sheet safe for calamine, and where are its error cells?"""
+    verdict, marked = _look(path, part, marks=True)
+    if verdict.openpyxl or not marked:
+        return verdict
+    with zipfile.ZipFile(path) as archive:
+        errors = _locate_errors(archive, part.member)
+    if errors is None:
+        return _Verdict(openpyxl="error cells without a cell reference")
+    return _Verdict(errors)
+
+
+def _look(path: Path, part: _Part, marks: bool) -> tuple[_Verdict, bool]:
+    """One pass over the sheet's XML: the grid calamine would build (rows × columns between the
+    first and last used cell; a wide sheet gets a second, exact pass) and, if ``marks``,
+    whether any cell is an error cell (``t="e"``, found in almost no book)."""
     if part.size > _BOMB_SIZE and part.size > _BOMB_RATIO * max(part.packed, 1):
-        return _Verdict(openpyxl=f"XML {part.size // max(part.packed, 1)} times its packed size")
-    last_row, wide = 0, False
+        ratio = part.size // max(part.packed, 1)
+        return _Verdict(openpyxl=f"XML {ratio} times its packed size"), False
+    last_row, wide, marked = 0, False, False
     for chunk, edge in _chunks(path, part):
         at = chunk.rfind(_ROW_REF)
         if at >= 0:
             digits = chunk[at + len(_ROW_REF) : at + len(_ROW_REF) + 8].split(b'"')[0]
             last_row = max(last_row, int(digits) if digits.isdigit() else 0)
         wide = wide or bool(_WIDE.search(chunk) or _WIDE.search(edge))
+        if marks and not marked:
+            marked = any(mark in chunk or mark in edge for mark in _ERROR_MARKS)
     rows, columns = last_row, 26
     if wide:
         rows, columns = _extent(path, part)
     if rows * columns * _CELL_BYTES > max(_GRID_BUDGET, 4 * part.size):
-        return _Verdict(openpyxl=f"its cells span {rows:,} rows × {columns:,} columns")
-    return _Verdict()
+        return _Verdict(openpyxl=f"its cells span {rows:,} rows × {columns:,} columns"), False
+    return _Verdict(), marked
 
 
 def _extent(path: Path, part: _Part) -> tuple[int, int]:
@@ -387,20 +411,6 @@ def _extent(path: Path, part: _Part) -> tuple[int, int]:
             letters.update(_CELL_COLUMN.findall(text))
     columns = [_column_index(name) for name in letters] or [0]
     return last_row, max(columns) - min(columns) + 1
-
-
-def _errors(path: Path, part: _Part) -> _Verdict:
-    """The sheet's error cells; a first pass only searches for ``t="e"`` (found in almost no
-    book); a sheet that has some is read again to place them."""
-    if not any(
-        m in chunk or m in edge for chunk, edge in _chunks(path, part) for m in _ERROR_MARKS
-    ):
-        return _Verdict()
-    with zipfile.ZipFile(path) as archive:
-        errors = _locate_errors(archive, part.member)
-    if errors is None:
-        return _Verdict(openpyxl="error cells without a cell reference")
-    return _Verdict(errors)
 
 
 def _locate_errors(archive: zipfile.ZipFile, member: str) -> _Errors | None:

@@ -152,6 +152,9 @@ def _memory_limit(extra: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # a lone half of a pair: no UTF-8 for it
+
+
 def _joined(chunks: Iterator[str], name: str | None) -> str:
     """A render's output, refused once it passes ``MAX_OUTPUT`` characters."""
     parts, size = [], 0
@@ -224,6 +227,7 @@ class Templates:
         subject = " ".join(subject.split())  # one line: no header injection, no folding surprises
         if not subject:
             raise TemplateError(f"{kind}.{lang}.txt: the subject block renders empty")
+        subject, text, html = (_SURROGATE.sub("\ufffd", s) for s in (subject, text, html))
         return Rendered(subject, text.strip("\n") + "\n", html)
 
     def _block(self, template: Template, name: str, context: dict[str, Any]) -> str:
@@ -318,9 +322,14 @@ def sender_address(smtp: SmtpPolicy, required: bool) -> Address:
         raise ConfigError(f"[smtp] from = {text!r} is not an email address") from None
 
 
+_NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # a cell's Alt+Enter, controls
+
+
 def _address(person: Person) -> Address:
+    """``名字 <addr>``; a name typed over two lines in the book becomes one line."""
+    name = " ".join(_NOT_IN_NAME.sub(" ", person.name).split())
     try:
-        return Address(person.name, addr_spec=person.email)
+        return Address(name, addr_spec=person.email)
     except (ValueError, IndexError):
         raise SvctoolsError(f"{person.email!r} is not an email address") from None
 

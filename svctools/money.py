@@ -14,7 +14,7 @@ def half_up(amount: Decimal, places: Decimal) -> Decimal:
     ``quantize`` in the default 28-digit context raises ``InvalidOperation`` past 10**26: a
     mistyped 1E+30 in a money cell must give a (silly) figure, not a crash.
     """
-    digits = max(28, amount.adjusted() - places.as_tuple().exponent + 2)
+    digits = max(28, amount.adjusted() - places.adjusted() + 2)
     return amount.quantize(places, rounding=ROUND_HALF_UP, context=Context(prec=digits))
 
 

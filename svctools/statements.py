@@ -28,6 +28,7 @@ from svctools.xlsxout import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     MONEY_FORMAT,
+    clean_text,
     save_workbook,
     set_text,
 )
@@ -297,7 +298,8 @@ def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
 
 def safe_sheet_name(wanted: str, taken: set[str]) -> str:
     """A sheet name Excel accepts: ≤ 31 chars, none of []:*?/\\, not 'History', unique."""
-    base = _BAD_SHEET_CHARS.sub("_", wanted).strip().strip("'") or "Sheet"
+    one_line = " ".join(clean_text(wanted).split())  # a name typed over two lines
+    base = _BAD_SHEET_CHARS.sub("_", one_line).strip("'") or "Sheet"
     base = base[:31]
     name, number = base, 1
     while name.casefold() in taken or name.casefold() == "history":

@@ -408,6 +408,8 @@ def display(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):  # JSON has no NaN or Infinity
+            return str(value)
         return int(value) if value.is_integer() else value
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")

@@ -200,6 +200,30 @@ def test_set_text_keeps_every_value_an_xlsx_can_hold() -> None:
     assert back[10:] == [42, 1.5, "—"]
 
 
+def test_names_an_xlsx_or_a_mail_cannot_hold_are_cleaned(tmp_path: Path) -> None:
+    """A name typed over two lines (Alt+Enter), with control characters, or (from a Google
+    Sheet's JSON) a lone surrogate: slips and mail are still written."""
+    from datetime import datetime
+
+    from svctools.mail import build_message, sample_reminders, sender_address
+    from svctools.penalties import PenaltyStatement, StaffPenalty
+    from svctools.policy import SmtpPolicy
+    from svctools.reminders import Person
+    from svctools.statements import write_penalty_slips
+
+    one = Decimal(1)
+    person = StaffPenalty("T\x01", "张\n丽\ud800", None, None, None, one, one, one, one, [])
+    out = write_penalty_slips(PenaltyStatement("2026-10", [person], [], []), tmp_path / "p.xlsx")
+    assert openpyxl.load_workbook(out).sheetnames[1] == "T\ufffd 张 丽\ufffd"
+    due = sample_reminders()[0]
+    due.to = [Person("张\n丽", "a01@example.com")]
+    due.context["contract"] = {**due.context["contract"], "customer_name": "a\ud800\x01b"}
+    rendered = Templates().render(due.kind, "zh", due.context)
+    sender = sender_address(SmtpPolicy.model_validate({}), required=False)
+    message = build_message(due, rendered, sender, datetime(2026, 1, 10, 8, 0))
+    assert str(message["To"]) == "张 丽 <a01@example.com>" and message.as_bytes()
+
+
 # --- Google Sheets -------------------------------------------------------------------------
 
 

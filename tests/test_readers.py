@@ -292,7 +292,7 @@ def test_error_cells_without_a_reference_are_read_by_openpyxl(tmp_path: Path) ->
     member = call_sheet_member(path)
     # Cells without their optional r="..." reference: calamine places them, error cells can't be
     stripped = rewrite_member(path, member, lambda xml: xml.replace(b' r="K2"', b""))
-    assert fastxlsx._errors(stripped, fastxlsx._sheet_parts(stripped)[CALLS]).openpyxl
+    assert fastxlsx._inspect(stripped, fastxlsx._sheet_parts(stripped)[CALLS]).openpyxl
     loaded = assert_same_book(stripped)
     assert [(p.field, p.code) for p in loaded.problems] == [("fault_description", "bad_value")]
 
