@@ -503,3 +503,14 @@ def test_last_excel_second_raises_only_cell_error(raw: Any) -> None:
     except CellError:
         return
     assert value.year == 9999
+
+
+def test_display_never_gives_json_what_it_cannot_hold() -> None:
+    import json
+
+    from svctools.values import display
+
+    # NaN and infinities as text: json.dumps would otherwise write NaN / Infinity (not JSON).
+    assert json.dumps([display(float("nan")), display(float("-inf")), display(3.0)]) == (
+        '["nan", "-inf", 3]'
+    )
