@@ -417,11 +417,27 @@ class OutboxTransport:
 
 
 class _PhaseSMTP(smtplib.SMTP):
-    """Remembers whether DATA began: a connection lost after that may have delivered."""
+    """Remembers whether DATA began: a connection lost after that may have delivered.
+
+    No DATA when every To address was refused: the cc alone would get the message, and the
+    retry (4xx) or the clerk's resend (5xx) would then give the cc a second copy.
+    """
 
     data_started = False
+    must_accept: frozenset[str] = frozenset()  # the To addresses, lower case
+    refused_now: dict[str, tuple[int, bytes]]
+
+    def rcpt(self, recip: str, options: Any = ()) -> tuple[int, bytes]:
+        reply = super().rcpt(recip, options)
+        if reply[0] not in (250, 251):
+            self.refused_now[recip] = reply
+        return reply
 
     def data(self, msg: Any) -> tuple[int, bytes]:
+        refused = {addr.lower() for addr in self.refused_now}
+        if self.must_accept and self.must_accept <= refused:
+            self.rset()
+            raise smtplib.SMTPRecipientsRefused(dict(self.refused_now))
         self.data_started = True
         return super().data(msg)
 
@@ -486,7 +502,8 @@ class SmtpTransport:
 
     def _send(self, due: Due, message: EmailMessage) -> Outcome:
         conn: _PhaseSMTP = self.client.smtp
-        conn.data_started = False
+        conn.data_started, conn.refused_now = False, {}
+        conn.must_accept = frozenset(p.email.lower() for p in due.to)
         try:
             refused = conn.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
