@@ -63,16 +63,20 @@ def read_book(
     """Read every schema sheet the book has; a missing sheet is a ``missing_sheet`` warning.
 
     ``progress`` (see ``Progress``) hears how far each sheet is. A source that loads whole
-    sheets (``prefetch``) is told the reading order, so it can load the next sheet meanwhile.
+    sheets may choose the reading order (``read_order``) and is told it (``prefetch``), so it
+    can load sheets while others are parsed; the result is the same in any order.
     """
     found = schema.match_sheet(source.sheet_names())
-    prefetch = getattr(source, "prefetch", None)  # a source that loads whole sheets ahead
+    names = [found[sheet.key] for sheet in schema.sheets if sheet.key in found]
+    read_order = getattr(source, "read_order", None)
+    order = list(read_order(names)) if read_order is not None else names
+    prefetch = getattr(source, "prefetch", None)
     if prefetch is not None:
-        prefetch([found[sheet.key] for sheet in schema.sheets if sheet.key in found])
+        prefetch(order)
     collecting = gc.isenabled()
     gc.disable()  # a record per row, none of them garbage: collections would only walk them
     try:
-        return _read_sheets(source, schema, found, as_of, lang, progress)
+        return _read_sheets(source, schema, found, order, as_of, lang, progress)
     finally:
         if collecting:
             gc.enable()
@@ -82,13 +86,23 @@ def _read_sheets(
     source: BookSource,
     schema: Schema,
     found: dict[str, str],
+    order: list[str],
     as_of: datetime,
     lang: str,
     progress: Progress | None,
 ) -> LoadedBook:
+    """Each sheet read in ``order``; records and problems then laid out in schema order."""
+    sheets = {found[sheet.key]: (position, sheet) for position, sheet in enumerate(schema.sheets)
+              if sheet.key in found}  # fmt: skip
+    read: dict[str, tuple[SheetData, list[Problem]]] = {}
+    for name in order:
+        position, sheet = sheets[name]
+        reader = _SheetReader(sheet, name, position, as_of, lang)
+        reader.progress, reader.row_count = progress, getattr(source, "row_count", None)
+        read[sheet.key] = reader.read(source.rows(name)), reader.problems
     loaded = LoadedBook(source=source.name, records=Records())
     for position, sheet in enumerate(schema.sheets):
-        if sheet.key not in found:
+        if sheet.key not in read:
             loaded.problems.append(
                 Problem(
                     WARNING,
@@ -100,10 +114,9 @@ def _read_sheets(
                 )
             )
             continue
-        reader = _SheetReader(sheet, found[sheet.key], position, as_of, lang)
-        reader.progress, reader.row_count = progress, getattr(source, "row_count", None)
-        loaded.records.sheets[sheet.key] = reader.read(source.rows(found[sheet.key]))
-        loaded.problems.extend(reader.problems)
+        data, problems = read[sheet.key]
+        loaded.records.sheets[sheet.key] = data
+        loaded.problems.extend(problems)
     return loaded
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -87,6 +88,18 @@ class SvctoolsGroup(click.Group):
                 err=True,
             )
             ctx.exit(70)
+
+
+@contextmanager
+def records_kept() -> Iterator[None]:
+    """Reading a book makes a record per row and no garbage: the collector stays off meanwhile,
+    and what was read (kept until exit) is frozen after, so no later collection walks it."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -239,7 +252,8 @@ def validate(
     notice_open_elsewhere(book, env.lang)
     bars = TerminalProgress(env.lang)  # drawn only on a terminal
     try:
-        loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
+        with records_kept():
+            loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
     finally:
         bars.close()
         source.close()
@@ -394,11 +408,13 @@ class Computation:
         notice_open_elsewhere(book, env.lang)
         self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
         try:
-            loaded = check_book(source, env.schema(), env.policy, self.as_of, env.lang, self.bars)
+            with records_kept():
+                loaded = check_book(
+                    source, env.schema(), env.policy, self.as_of, env.lang, self.bars
+                )
         finally:
             self.bars.close()
             source.close()
-        gc.freeze()  # the records live until exit: later collections need not walk them again
         usable = usable_records(loaded, env.schema(), command, skip, env.lang)
         self.records = usable.records
         self.skipped = usable.skipped_rows()

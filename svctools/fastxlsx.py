@@ -29,7 +29,11 @@ import gc
 import os
 import posixpath
 import re
+import struct
+import threading
 import zipfile
+import zlib
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,6 +51,8 @@ READERS = ("calamine", "openpyxl")
 _INT_LIMIT = 1e15  # openpyxl reads a whole number written as "1E+20" as a float: keep those
 _CHUNK = 1 << 22  # bytes of sheet XML looked at at a time
 _EDGE = 64  # bytes kept from the chunk before, for marks split between two chunks
+_LOADERS = 2  # sheets calamine loads at once, each on its own thread with its own workbook
+_AHEAD = 3  # big sheets held at once: the one being parsed, two loaded (or loading) ahead
 _SMALL_SHEET = 4 << 20  # XML bytes (some 20,000 cells): such a sheet is loaded ahead freely
 _CELL_BYTES = 32  # calamine's memory per cell of its grid
 _GRID_BUDGET = 2 << 30  # bytes of grid allowed whatever the XML size (a 1M-row ledger: 0.7 GB)
@@ -108,11 +114,15 @@ def normalise(values: list[Any]) -> list[Any]:
 
 @dataclass(frozen=True)
 class _Part:
-    """A sheet's XML in the zip: its member name, its size and its packed size."""
+    """A sheet's XML in the zip: its member name, its size and packed size, where its local
+    header starts and how it is packed (so that it can be unpacked without ``zipfile``)."""
 
     member: str
     size: int
     packed: int
+    offset: int = -1
+    method: int = zipfile.ZIP_DEFLATED
+    flags: int = 0
 
 
 @dataclass
@@ -124,10 +134,12 @@ class _Verdict:
 
 
 class CalamineBook:
-    """An ``.xlsx`` file read with python-calamine; sheets load in the background in read order.
+    """An ``.xlsx`` file read with python-calamine; sheets load in the background.
 
-    Two helper threads: one checks each sheet's XML (``_inspect``), one loads sheets with
-    calamine, each only once its check has passed; the main thread parses.
+    Helper threads: one checks each sheet's XML (``_inspect``); two load sheets with calamine,
+    each with its own workbook, a sheet only once its check has passed; the main thread parses.
+    At most ``_AHEAD`` big sheets are held at once (the one being parsed and those loaded
+    ahead), and loads are started by the main thread only, in reading order.
     """
 
     def __init__(self, path: Path) -> None:
@@ -145,10 +157,15 @@ class CalamineBook:
             raise BookError(
                 f"{path}: the file is damaged or not an Excel workbook ({exc})"
             ) from None
-        self._order: list[str] = []
         self._guards: dict[str, Future[_Verdict]] = {}
-        self._scans: dict[str, Future[_Verdict]] = {}
         self._loads: dict[str, Future[Any]] = {}
+        self._queue: deque[str] = deque()  # sheets to load ahead, in reading order
+        self._window: set[str] = set()  # loaded ahead (or loading), not parsed yet
+        self._closing = False
+        self._books = [self._book]  # every workbook opened; the free ones go to loader threads
+        self._free = [self._book]
+        self._lock = threading.Lock()
+        self._local = threading.local()
         self._checker: ThreadPoolExecutor | None = None
         self._loader: ThreadPoolExecutor | None = None
         self._sizes: dict[str, int] = {}
@@ -157,51 +174,56 @@ class CalamineBook:
     def sheet_names(self) -> list[str]:
         return list(self._names)
 
-    def prefetch(self, names: Sequence[str]) -> None:
-        """The sheets about to be read, in order: while one is parsed, the next one loads.
+    def read_order(self, names: Sequence[str]) -> list[str]:
+        """The order to read ``names`` in: the smallest sheet first. Loading is the slow part:
+        small sheets give the main thread something to parse at once, while the big ones load
+        two at a time behind them."""
+        return sorted(names, key=self._size)
 
-        Every sheet's check is queued at once: they run while the first sheet loads and the main
-        thread has nothing to parse yet. The first sheet's load waits for its check, so that
-        sheet gets a quicker one first (its error cells are looked for in a second pass).
-        """
-        self._order = [name for name in names if name in self._names]
-        if self._order:
-            first = self._order[0]
-            self._guards[first] = self._check(_guard, first)
-            self._scans[first] = self._check(_inspect, first, self._guards[first])
-            self._start(first)
-        for name in self._order[1:]:
+    def prefetch(self, names: Sequence[str]) -> None:
+        """The sheets about to be read, in this order: they are checked and loaded ahead."""
+        order = [name for name in names if name in self._names]
+        for name in order:
             self._guard(name)
+        self._queue = deque(order)
+        self._fill()
 
     def rows(self, sheet: str) -> Iterator[Row]:
-        sheet_data, verdict = self._take(sheet)
-        self._start_after(sheet)
-        if sheet_data is None:  # unsafe for calamine, or error cells it cannot place
-            yield from self._openpyxl_rows(sheet)
-            return
-        end = sheet_data.end
-        self._sizes[sheet] = 0 if end is None else end[0] + 1
-        yield from _rows(sheet_data, verdict.errors)
-        del sheet_data  # the sheet's cells, now parsed: free them before the next sheet
-        _give_back_memory()
+        if sheet in self._queue:  # read out of the announced order: load it now
+            self._queue.remove(sheet)
+        held = sheet in self._window
+        try:
+            sheet_data, verdict = self._take(sheet)
+            if sheet_data is None:  # unsafe for calamine, or error cells it cannot place
+                yield from self._openpyxl_rows(sheet)
+                return
+            end = sheet_data.end
+            self._sizes[sheet] = 0 if end is None else end[0] + 1
+            yield from _rows(sheet_data, verdict.errors)
+            del sheet_data  # the sheet's cells, now parsed: free them before the next sheet
+            _give_back_memory()
+        finally:
+            if held:
+                self._window.discard(sheet)
+                self._fill()
 
     def row_count(self, sheet: str) -> int | None:
         """Rows in ``sheet`` (its last row number), once its reading has begun: for progress."""
         return self._sizes.get(sheet)
 
     def close(self) -> None:
-        for future in [*self._loads.values(), *self._guards.values(), *self._scans.values()]:
-            future.cancel()
+        self._closing = True
+        self._queue.clear()
         for worker in (self._loader, self._checker):
             if worker is not None:
-                worker.shutdown(wait=True)
+                worker.shutdown(wait=True, cancel_futures=True)
         self._loader = self._checker = None
         self._loads.clear()
         self._guards.clear()
-        self._scans.clear()
         if self._fallback is not None:
             self._fallback.close()
-        self._book.close()
+        for book in self._books:
+            book.close()
 
     def __enter__(self) -> CalamineBook:
         return self
@@ -211,60 +233,73 @@ class CalamineBook:
 
     # -- loading -------------------------------------------------------------------------------
 
-    def _start_after(self, sheet: str) -> None:
-        """Start loading the sheets read after ``sheet``: up to and including the next big one,
-        so at most one big sheet waits in memory beside the one being parsed."""
-        if sheet not in self._order:
-            return
-        for following in self._order[self._order.index(sheet) + 1 :]:
-            self._start(following)
-            part = self._parts.get(following)
-            if part is not None and part.size >= _SMALL_SHEET:
-                break
-
     def _guard(self, sheet: str) -> Future[_Verdict]:
-        """The check calamine's load of ``sheet`` waits for (one pass: safety and error cells)."""
+        """The check a load of ``sheet`` waits for (one pass: safety and error cells)."""
         if sheet not in self._guards:
-            self._guards[sheet] = self._scans[sheet] = self._check(_inspect, sheet)
+            part = self._parts.get(sheet)
+            if part is None:  # calamine will say what is wrong
+                done: Future[_Verdict] = Future()
+                done.set_result(_Verdict())
+                self._guards[sheet] = done
+            else:
+                if self._checker is None:
+                    self._checker = ThreadPoolExecutor(1, thread_name_prefix="svctools-check")
+                self._guards[sheet] = self._checker.submit(_inspect, self.path, part)
         return self._guards[sheet]
 
-    def _scan(self, sheet: str) -> Future[_Verdict]:
-        """The full check of ``sheet``, error cells included."""
-        self._guard(sheet)
-        return self._scans[sheet]
+    def _fill(self) -> None:
+        """Keep ``_AHEAD`` big sheets loaded or loading (main thread only); small sheets come
+        along freely. The biggest sheet let in starts first, on a loader of its own, the others
+        follow in reading order on the other loader."""
+        admitted: list[str] = []
+        while self._queue and len(self._window) < _AHEAD:
+            sheet = self._queue.popleft()
+            if self._size(sheet) >= _SMALL_SHEET:
+                self._window.add(sheet)
+            admitted.append(sheet)
+        if admitted:
+            biggest = max(admitted, key=self._size)
+            for sheet in [biggest, *(name for name in admitted if name != biggest)]:
+                self._start(sheet)
 
-    def _check(self, check: Any, sheet: str, *after: Future[_Verdict]) -> Future[_Verdict]:
+    def _size(self, sheet: str) -> int:
         part = self._parts.get(sheet)
-        if part is None:  # calamine will say what is wrong
-            done: Future[_Verdict] = Future()
-            done.set_result(_Verdict())
-            return done
-        if self._checker is None:
-            self._checker = ThreadPoolExecutor(1, thread_name_prefix="svctools-check")
-        return self._checker.submit(_unless_refused, check, self.path, part, *after)
+        return 0 if part is None else part.size
 
     def _start(self, sheet: str) -> None:
         """Load ``sheet`` in the background (calamine releases the GIL) once it passed its
-        guard, while the main thread parses the sheet before it."""
+        check, while the main thread parses the sheets before it."""
         if sheet in self._loads:
             return
-        guard = self._guard(sheet)
         if self._loader is None:
-            self._loader = ThreadPoolExecutor(1, thread_name_prefix="svctools-load")
-        self._loads[sheet] = self._loader.submit(self._load, sheet, guard)
+            self._loader = ThreadPoolExecutor(_LOADERS, thread_name_prefix="svctools-load")
+        self._loads[sheet] = self._loader.submit(self._load, sheet, self._guard(sheet))
 
     def _load(self, sheet: str, guard: Future[_Verdict]) -> Any:
-        if guard.result().openpyxl:
+        if self._closing or guard.result().openpyxl:
             return None
-        return self._book.get_sheet_by_name(sheet)
+        return self._own_book().get_sheet_by_name(sheet)
+
+    def _own_book(self) -> Any:
+        """This loader thread's workbook: a workbook object loads one sheet at a time."""
+        book = getattr(self._local, "book", None)
+        if book is None:
+            from python_calamine import CalamineWorkbook
+
+            with self._lock:
+                book = self._free.pop() if self._free else None
+            if book is None:
+                book = CalamineWorkbook.from_path(str(self.path))
+                with self._lock:
+                    self._books.append(book)
+            self._local.book = book
+        return book
 
     def _take(self, sheet: str) -> tuple[Any, _Verdict]:
         self._start(sheet)
-        loading, scanning = self._loads.pop(sheet), self._scan(sheet)
-        self._guards.pop(sheet, None)
-        self._scans.pop(sheet, None)
+        loading, checking = self._loads.pop(sheet), self._guards.pop(sheet)
         try:
-            data, verdict = loading.result(), scanning.result()
+            data, verdict = loading.result(), checking.result()
         except Exception as exc:  # calamine's own errors, zip and XML errors: openpyxl reads
             # the sheet, or refuses it in its own words (the same as with $SVCTOOLS_READER)
             return None, _Verdict(openpyxl=f"calamine cannot read it ({exc})")
@@ -339,26 +374,57 @@ def _sheet_parts(path: Path) -> dict[str, _Part]:
             target = "xl/" + target
         info = infos.get(posixpath.normpath(target).lower())
         if info is not None:
-            parts[sheet.get("name", "")] = _Part(info.filename, info.file_size, info.compress_size)
+            parts[sheet.get("name", "")] = _Part(
+                info.filename,
+                info.file_size,
+                info.compress_size,
+                info.header_offset,
+                info.compress_type,
+                info.flag_bits,
+            )
     return parts
 
 
 def _chunks(path: Path, part: _Part) -> Iterator[tuple[bytes, bytes]]:
     """The sheet's XML as it unpacks: each chunk, and the bytes around its start (``edge``)."""
-    with zipfile.ZipFile(path) as archive, archive.open(part.member) as stream:
-        tail = b""
-        while chunk := stream.read(_CHUNK):
-            yield chunk, tail + chunk[:_EDGE]
-            tail = chunk[-_EDGE:]
+    tail = b""
+    for chunk in _unpacked(path, part):
+        yield chunk, tail + chunk[:_EDGE]
+        tail = chunk[-_EDGE:]
 
 
-def _unless_refused(check: Any, path: Path, part: _Part, *after: Future[_Verdict]) -> _Verdict:
-    """Run ``check`` unless an earlier check already sent the sheet to openpyxl."""
-    for verdict in (future.result() for future in after):
-        if verdict.openpyxl:
-            return verdict
-    result: _Verdict = check(path, part)
-    return result
+def _unpacked(path: Path, part: _Part) -> Iterator[bytes]:
+    """The member's bytes, inflated straight from the file (no CRC pass: calamine checks it),
+    at most ``_CHUNK`` at a time; anything unusual goes through ``zipfile``."""
+    plain = part.offset >= 0 and not part.flags & 0x1 and part.method == zipfile.ZIP_DEFLATED
+    if not plain:
+        with zipfile.ZipFile(path) as archive, archive.open(part.member) as stream:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
+        return
+    with open(path, "rb") as handle:
+        handle.seek(part.offset)
+        header = handle.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"{part.member}: bad local header")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        handle.seek(part.offset + 30 + name_length + extra_length)
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        left, pending = part.packed, b""
+        while True:
+            if not pending:
+                if left <= 0:
+                    break
+                pending = handle.read(min(1 << 20, left))
+                if not pending:
+                    raise zipfile.BadZipFile(f"{part.member}: truncated")
+                left -= len(pending)
+            chunk = inflate.decompress(pending, _CHUNK)
+            pending = inflate.unconsumed_tail
+            if chunk:
+                yield chunk
+        if rest := inflate.flush():
+            yield rest
 
 
 def _guard(path: Path, part: _Part) -> _Verdict:
