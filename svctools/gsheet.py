@@ -35,6 +35,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient, ParamsType
 
 from svctools.errors import BookError, ConfigError, UsageError
+from svctools.records import column_letter, column_number
 from svctools.sources import Row
 
 if TYPE_CHECKING:
@@ -322,30 +323,12 @@ def _numbered(value_range: Mapping[str, Any]) -> list[Row]:
     """Rows as the xlsx reader gives them: numbered from the range's first row, from column A."""
     found = _RANGE_START.search(str(value_range.get("range", "")))
     first_row = int(found.group(2)) if found and found.group(2) else 1
-    pad = [None] * (_column_index(found.group(1)) if found and found.group(1) else 0)
+    pad = [None] * (column_number(found.group(1)) - 1 if found and found.group(1) else 0)
     rows: list[Row] = []
     for offset, values in enumerate(value_range.get("values", [])):
         cells = [None if v == "" else v for v in values]
         rows.append((first_row + offset, pad + cells if pad else cells))
     return rows
-
-
-def _column_index(letters: str) -> int:
-    """``A`` -> 0, ``AA`` -> 26."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def _column_letters(index: int) -> str:
-    """0 -> ``A``, 26 -> ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _api_message(name: str, exc: APIError, email: str | None, sheet: str | None) -> str:
@@ -726,7 +709,7 @@ def _note_requests(
         start = {
             "sheetId": sheet.sheet_id(title),
             "rowIndex": int(match.group(2)) - 1,
-            "columnIndex": _column_index(match.group(1)),
+            "columnIndex": column_number(match.group(1)) - 1,
         }
         cell = {"note": note} if note else {}
         requests_.append(
@@ -754,7 +737,7 @@ def write_back(
     key = parse_spec(key) if is_google_spec(key) else key
     data = []
     for row, column, value in cells:
-        letters = _column_letters(column - 1) if isinstance(column, int) else column.upper()
+        letters = column_letter(column) if isinstance(column, int) else column.upper()
         data.append(
             {"range": f"{quote_title(sheet_title)}!{letters}{row}", "values": [[_entered(value)]]}
         )

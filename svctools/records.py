@@ -35,6 +35,14 @@ def column_letter(number: int) -> str:
     return letters
 
 
+def column_number(letters: str) -> int:
+    """Excel's column letters as a 1-based number (A -> 1, XFD -> 16384)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 @dataclass
 class SheetData:
     """One sheet as found in the book: its name there, the header row and the columns found."""

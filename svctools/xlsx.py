@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from svctools.errors import BookError
+from svctools.records import column_number
 from svctools.sources import Row
 
 _ZIP = b"PK\x03\x04"
@@ -107,14 +108,6 @@ def _check_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> 
                 "refused as damaged or crafted (re-save it from Excel after deleting unused "
                 "rows and columns)"
             )
-
-
-def column_number(letters: str) -> int:
-    """Excel's column letters as a 1-based number (A -> 1, XFD -> 16384)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def _looks_like_text(head: bytes) -> bool:
