@@ -93,8 +93,8 @@ def in_warranty(order: Record, call: Record | None, policy: Policy) -> tuple[boo
     covered, until = by_date
     assert call is not None
     params = {
-        "call": iso(_as_date(call["call_time"])),
-        "purchase": iso(_as_date(call["purchase_date"])),
+        "call": iso(_as_date(call.get("call_time"))),
+        "purchase": iso(_as_date(call.get("purchase_date"))),
         "months": policy.warranty.months,
         "until": iso(until),
     }
@@ -456,7 +456,7 @@ def _settle_order(
         technician_id=order.get("technician_id"),
         technician_name=technician.get("name") if technician else None,
         store_id=technician.get("store_id") if technician else None,
-        completed_at=order["completed_at"],
+        completed_at=order.get("completed_at"),
         fault_cause=cause,
         in_warranty=warranty,
         warranty_reason=warranty_reason,

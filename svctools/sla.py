@@ -318,10 +318,10 @@ def _late_arrival(ctx: _Context, order: Record) -> Breach | None:
     call = ctx.calls.get(order.get("call_id"))
     if call is None or call.get("call_time") is None or call.get("fault_level") is None:
         return None
-    hours = ctx.policy.sla.onsite_hours.get(call["fault_level"])
+    hours = ctx.policy.sla.onsite_hours.get(call.get("fault_level"))
     if hours is None:
         return None
-    counted = ctx.add_hours(call["call_time"], hours)
+    counted = ctx.add_hours(call.get("call_time"), hours)
     return _judge(
         ctx,
         "late_arrival",
