@@ -10,17 +10,20 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import call, itemgetter
+from functools import partial
+from itertools import chain, compress, count, repeat
+from operator import is_, itemgetter
 from typing import Any, cast
 
+from svctools.columns import BAD, column_reader, normalise_cell
 from svctools.problems import ERROR, WARNING, Problem
 from svctools.records import Record, Records, SheetData
 from svctools.schema import Column, Schema, Sheet, normalize_header
-from svctools.sources import BookSource, Row
-from svctools.values import CellError, cell_reader, converter, is_blank
+from svctools.sources import Block, BookSource, blocks_of
+from svctools.values import CellError, converter, is_blank
 
 HEADER_SEARCH_ROWS = 10
 _TOTALS = re.compile(r"\s*(合计|总计|小计|total)", re.IGNORECASE)  # matched from the start
@@ -37,7 +40,6 @@ library never draws anything: the CLI does, and only on a terminal.
 # Rows read without a problem share one empty ``bad`` (most rows: a set each would cost 216 bytes
 # a row). Frozen, so adding to it fails loudly instead of marking every clean row.
 _CLEAN = cast("set[str]", frozenset())
-_new_record = Record.__new__  # a clean row's record is filled at once, not key by key
 
 
 @dataclass
@@ -99,7 +101,9 @@ def _read_sheets(
         position, sheet = sheets[name]
         reader = _SheetReader(sheet, name, position, as_of, lang)
         reader.progress, reader.row_count = progress, getattr(source, "row_count", None)
-        read[sheet.key] = reader.read(source.rows(name)), reader.problems
+        blocks = getattr(source, "blocks", None)
+        found_blocks = blocks(name) if blocks is not None else blocks_of(source.rows(name))
+        read[sheet.key] = reader.read(found_blocks), reader.problems
     loaded = LoadedBook(source=source.name, records=Records())
     for position, sheet in enumerate(schema.sheets):
         if sheet.key not in read:
@@ -151,6 +155,30 @@ def _header_text(value: Any) -> str | None:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def _data_rows(
+    numbers: Sequence[int], block: list[Sequence[Any]], width: int
+) -> tuple[Sequence[int], list[Sequence[Any]]]:
+    """The block without its blank rows and totals rows (合计, 总计, 小计, Total): a row whose
+    first cell is plain text that is not a total is data, decided in one pass; the others
+    are looked at closely."""
+    firsts = list(map(itemgetter(0), block))
+    plain = [
+        first.__class__ is str and first[:1].strip() != "" and not _TOTALS.match(first)
+        for first in firsts
+    ]
+    if all(plain):
+        return numbers, block
+    keep = [
+        is_plain or _is_data(values, width) for is_plain, values in zip(plain, block, strict=True)
+    ]
+    return list(compress(numbers, keep)), list(compress(block, keep))
+
+
+def _is_data(values: Sequence[Any], width: int) -> bool:
+    first = next((v for v in values[:width] if not is_blank(v)), None)
+    return first is not None and not (isinstance(first, str) and _TOTALS.match(first))
+
+
 class _SheetReader:
     """Reads one sheet: finds the header row, then parses each data row."""
 
@@ -188,18 +216,22 @@ class _SheetReader:
         hits = sum(1 for key in required if key in columns)
         return len(columns) >= 2 and hits * 2 >= len(required)
 
-    def read(self, rows: Iterator[Row]) -> SheetData:
+    def read(self, blocks: Iterator[Block]) -> SheetData:
         self.data = SheetData(key=self.sheet.key, name=self.name, header_row=0)
-        for number, values in rows:
-            columns = self.match_header(values)
-            if self.is_header(columns):
-                self.data.header_row, self.data.columns = number, columns
-                break
-            if number >= HEADER_SEARCH_ROWS:
-                break
+        first: Block | None = None
+        for numbers, rows in blocks:
+            for position, (number, values) in enumerate(zip(numbers, rows, strict=True)):
+                columns = self.match_header(list(map(normalise_cell, values)))
+                if self.is_header(columns):
+                    self.data.header_row, self.data.columns = number, columns
+                    first = numbers[position + 1 :], rows[position + 1 :]
+                    break
+                if number >= HEADER_SEARCH_ROWS:
+                    break
+            break  # the header is within the first block
         self.report_missing_columns()
-        if self.data.header_row:
-            self.read_rows(rows)
+        if first is not None:
+            self.read_rows(chain([first], blocks))
         return self.data
 
     def report_missing_columns(self) -> None:
@@ -214,47 +246,45 @@ class _SheetReader:
                     params={"row": self.data.header_row, "names": names_param(column.names)},
                 )
 
-    def read_rows(self, rows: Iterator[Row]) -> None:
-        """Each data row: a whole row in one pass of per-column readers on the happy path; a
-        row with a blank required cell, a bad cell or a future time is read again cell by cell
+    def read_rows(self, blocks: Iterator[Block]) -> None:
+        """The data rows, a block at a time: each column of the block through its column's
+        reader (``columns.column_reader``, C-level passes), the rows then made at once; a row
+        with a blank required cell, a bad cell or a future time is read again cell by cell
         (``read_row``), which reports its problems."""
         plan = [
             (column, self.data.columns[column.key][0], converter(column))
             for column in self.sheet.columns
             if column.key in self.data.columns
         ]
-        indexes = [index for _, index, _ in plan]
-        width = max(indexes) + 1
-        keys = [column.key for column, _, _ in plan]
-        readers = [cell_reader(column, self.as_of) for column, _, _ in plan]
-        in_order = indexes == list(range(len(indexes)))  # the book's columns in schema order
-        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda v: (v[indexes[0]],))
-        key, records = self.sheet.key, self.data.records
+        width = max(index for _, index, _ in plan) + 1
+        pickers = [itemgetter(index) for _, index, _ in plan]
+        readers = [column_reader(column, self.as_of) for column, _, _ in plan]
+        kind = Record.kind(self.sheet.key, tuple(column.key for column, _, _ in plan))
+        make = partial(tuple.__new__, kind)
+        records = self.data.records
         tick = self._ticker()
-        number = self.data.header_row
-        for number, values in rows:
-            if not number % PROGRESS_EVERY:
-                tick(number)
-            if len(values) < width:
-                values = [*values, *([None] * (width - len(values)))]
-            first = values[0]
-            if first is None or (first.__class__ is str and not first.strip()):
-                first = next((v for v in values[:width] if not is_blank(v)), None)
-                if first is None:
-                    continue
-            if isinstance(first, str) and _TOTALS.match(first):
+        last = self.data.header_row
+        for numbers, block in blocks:
+            if not block:
                 continue
-            record = _new_record(Record)
-            try:  # one C-level pass: each cell through its column's reader, into the record
-                record.update(
-                    zip(keys, map(call, readers, values if in_order else pick(values)), strict=True)
-                )
-            except CellError:  # a problem in this row: read it again, cell by cell, to report it
-                records.append(self.read_row(number, values, plan))
-                continue
-            record.sheet, record.row, record.bad = key, number, _CLEAN
-            records.append(record)
-        tick(number, True)
+            last = numbers[-1]
+            tick(last)
+            if min(map(len, block)) < width:
+                block = [[*v, *([None] * (width - len(v)))] if len(v) < width else v for v in block]
+            numbers, block = _data_rows(numbers, block, width)
+            outs: list[list[Any]] = []
+            bad: set[int] = set()
+            for pick, read in zip(pickers, readers, strict=True):
+                out, suspect = read(list(map(pick, block)))
+                if suspect:
+                    bad.update(compress(count(), map(is_, out, repeat(BAD))))
+                outs.append(out)
+            base = len(records)
+            records.extend(map(make, zip(*outs, numbers, repeat(_CLEAN))))
+            for position in sorted(bad):
+                values = list(map(normalise_cell, block[position]))
+                records[base + position] = self.read_row(kind, numbers[position], values, plan)
+        tick(last, True)
 
     def _ticker(self) -> Callable[..., None]:
         """Report rows read to ``progress``: ``tick(row)``, and ``tick(last_row, True)`` at the
@@ -269,8 +299,15 @@ class _SheetReader:
 
         return tick
 
-    def read_row(self, number: int, values: Any, plan: list[tuple[Column, int, Any]]) -> Record:
-        record = Record(self.sheet.key, number)
+    def read_row(
+        self,
+        kind: type[Record],
+        number: int,
+        values: Any,
+        plan: list[tuple[Column, int, Any]],
+    ) -> Record:
+        record: dict[str, Any] = {}
+        bad: set[str] = set()
         size = len(values)
         for column, index, parse in plan:
             raw = values[index] if index < size else None
@@ -283,16 +320,16 @@ class _SheetReader:
                 value = parse(raw)
             except CellError as error:
                 record[column.key] = None
-                record.bad.add(column.key)
+                bad.add(column.key)
                 self.bad_cell(error, column, number, raw)
                 continue
             record[column.key] = value
             if column.type == "datetime" and value > self.as_of:
-                record.bad.add(column.key)
+                bad.add(column.key)
                 self.problem(
                     "future_time", column, number, value=value, params={"as_of": self.as_of}
                 )
-        return record
+        return kind.make(record, number, bad)
 
     def bad_cell(self, error: CellError, column: Column, row: int, raw: Any) -> None:
         params: dict[str, Any] = {}

@@ -98,7 +98,9 @@ class _Context:
     def required_when(self, sheet: Sheet, data: SheetData) -> Iterator[Problem]:
         for column in sheet.columns:
             for condition_key, condition_value in column.required_when:
-                rows = [r for r in data.records if r.get(condition_key) == condition_value]
+                when_values = data.column(condition_key)
+                matches = map(operator.eq, when_values, repeat(condition_value))
+                rows = list(compress(data.records, matches))
                 if not rows:
                     continue
                 condition = sheet.by_key[condition_key]
@@ -130,8 +132,7 @@ class _Context:
                         )
 
     def duplicates(self, data: SheetData, column: Column) -> Iterator[Problem]:
-        get = operator.methodcaller("get", column.key)
-        values = [value for value in map(get, data.records) if value is not None]
+        values = [value for value in data.column(column.key) if value is not None]
         if len(set(values)) == len(values):
             return  # every value distinct: the common case, decided with a set
         first: dict[Any, int] = {}
@@ -157,7 +158,7 @@ class _Context:
         if known is None:
             return
         ref_sheet = self.records.sheets[column.ref].name
-        values = set(map(operator.methodcaller("get", column.key), data.records))
+        values = set(data.column(column.key))
         values.discard(None)
         if all(map(known.__contains__, values)):
             return  # every reference known: the common case, decided with a set
@@ -173,21 +174,18 @@ class _Context:
                     params={"ref_sheet": ref_sheet},
                 )
 
-    def other_values(self, sheet: Sheet, path: str) -> tuple[Callable[[Record], Any], str]:
-        """What a time-order rule compares with, looked up once per rule: ``col`` of the same
-        row, or ``ref_col->col`` of the referenced row of another sheet (by its index)."""
+    def other_values(self, sheet: Sheet, data: SheetData, path: str) -> tuple[list[Any], str]:
+        """What a time-order rule compares with, row by row, and its header: ``col`` of the
+        same row, or ``ref_col->col`` of the referenced row of another sheet (by its index)."""
         if "->" not in path:
-            return operator.methodcaller("get", path), self.header(sheet.key, path)
+            return data.column(path), self.header(sheet.key, path)
         ref_key, other_key = path.split("->")
         ref_sheet = sheet.by_key[ref_key].ref
         assert ref_sheet is not None
         targets = self.index(ref_sheet) or {}
-
-        def other(record: Record) -> Any:
-            target = targets.get(record.get(ref_key))
-            return target.get(other_key) if target else None
-
-        return other, self.header(ref_sheet, other_key)
+        found = list(map(targets.get, data.column(ref_key)))
+        others = [target.get(other_key) if target else None for target in found]
+        return others, self.header(ref_sheet, other_key)
 
     def header(self, sheet_key: str, column_key: str) -> str:
         data = self.records.sheets.get(sheet_key)
@@ -200,8 +198,9 @@ class _Context:
             path = getattr(column, rule)
             if path is None:
                 continue
-            other_of, other_header = self.other_values(sheet, path)
-            for record, value, other in _out_of_order(data.records, column.key, other_of, check):
+            others, other_header = self.other_values(sheet, data, path)
+            values = data.column(column.key)
+            for record, value, other in _out_of_order(data.records, values, others, check):
                 yield self.problem(
                     data,
                     "time_order",
@@ -216,7 +215,7 @@ class _Context:
         staff = self.index("staff")
         if staff is None or sheet.own_date is None:
             return
-        left = {sid: p["left_on"] for sid, p in staff.items() if p.get("left_on") is not None}
+        left = {sid: p.get("left_on") for sid, p in staff.items() if p.get("left_on") is not None}
         if not left:  # nobody has left: nothing to look up row by row
             return
         key, own_date = column.key, sheet.own_date
@@ -263,7 +262,7 @@ class _Context:
                     severity=WARNING,
                     value=labels[stated].label(self.lang),
                     params={
-                        "purchase_date": call["purchase_date"],
+                        "purchase_date": call.get("purchase_date"),
                         "until": until,
                         "expected": labels[expected].label(self.lang),
                     },
@@ -272,8 +271,8 @@ class _Context:
 
 def _out_of_order(
     records: list[Record],
-    key: str,
-    other_of: Callable[[Record], Any],
+    values: list[Any],
+    others: list[Any],
     check: Callable[[Any, Any], bool],
 ) -> list[tuple[Record, Any, Any]]:
     """The (record, value, other) whose ``check(value, other)`` fails, in row order; a row
@@ -282,8 +281,6 @@ def _out_of_order(
     Why the maps: a book has hundreds of thousands of rows per rule, almost all in order; each
     step here is one C-level pass over a column, with no Python code run per row.
     """
-    values = list(map(operator.methodcaller("get", key), records))
-    others = list(map(other_of, records))
     judged = list(
         map(
             operator.and_,

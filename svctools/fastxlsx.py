@@ -37,12 +37,13 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from svctools.columns import normalise_cell
 from svctools.errors import BookError, ConfigError
-from svctools.sources import BookSource, Row
+from svctools.sources import BLOCK_ROWS, Block, BookSource, Row, blocks_of
 from svctools.xlsx import XlsxBook, sniff
 
 READER_ENV = "SVCTOOLS_READER"
@@ -99,16 +100,7 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
 
 def normalise(values: list[Any]) -> list[Any]:
     """One row of calamine values as openpyxl gives them (in place: the list is calamine's)."""
-    for index, value in enumerate(values):
-        kind = type(value)
-        if kind is str:
-            if not value:
-                values[index] = None
-        elif kind is float:
-            if value.is_integer() and -_INT_LIMIT < value < _INT_LIMIT:
-                values[index] = int(value)
-        elif kind is date:
-            values[index] = datetime(value.year, value.month, value.day)
+    values[:] = map(normalise_cell, values)
     return values
 
 
@@ -189,17 +181,23 @@ class CalamineBook:
         self._fill()
 
     def rows(self, sheet: str) -> Iterator[Row]:
+        for numbers, rows in self.blocks(sheet):
+            for number, values in zip(numbers, rows, strict=True):
+                yield number, normalise(list(values))
+
+    def blocks(self, sheet: str) -> Iterator[Block]:
+        """The rows of ``sheet`` in blocks, values as calamine gives them (see ``BookSource``)."""
         if sheet in self._queue:  # read out of the announced order: load it now
             self._queue.remove(sheet)
         held = sheet in self._window
         try:
             sheet_data, verdict = self._take(sheet)
             if sheet_data is None:  # unsafe for calamine, or error cells it cannot place
-                yield from self._openpyxl_rows(sheet)
+                yield from blocks_of(self._openpyxl_rows(sheet))
                 return
             end = sheet_data.end
             self._sizes[sheet] = 0 if end is None else end[0] + 1
-            yield from _rows(sheet_data, verdict.errors)
+            yield from _blocks(sheet_data, verdict.errors)
             del sheet_data  # the sheet's cells, now parsed: free them before the next sheet
             _give_back_memory()
         finally:
@@ -314,21 +312,25 @@ class CalamineBook:
         yield from self._fallback.rows(sheet)
 
 
-def _rows(sheet: Any, errors: _Errors) -> Iterator[Row]:
-    """Calamine's rows with Excel's numbering, columns from A, values normalised."""
+def _blocks(sheet: Any, errors: _Errors) -> Iterator[Block]:
+    """Calamine's rows with Excel's numbering, columns from A, error cells put back."""
     start = sheet.start
     if start is None:  # an empty sheet
         return
     pad = [None] * start[1]
-    for number, values in enumerate(sheet.iter_rows(), start=1):
+    rows, number = sheet.iter_rows(), 1
+    while block := list(islice(rows, BLOCK_ROWS)):
         if pad:
-            values = pad + values
-        values = normalise(values)
-        if errors and number in errors:
-            for column, text in errors[number]:
-                if column < len(values):
-                    values[column] = text
-        yield number, values
+            block = [pad + values for values in block]
+        numbers = range(number, number + len(block))
+        if errors:
+            for row in set(errors).intersection(numbers):
+                values = block[row - number]
+                for column, text in errors[row]:
+                    if column < len(values):
+                        values[column] = text
+        yield numbers, block
+        number += len(block)
 
 
 def _give_back_memory() -> None:

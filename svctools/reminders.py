@@ -98,7 +98,7 @@ def due_renewals(records: Records, stages: list[int], today: date) -> list[Due]:
         owner = staff.get(contract.get("owner_id"))
         store = stores.get(contract.get("store_id"))
         to, cc = _addressed(_person(owner), _person(store))
-        key = f"renewal:{contract['contract_id']}:{stage}"
+        key = f"renewal:{contract.get('contract_id')}:{stage}"
         context = _renewal_context(contract, owner, store, stage, (end - today).days, today)
         context["to_name"] = to[0].name if to else ""
         found.append((end, key, Due("renewal", key, to, cc, context)))
@@ -117,7 +117,7 @@ def _addressed(owner: Person | None, store: Person | None) -> tuple[list[Person]
 def _person(record: Record | None) -> Person | None:
     if record is None or not record.get("email"):
         return None
-    return Person(str(record.get("name") or ""), str(record["email"]))
+    return Person(str(record.get("name") or ""), str(record.get("email")))
 
 
 def _renewal_context(
@@ -137,7 +137,7 @@ def _renewal_context(
         "days_overdue": max(-days_left, 0),
         "as_of": today.isoformat(),
         "contract": {
-            "contract_id": str(contract["contract_id"]),
+            "contract_id": str(contract.get("contract_id")),
             "customer_name": _text(contract.get("customer_name")),
             "phone": _text(contract.get("phone")),
             "email": _text(contract.get("email")),
@@ -165,7 +165,7 @@ def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
         call = calls.get(order.get("call_id"))
         if call is None or not call.get("taken_by"):
             continue
-        waiting[str(call["taken_by"])].append((done, str(order.get("order_id")), order, call))
+        waiting[str(call.get("taken_by"))].append((done, str(order.get("order_id")), order, call))
     digests = []
     for agent_id in sorted(waiting):
         orders = sorted(waiting[agent_id], key=lambda item: item[:2])
@@ -188,7 +188,7 @@ def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
 def _callback_line(
     order: Record, call: Record, staff: dict[Any, Record], today: date
 ) -> dict[str, Any]:
-    done: datetime = order["completed_at"]
+    done: datetime = order.get("completed_at")
     technician = staff.get(order.get("technician_id"))
     return {
         "order_id": str(order.get("order_id")),

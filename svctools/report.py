@@ -415,14 +415,14 @@ def _by_person(lines: list[ComplaintLine]) -> list[PersonComplaints]:
 def _technician_ids(book: _Book, month: _Month) -> list[str]:
     """Technicians on the roster during the month, and anyone the month's orders name."""
     ids = {
-        str(s["staff_id"])
+        str(s.get("staff_id"))
         for s in book.records["staff"]
         if s.get("role") == "technician"
         and s.get("staff_id") is not None
-        and (s.get("left_on") is None or s["left_on"] >= month.first)
+        and (s.get("left_on") is None or s.get("left_on") >= month.first)
     }
     ids |= {
-        str(o["technician_id"])
+        str(o.get("technician_id"))
         for o in month.opened + month.completed
         if o.get("technician_id") is not None
     }
@@ -436,7 +436,7 @@ def _technicians(book: _Book, month: _Month) -> list[TechnicianRow]:
     for row in month.callbacks:
         order = book.orders.get(row.get("order_id"))
         if order is not None and row.get("satisfaction") in SCORES:
-            scores.setdefault(str(order.get("technician_id")), []).append(row["satisfaction"])
+            scores.setdefault(str(order.get("technician_id")), []).append(row.get("satisfaction"))
     rows = []
     for tid in _technician_ids(book, month):
         done = [o for o in month.completed if str(o.get("technician_id")) == tid]
@@ -480,7 +480,7 @@ def _daily_calls(month: _Month) -> list[tuple[date, int]]:
         counts[day] = 0
         day += timedelta(days=1)
     for call in month.calls:
-        counts[call["call_time"].date()] += 1
+        counts[call.get("call_time").date()] += 1
     return list(counts.items())
 
 

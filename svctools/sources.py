@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
 Row = tuple[int, Sequence[Any]]  # (row number as Excel shows it, raw cell values from column A)
+Block = tuple[Sequence[int], list[Sequence[Any]]]  # (row numbers, those rows' raw values)
+BLOCK_ROWS = 4096  # rows read and parsed together, column by column
 
 
 class BookSource(Protocol):
     """A book: its sheet names and, per sheet, rows of raw cell values.
 
     Raw values are ``None`` for blanks, ``str``, ``int``, ``float``, ``bool``, ``datetime``,
-    ``date`` or ``time``; a formula gives its cached value.
+    ``date`` or ``time``; a formula gives its cached value. A source may also offer
+    ``blocks(sheet)``: the same rows in blocks of up to ``BLOCK_ROWS``, whose values may still be
+    raw (``''`` for a blank, a float for a whole number, a ``date`` for a midnight date-time):
+    ``columns.normalise_cell`` makes one what ``rows`` gives.
     """
 
     name: str
@@ -23,6 +29,12 @@ class BookSource(Protocol):
     def rows(self, sheet: str) -> Iterator[Row]: ...
 
     def close(self) -> None: ...
+
+
+def blocks_of(rows: Iterator[Row]) -> Iterator[Block]:
+    """Rows (``BookSource.rows``) grouped in blocks (``BookSource.blocks``)."""
+    while chunk := list(islice(rows, BLOCK_ROWS)):
+        yield [number for number, _ in chunk], [list(values) for _, values in chunk]
 
 
 def is_google(spec: str) -> bool:

@@ -211,9 +211,9 @@ def test_settlement_lines_add_up(book: tuple[Records, Policy]) -> None:
     assert _summed(settled.technicians) == _figures(settled.totals)
     # every completed order in October is there exactly once
     expected = sorted(
-        o["order_id"]
+        o.get("order_id")
         for o in records["repair_ledger"]
-        if o["status"] == "completed" and o["completed_at"].month == 10
+        if o.get("status") == "completed" and o.get("completed_at").month == 10
     )
     assert sorted(o.order_id for o in orders) == expected
 

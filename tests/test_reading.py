@@ -83,7 +83,7 @@ EXPECTED_CALLS = [
 
 
 def calls(loaded: LoadedBook) -> list[dict[str, Any]]:
-    return [dict(record) for record in loaded.records["call_log"]]
+    return [record.as_dict() for record in loaded.records["call_log"]]
 
 
 def rows_of(loaded: LoadedBook, key: str) -> list[int]:
@@ -109,10 +109,10 @@ def test_valid_book_reads_every_sheet_with_excel_row_numbers(valid_book: Path) -
     assert rows_of(loaded, "staff") == [2, 3, 4]
     assert {r.sheet for r in loaded.records["repair_ledger"]} == {"repair_ledger"}
     ledger = loaded.records["repair_ledger"]
-    assert ledger[1]["labour_fee"] == Decimal("120")
-    assert loaded.records["parts_used"][1]["unit_cost"] == Decimal("12.5")
-    assert ledger[1]["parts_wait_to"] == datetime(2026, 10, 16, 17, 0)
-    assert loaded.records["callbacks"][1]["satisfaction"] == 4
+    assert ledger[1].get("labour_fee") == Decimal("120")
+    assert loaded.records["parts_used"][1].get("unit_cost") == Decimal("12.5")
+    assert ledger[1].get("parts_wait_to") == datetime(2026, 10, 16, 17, 0)
+    assert loaded.records["callbacks"][1].get("satisfaction") == 4
 
 
 def test_xlsx_rows_are_numbered_as_excel_shows_them(tmp_path: Path) -> None:
@@ -282,8 +282,8 @@ def test_extra_columns_are_ignored(tmp_path: Path) -> None:
         row.append(end)
     set_cell(book, CALLS, 3, "联系电话", "12345")  # 联系电话 moved from D to E
     loaded = validate_book(write(tmp_path, book))
-    assert [r["call_id"] for r in loaded.records["call_log"]] == ["C001", "C002"]
-    assert set(loaded.records["call_log"][0]) == set(EXPECTED_CALLS[0])
+    assert [r.get("call_id") for r in loaded.records["call_log"]] == ["C001", "C002"]
+    assert set(loaded.records["call_log"][0].keys()) == set(EXPECTED_CALLS[0])
     assert [where(p) for p in loaded.problems] == [
         ("error", "bad_phone", CALLS, 3, "联系电话", "phone", "E3")
     ]
@@ -346,10 +346,10 @@ def test_values_typed_as_text_numbers_and_full_width(tmp_path: Path) -> None:
     loaded = validate_book(write(tmp_path, book))
     assert loaded.problems == []
     assert calls(loaded) == EXPECTED_CALLS
-    assert loaded.records["repair_ledger"][1]["labour_fee"] == Decimal("120")
-    assert loaded.records["staff"][0]["phone"] == "13800000001"
-    assert loaded.records["contracts"][0]["end_date"] == date(2026, 12, 31)
-    assert loaded.records["repair_ledger"][0]["complex"] is False
+    assert loaded.records["repair_ledger"][1].get("labour_fee") == Decimal("120")
+    assert loaded.records["staff"][0].get("phone") == "13800000001"
+    assert loaded.records["contracts"][0].get("end_date") == date(2026, 12, 31)
+    assert loaded.records["repair_ledger"][0].get("complex") is False
 
 
 def test_ids_typed_as_numbers_match_ids_typed_as_text(tmp_path: Path) -> None:
@@ -365,8 +365,8 @@ def test_ids_typed_as_numbers_match_ids_typed_as_text(tmp_path: Path) -> None:
         set_cell(book, SHEET["callbacks"], row, "回访人", 1001)
     loaded = validate_book(write(tmp_path, book))
     assert loaded.problems == []
-    assert loaded.records["staff"][0]["staff_id"] == "1001"
-    assert [r["taken_by"] for r in loaded.records["call_log"]] == ["1001", "1001"]
+    assert loaded.records["staff"][0].get("staff_id") == "1001"
+    assert [r.get("taken_by") for r in loaded.records["call_log"]] == ["1001", "1001"]
 
 
 def _cache_formula_values(path: Path, sheet_number: int, cached: dict[str, Any]) -> None:
@@ -399,7 +399,7 @@ def test_formula_cells_read_by_cached_value(tmp_path: Path) -> None:
     loaded = validate_book(path)
     assert loaded.problems == []
     assert calls(loaded) == EXPECTED_CALLS
-    assert loaded.records["repair_ledger"][1]["labour_fee"] == Decimal("120")
+    assert loaded.records["repair_ledger"][1].get("labour_fee") == Decimal("120")
 
 
 # --- sheets --------------------------------------------------------------------------------------
@@ -471,4 +471,4 @@ def test_missing_optional_columns_are_no_problem(tmp_path: Path) -> None:
     loaded = validate_book(write(tmp_path, book))
     assert loaded.problems == []
     assert "email" not in loaded.records["call_log"][0]
-    assert loaded.records["call_log"][0]["call_time"] == datetime(2026, 10, 5, 14, 30)
+    assert loaded.records["call_log"][0].get("call_time") == datetime(2026, 10, 5, 14, 30)

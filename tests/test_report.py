@@ -496,7 +496,9 @@ def test_complaints_callbacks_technicians_parts_sheets(workbook: Any) -> None:
 
 def test_text_from_the_book_stays_text(tmp_path: Path) -> None:
     loaded = validate_book(write_book(tmp_path / "b.xlsx", small_rows()))
-    loaded.records["complaints"][0]["description"] = '=HYPERLINK("http://x","y")'
+    first = loaded.records["complaints"][0]
+    values = {**first.as_dict(), "description": '=HYPERLINK("http://x","y")'}
+    loaded.records["complaints"][0] = type(first).make(values, first.row, first.bad)
     report = compute_report(loaded.records, Policy(), *parse_month("2026-10"), AS_OF)
     wb = openpyxl.load_workbook(write_report(report, tmp_path / "r.xlsx"))
     cell = next(
