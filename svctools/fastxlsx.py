@@ -53,7 +53,7 @@ _INT_LIMIT = 1e15  # openpyxl reads a whole number written as "1E+20" as a float
 _CHUNK = 1 << 22  # bytes of sheet XML looked at at a time
 _EDGE = 64  # bytes kept from the chunk before, for marks split between two chunks
 _LOADERS = 2  # sheets calamine loads at once, each on its own thread with its own workbook
-_AHEAD = 3  # big sheets held at once: the one being parsed, two loaded (or loading) ahead
+_AHEAD = 2  # big sheets held at once: the one being parsed, one loaded (or loading) ahead
 _SMALL_SHEET = 4 << 20  # XML bytes (some 20,000 cells): such a sheet is loaded ahead freely
 _CELL_BYTES = 32  # calamine's memory per cell of its grid
 _GRID_BUDGET = 2 << 30  # bytes of grid allowed whatever the XML size (a 1M-row ledger: 0.7 GB)
@@ -167,10 +167,13 @@ class CalamineBook:
         return list(self._names)
 
     def read_order(self, names: Sequence[str]) -> list[str]:
-        """The order to read ``names`` in: the smallest sheet first. Loading is the slow part:
-        small sheets give the main thread something to parse at once, while the big ones load
-        two at a time behind them."""
-        return sorted(names, key=self._size)
+        """The order to read ``names`` in: the small sheets (staff, stores: parsed at once while
+        the big ones load), then the big ones, the biggest first. Why the biggest first: it
+        takes longest to load, so it starts at once, and a sheet is held whole while it is
+        parsed, so parsing the biggest while few records exist yet keeps the peak low (the
+        records of a whole book plus the biggest sheet would be more than twice the memory
+        the fastest reader needs)."""
+        return sorted(names, key=lambda name: (self._size(name) >= _SMALL_SHEET, -self._size(name)))
 
     def prefetch(self, names: Sequence[str]) -> None:
         """The sheets about to be read, in this order: they are checked and loaded ahead."""
