@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from itertools import chain, compress, count, repeat
-from operator import is_, itemgetter
+from operator import getitem, is_, itemgetter
 from typing import Any, cast
 
 from svctools.columns import BAD, column_reader, normalise_cell
@@ -27,6 +27,9 @@ from svctools.values import CellError, converter, is_blank
 
 HEADER_SEARCH_ROWS = 10
 _TOTALS = re.compile(r"\s*(合计|总计|小计|total)", re.IGNORECASE)  # matched from the start
+_TOTAL_INITIALS = frozenset("合总小tT")
+_FIRST_CHARACTER = slice(0, 1)
+_STR_ONLY = frozenset({str})
 PROGRESS_EVERY = 4096  # rows between two progress calls
 
 Progress = Callable[[str, str, int, "int | None"], None]
@@ -158,20 +161,20 @@ def _header_text(value: Any) -> str | None:
 def _data_rows(
     numbers: Sequence[int], block: list[Sequence[Any]], width: int
 ) -> tuple[Sequence[int], list[Sequence[Any]]]:
-    """The block without its blank rows and totals rows (合计, 总计, 小计, Total): a row whose
-    first cell is plain text that is not a total is data, decided in one pass; the others
-    are looked at closely."""
+    """The block without its blank rows and totals rows (合计, 总计, 小计, Total). Almost
+    always every row starts with an ID: decided from the set of first characters of the first
+    cells (C-level passes); otherwise each row is looked at."""
     firsts = list(map(itemgetter(0), block))
-    plain = [
-        first.__class__ is str and first[:1].strip() != "" and not _TOTALS.match(first)
-        for first in firsts
-    ]
-    if all(plain):
-        return numbers, block
-    keep = [
-        is_plain or _is_data(values, width) for is_plain, values in zip(plain, block, strict=True)
-    ]
+    if _STR_ONLY.issuperset(map(type, firsts)):
+        initials: set[str] = set(map(getitem, firsts, repeat(_FIRST_CHARACTER)))
+        if initials.isdisjoint(_TOTAL_INITIALS) and not any(map(_not_plain_initial, initials)):
+            return numbers, block
+    keep = [_is_data(values, width) for values in block]
     return list(compress(numbers, keep)), list(compress(block, keep))
+
+
+def _not_plain_initial(initial: str) -> bool:
+    return not initial or initial.isspace()
 
 
 def _is_data(values: Sequence[Any], width: int) -> bool:

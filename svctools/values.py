@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INT = re.compile(r"^[+-]?\d+(\.0*)?$")
 _PHONE_NOISE = re.compile(r"[\s\-()]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)  # already clean: no NFKC, no strip
+PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)  # already clean: no NFKC, no strip
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>.]+(\.[^@\s,;<>.]+)+$")
 _TRUE = frozenset({"是", "y", "yes", "true", "√", "✓", "✔", "1", "对", "t"})
@@ -203,7 +203,7 @@ def enum_reader(column: Column) -> Converter:
 
 def read_phone(value: Any) -> str:
     """A mobile or landline number as digits; spaces, dashes and +86/0086 removed."""
-    if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+    if value.__class__ is str and PLAIN_MOBILE.fullmatch(value):
         return value  # the common case: nothing to clean
     if _is_number(value):
         if not float(value).is_integer():
@@ -351,11 +351,11 @@ def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
     elif kind == "phone":
 
         def read(value: Any) -> Any:
-            if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+            if value.__class__ is str and PLAIN_MOBILE.fullmatch(value):
                 return value
             if value.__class__ is int:  # Excel turned the phone number into a number
                 text = str(value)
-                if _PLAIN_MOBILE.fullmatch(text):
+                if PLAIN_MOBILE.fullmatch(text):
                     return text
             return general(value)
 

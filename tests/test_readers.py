@@ -20,11 +20,14 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from conftest import AS_OF, SHEET, Book, set_cell, valid_rows, write_book
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import svctools.fastxlsx as fastxlsx
 from svctools.book import LoadedBook, read_book
 from svctools.checks import validate
 from svctools.cli import cli
+from svctools.columns import BAD, column_reader, normalise_cell
 from svctools.demo import DEMO_AS_OF, build_demo_book
 from svctools.errors import BookError, ConfigError
 from svctools.fastxlsx import CalamineBook, open_xlsx
@@ -467,6 +470,57 @@ def test_cell_reader_agrees_with_the_careful_path(column: Column) -> None:
     for _ in range(2):  # the second round is answered from the reader's memory
         for raw in RAW_VALUES:
             assert same(fast(read, column, raw), careful(column, raw)), (column.key, raw)
+
+
+# -- a block of rows: the column readers agree with the careful path, cell by cell ---------
+
+CALAMINE_STYLE = [  # what calamine gives where openpyxl gives None, ints and midnight datetimes
+    "",
+    1.0,
+    3.0,
+    80.0,
+    13812345678.0,
+    46300.0,
+    date(2026, 10, 5),
+    date(2027, 1, 1),
+]
+FAMILIES = {  # blocks of one kind take the fast paths; mixed blocks take the careful ones
+    "any": RAW_VALUES + CALAMINE_STYLE,
+    "moments": [
+        datetime(2026, 10, 5, 14, 30), datetime(2026, 9, 1, 8, 0), datetime(2026, 11, 20, 9, 0),
+        datetime(2026, 11, 20, 9, 1), datetime(2026, 10, 5, 14, 29, 59, 999600), "",
+        None, date(2026, 10, 5), "2026-10-05 14:30", " ",
+    ],
+    "texts": ["C001", " C002 ", "王伟", "", None, "#N/A", "   ", "C001", "是", "Onsite"],
+    "numbers": [1.0, 2.0, 3.0, 1, 80.0, 60.5, "", None, 0.0, "¥12", 1e20],
+    "phones": ["13812345678", 13812345678.0, 13812345678, "", None, "010-12345678", "12"],
+}  # fmt: skip
+
+
+def careful_block(column: Column, raw: Any) -> Any:
+    """``careful`` for a raw value of either reader: a refusal of any kind is ``BAD``."""
+    found = careful(column, normalise_cell(raw))
+    return "BAD" if isinstance(found, tuple) and isinstance(found[0], str) else found
+
+
+@pytest.mark.parametrize(
+    "column",
+    [c for sheet in SCHEMA.sheets for c in sheet.columns],
+    ids=lambda c: f"{c.key}:{c.type}",
+)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_column_reader_agrees_with_the_careful_path(column: Column, data: st.DataObject) -> None:
+    read = column_reader(column, LATEST)
+    for _ in range(3):  # later blocks are answered partly from the reader's memory
+        family = data.draw(st.sampled_from(sorted(FAMILIES)))
+        block = data.draw(st.lists(st.sampled_from(FAMILIES[family]), min_size=1, max_size=40))
+        out, suspect = read(list(block))
+        assert len(out) == len(block)
+        found = ["BAD" if v is BAD else (v if v is None else (type(v), v)) for v in out]
+        expected = [careful_block(column, raw) for raw in block]
+        assert all(map(same, found, expected)), (column.key, block, found, expected)
+        assert suspect or "BAD" not in found
 
 
 # -- progress: reported by the library, drawn only on a terminal ----------------------------
