@@ -95,7 +95,7 @@ def column_reader(column: Column, latest: datetime | None = None) -> ColumnReade
     if kind in ("datetime", "date"):
         return _moment_reader(column, latest, cells)
     if kind in ("enum", "bool", "int", "money"):
-        return _cached_reader(cells)
+        return _cached_reader(column, cells)
     return _sparse_reader(column, cells)
 
 
@@ -198,16 +198,18 @@ def _moment_reader(column: Column, latest: datetime | None, cells: _Cells) -> Co
     return read
 
 
-def _cached_reader(cells: _Cells) -> ColumnReader:
+def _cached_reader(column: Column, cells: _Cells) -> ColumnReader:
     """Labels, flags, counts and amounts repeat: each distinct raw value is read once per
     column and remembered (readers are pure). ``1``, ``1.0`` and ``True`` are equal keys in
-    a dict: a block mixing flags with numbers is read cell by cell."""
+    a dict, and read alike only in a yes/no column: elsewhere a block holding a ``True`` or
+    ``False`` is read cell by cell, and they are never remembered."""
     cache: dict[Any, Any] = {}
     refused = [False]  # a remembered value is ``BAD``: every block may hold one
+    flags_apart = column.type != "bool"
 
     def read(values: list[Any]) -> Read:
         kinds = set(map(type, values))
-        if not kinds <= _RAW or (bool in kinds and (int in kinds or float in kinds)):
+        if not kinds <= _RAW or (flags_apart and bool in kinds):
             return cells.all(values)
         out = list(map(cache.get, values, repeat(_MISS)))
         if _MISS in out:
