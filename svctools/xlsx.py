@@ -147,7 +147,10 @@ class XlsxBook:
         worksheet = self._workbook[sheet]
         worksheet.reset_dimensions()  # a wrong <dimension> tag would silently cut rows
         try:
-            yield from enumerate(worksheet.iter_rows(values_only=True), start=1)
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if any(map(_escaped, values)):
+                    values = tuple(_unescape(v) if isinstance(v, str) else v for v in values)
+                yield number, values
         except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
             raise BookError(f"{self.path}: sheet '{sheet}' is damaged ({exc})") from None
 
@@ -160,3 +163,15 @@ class XlsxBook:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _escaped(value: Any) -> bool:
+    """Text holding Excel's ``_xHHHH_`` escape (a carriage return is stored as ``_x000D_``),
+    which openpyxl's read-only mode leaves as it is and calamine (and Excel) decode."""
+    return value.__class__ is str and "_x" in value
+
+
+def _unescape(text: str) -> str:
+    from openpyxl.utils.escape import unescape
+
+    return str(unescape(text))
