@@ -1,8 +1,9 @@
 """From raw rows to typed records and problems: header matching and per-cell reading (SPEC §2).
 
-One pass per sheet; the parser of each column is chosen once before the rows stream by. A row
-without a problem (almost all of them) is read in one C-level pass of per-column readers
-(``values.cell_reader``); a row with one is read again cell by cell, which reports it.
+One pass per sheet, a block of rows at a time; the reader of each column is chosen once before
+the rows stream by. Each column of a block is read in a few C-level passes
+(``columns.column_reader``) and the block's records are then made at once; a row with a
+problem (a handful in a book) is read again cell by cell, which reports it.
 """
 
 from __future__ import annotations

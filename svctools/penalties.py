@@ -17,6 +17,7 @@ from svctools.clock import iso, month_of
 from svctools.money import ZERO, money_str, round_money
 from svctools.policy import Policy
 from svctools.records import Record, Records
+from svctools.render import minute_text
 from svctools.settlement import RepeatRepair, repeat_repairs
 from svctools.sla import Breach
 
@@ -201,7 +202,7 @@ class PenaltyStatement:
 
 def _when(moment: datetime | None) -> str:
     """A moment in an explanation, as a clerk writes it."""
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
+    return minute_text(moment) if moment is not None else "—"
 
 
 def _breach_lines(
@@ -209,34 +210,38 @@ def _breach_lines(
 ) -> list[PenaltyLine]:
     """Each breach costs its responsible person the policy amount of the same name."""
     lines = []
+    amounts: dict[str, tuple[Decimal, str] | None] = {}  # per rule: (amount, as text)
     for breach in breaches:
-        where = {
-            "rule": breach.rule,
-            "record": breach.record,
-            "sheet": breach.sheet,
-            "row": breach.row,
-        }
-        unit = getattr(policy.penalties, breach.rule, None)
-        if not isinstance(unit, Decimal):
-            warnings.append(Note("no_amount", where, breach.deadline))
+        rule = breach.rule
+        if rule not in amounts:
+            unit = getattr(policy.penalties, rule, None)
+            rounded = round_money(unit) if isinstance(unit, Decimal) else None
+            amounts[rule] = None if rounded is None else (rounded, money_str(rounded))
+        charge = amounts[rule]
+        if charge is None or not breach.staff_id:
+            where = {
+                "rule": rule,
+                "record": breach.record,
+                "sheet": breach.sheet,
+                "row": breach.row,
+            }
+            code = "no_amount" if charge is None else "no_person"
+            warnings.append(Note(code, where, breach.deadline))
             continue
-        if not breach.staff_id:
-            warnings.append(Note("no_person", where, breach.deadline))
-            continue
-        amount = round_money(unit)
+        amount, amount_text = charge
         why = Note(
             "breach",
             {
-                "rule": breach.rule,
+                "rule": rule,
                 "deadline": _when(breach.deadline),
                 "actual": _when(breach.actual),
                 "late_hours": breach.late_hours,
-                "amount": money_str(amount),
+                "amount": amount_text,
             },
         )
         lines.append(
             PenaltyLine(
-                breach.rule,
+                rule,
                 breach.staff_id,
                 breach.record,
                 amount,

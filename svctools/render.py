@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
-
-from tabulate import tabulate
 
 from svctools.problems import ERROR, Problem
 from svctools.values import display
@@ -22,9 +21,132 @@ _SEVERITY = {
 }
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    """A plain table; tabulate measures CJK characters as two columns (wcwidth)."""
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+def table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    colalign: Sequence[str] | None = None,
+) -> str:
+    """A plain table, exactly as tabulate's ``simple`` format without number parsing prints it.
+
+    CJK characters count as two columns (wcwidth). tabulate measures every cell with wcwidth
+    and guesses every cell's type: 0.5 s for a month of 8,000 orders. Here a column of printable
+    ASCII is measured with ``len``, other cells with wcwidth (once per distinct text); anything
+    tabulate treats specially (line breaks, terminal colour codes, its separating-line marker,
+    bytes, ragged rows, no rows) is left to tabulate itself. ``colalign``: left or right.
+    """
+    aligns = list(colalign or ())[: len(headers)]
+    aligns += ["left"] * (len(headers) - len(aligns))
+    fast = _fast_table(rows, [str(h) for h in headers], aligns)
+    if fast is not None:
+        return fast
+    from tabulate import tabulate
+
+    return str(
+        tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True, colalign=colalign)
+    )
+
+
+# What makes tabulate leave its plain path: line breaks, ANSI codes, its SEPARATING_LINE.
+_SPECIAL = ("\n", "\r", "\x1b", "\x01")
+
+
+def _wide_width() -> Callable[[str], int]:
+    """The width tabulate gives a cell: wcwidth's when wcwidth is installed, else ``len``."""
+    try:
+        from wcwidth import wcswidth
+    except ImportError:  # pragma: no cover - wcwidth comes with the project
+        return len
+    return wcswidth
+
+
+def _texts(values: Sequence[Any]) -> Sequence[str] | None:
+    """Cells as tabulate's ``_format`` writes them when numbers are not parsed (None: bytes)."""
+    texts = []
+    for value in values:
+        if type(value) is str:
+            texts.append(value)
+        elif value is None:
+            texts.append("")
+        elif isinstance(value, bytes):
+            return None
+        else:
+            texts.append(f"{value}")
+    return texts
+
+
+def _fast_table(rows: Sequence[Sequence[Any]], headers: list[str], aligns: list[str]) -> str | None:
+    """tabulate's output for the plain case, or None when tabulate must do it."""
+    ncols = len(headers)
+    if not rows or ncols == 0 or any(a not in ("left", "right") for a in aligns):
+        return None
+    if set(map(len, rows)) != {ncols}:
+        return None
+    head_text = "".join(headers)
+    if not (head_text.isascii() and head_text.isprintable()):
+        if any(c in head_text for c in _SPECIAL):
+            return None
+    width: Callable[[str], int] | None = None
+    widths: dict[str, int] = {}
+
+    def measure(text: str) -> int:
+        found = widths.get(text)
+        if found is None:
+            nonlocal width
+            if text.isascii() and text.isprintable():
+                found = len(text)
+            else:
+                if width is None:
+                    width = _wide_width()
+                found = width(text)
+            widths[text] = found
+        return found
+
+    columns: list[list[str]] = []
+    colwidths: list[int] = []
+    for index, (values, align) in enumerate(zip(zip(*rows, strict=True), aligns, strict=True)):
+        raw = values if set(map(type, values)) == {str} else _texts(values)
+        if raw is None:
+            return None
+        joined = "".join(raw)
+        plain = joined.isascii() and joined.isprintable()
+        if not plain and any(c in joined for c in _SPECIAL):
+            return None
+        texts = [text.strip() for text in raw]
+        minwidth = measure(headers[index]) + 2  # tabulate's MIN_PADDING
+        pad = str.ljust if align == "left" else str.rjust
+        if plain:
+            colwidth = max(minwidth, max(map(len, texts)))
+            padded = [pad(text, colwidth) for text in texts]
+        else:
+            text_widths = [measure(text) for text in texts]
+            if min(text_widths) < 0:  # a control character: tabulate's arithmetic goes odd
+                return None
+            most = max(minwidth, max(text_widths))
+            padded = [
+                pad(text, most - (w - len(text)))
+                for text, w in zip(texts, text_widths, strict=True)
+            ]
+            colwidth = max(minwidth, max(map(measure, padded)))
+        columns.append(padded)
+        colwidths.append(colwidth)
+    head = []
+    for header, align, colwidth in zip(headers, aligns, colwidths, strict=True):
+        fill = colwidth + len(header) - measure(header)
+        head.append(header.ljust(fill) if align == "left" else header.rjust(fill))
+    lines = ["  ".join(head).rstrip(), "  ".join("-" * w for w in colwidths).rstrip()]
+    lines += ["  ".join(row).rstrip() for row in zip(*columns, strict=True)]
+    return "\n".join(lines)
+
+
+def minute_text(moment: date) -> str:
+    """``moment.strftime("%Y-%m-%d %H:%M")``, four times faster (tables print tens of thousands).
+
+    A plain datetime of years 1000-9999 goes through ``isoformat``; anything else (a date, a
+    time zone, a year strftime pads differently per platform) through strftime itself.
+    """
+    if type(moment) is datetime and moment.tzinfo is None and moment.year >= 1000:
+        return moment.isoformat(" ", "minutes")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def dumps(data: Any) -> str:

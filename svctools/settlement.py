@@ -92,9 +92,11 @@ def in_warranty(order: Record, call: Record | None, policy: Policy) -> tuple[boo
         return False, Reason("warranty_no_date")
     covered, until = by_date
     assert call is not None
+    call_time, purchase = call.get("call_time"), call.get("purchase_date")
+    assert call_time is not None and purchase is not None  # warranty_by_date needed both
     params = {
-        "call": iso(_as_date(call.get("call_time"))),
-        "purchase": iso(_as_date(call.get("purchase_date"))),
+        "call": iso(_as_date(call_time)),
+        "purchase": iso(_as_date(purchase)),
         "months": policy.warranty.months,
         "until": iso(until),
     }
@@ -433,7 +435,11 @@ def _shipping(order: Record, policy: Policy) -> tuple[Decimal, Decimal]:
 
 
 def _settle_order(
-    order: Record, lookups: _Lookups, policy: Policy, repeat: RepeatRepair | None
+    order: Record,
+    completed: datetime,
+    lookups: _Lookups,
+    policy: Policy,
+    repeat: RepeatRepair | None,
 ) -> OrderSettlement:
     """One completed order's figures, each line rounded half-up to the cent."""
     call = lookups.calls.get(order.get("call_id"))
@@ -456,7 +462,7 @@ def _settle_order(
         technician_id=order.get("technician_id"),
         technician_name=technician.get("name") if technician else None,
         store_id=technician.get("store_id") if technician else None,
-        completed_at=order.get("completed_at"),
+        completed_at=completed,
         fault_cause=cause,
         in_warranty=warranty,
         warranty_reason=warranty_reason,
@@ -502,7 +508,7 @@ def compute_settlement(
         if not first_day <= _as_date(completed) < next_first_day:
             continue
         repeat = repeats.get(order.get("order_id") or "")
-        orders.append(_settle_order(order, lookups, policy, repeat))
+        orders.append(_settle_order(order, completed, lookups, policy, repeat))
     orders.sort(key=lambda o: (o.completed_at, o.row))
     totals = Totals()
     for bill in orders:

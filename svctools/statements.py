@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from tabulate import tabulate
 
 from svctools.money import money_str
 from svctools.penalties import PenaltyStatement, StaffPenalty
+from svctools.render import minute_text, table
 from svctools.settlement import OrderSettlement, Settlement, Totals
 from svctools.xlsxout import (
     DATE_FORMAT,
@@ -139,9 +139,7 @@ def _table(
         align[money_from:] = ["right"] * (len(headers) - money_from)
     for column in right:
         align[column] = "right"
-    return tabulate(
-        rows, headers=list(headers), tablefmt="simple", disable_numparse=True, colalign=align
-    )
+    return table(rows, headers, colalign=align)
 
 
 # ---------------------------------------------------------------- penalties, text
@@ -171,7 +169,7 @@ def penalties_text(stmt: PenaltyStatement, lang: str = "zh") -> str:
         line_keys = ("deadline", "rule", "record", "open", "amount", "explain")
         rows = [
             [
-                line.deadline.strftime("%Y-%m-%d %H:%M"),
+                minute_text(line.deadline),
                 label(line.rule, lang),
                 line.record,
                 _yes(line.open, lang) if line.open else "",

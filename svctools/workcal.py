@@ -200,6 +200,18 @@ class WorkCalendar:
         end, days, skipped = hit
         return Counted(t, datetime.combine(end, t.time()), days=days, skipped=skipped)
 
+    def workday_deadline(self, t: datetime, n: int) -> datetime:
+        """``add_workdays(t, n).deadline``, without building what was counted (every order asks)."""
+        if n < 0:
+            raise ValueError("working days to add must not be negative")
+        if n == 0:
+            return t
+        key = (t.date(), n)
+        hit = self._nth.get(key)
+        if hit is None:
+            hit = self._nth[key] = self._walk_workdays(t.date(), n)
+        return datetime.combine(hit[0], t.time())
+
     def _walk_workdays(self, start: date, n: int) -> tuple[date, tuple[Day, ...], tuple[Day, ...]]:
         days: list[Day] = []
         skipped: list[Day] = []
