@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from svctools.schema import Column, load_schema
 from svctools.values import (
+    _DATETIME,
     CellError,
     converter,
     enum_reader,
@@ -514,3 +515,26 @@ def test_display_never_gives_json_what_it_cannot_hold() -> None:
     assert json.dumps([display(float("nan")), display(float("-inf")), display(3.0)]) == (
         '["nan", "-inf", 3]'
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"\A\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?\Z")
+    | st.datetimes(datetime(1900, 1, 1), datetime(2999, 12, 31)).map(
+        lambda d: d.strftime("%Y-%m-%d %H:%M:%S" if d.second % 2 else "%Y-%m-%d %H:%M")
+    )
+)
+def test_the_iso_shortcut_reads_as_the_general_pattern(text: str) -> None:
+    """``2026-10-05 14:30`` takes a shortcut (``fromisoformat``): same value, same refusal."""
+    match = _DATETIME.match(text)
+    assert match is not None
+    parts = [int(p) if p else 0 for p in match.groups()]
+    try:
+        expected: Any = datetime(*parts)  # type: ignore[arg-type]
+    except ValueError:
+        expected = "bad_value"
+    try:
+        found: Any = read_datetime(text)
+    except CellError as error:
+        found = error.code
+    assert found == expected
