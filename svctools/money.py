@@ -31,5 +31,14 @@ def round_money(amount: Decimal) -> Decimal:
 
 
 def money_str(amount: Decimal | None) -> str:
-    """Money as JSON writes it: a string with two decimals (``"120.50"``)."""
-    return format(round_money(amount if amount is not None else ZERO), "f")
+    """Money as JSON writes it: a string with two decimals (``"120.50"``).
+
+    An amount already to the cent (two decimals exactly: the usual case, as every line is
+    rounded) is written as it is; rounding it would give the same digits.
+    """
+    if amount is None:
+        amount = ZERO
+    text = format(amount, "f")
+    if text[-3:-2] == ".":
+        return text
+    return format(round_money(amount), "f")

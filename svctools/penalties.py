@@ -18,7 +18,7 @@ from svctools.money import ZERO, money_str, round_money
 from svctools.policy import Policy
 from svctools.records import Record, Records
 from svctools.render import minute_text
-from svctools.settlement import RepeatRepair, repeat_repairs
+from svctools.settlement import RepeatRepair, record_columns, repeat_repairs
 from svctools.sla import Breach
 
 # code -> (English, Chinese); parameters are filled with str.format.
@@ -259,15 +259,13 @@ def _qc_lines(records: Records, policy: Policy) -> list[PenaltyLine]:
     """rework_count × qc_rework to the technician, dated by completed_at."""
     lines = []
     unit = round_money(policy.penalties.qc_rework)
-    for order in records["repair_ledger"]:
-        count, completed = order.get("rework_count"), order.get("completed_at")
-        technician = order.get("technician_id")
+    unit_text = money_str(unit)
+    keys = ("rework_count", "completed_at", "technician_id")
+    for order, count, completed, technician in record_columns(records, "repair_ledger", *keys):
         if not count or completed is None or not technician:
             continue
         amount = round_money(count * unit)
-        why = Note(
-            "qc_rework", {"count": count, "unit": money_str(unit), "amount": money_str(amount)}
-        )
+        why = Note("qc_rework", {"count": count, "unit": unit_text, "amount": money_str(amount)})
         lines.append(
             PenaltyLine(
                 "qc_rework",

@@ -150,8 +150,90 @@ def minute_text(moment: date) -> str:
 
 
 def dumps(data: Any) -> str:
-    """JSON as every command prints it: UTF-8 text, keys in their given order."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON as every command prints it: UTF-8 text, keys in their given order.
+
+    Exactly ``json.dumps(data, ensure_ascii=False, indent=2)``. With an indent the standard
+    library encodes in Python, one generator step per value (0.3 s for a month's settlement);
+    ``_encode`` writes the same text for plain data (str keys; str, int, float, bool, None,
+    list, tuple and dict values) in fewer steps, and anything else goes to ``json.dumps``.
+    """
+    chunks: list[str] = []
+    try:
+        _encode(data, "\n", chunks.append)
+    except (_Unusual, RecursionError):
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(chunks)
+
+
+class _Unusual(Exception):
+    """A value ``_encode`` leaves to ``json.dumps`` (which may well refuse it)."""
+
+
+_encode_text = json.encoder.encode_basestring  # a JSON string literal, non-ASCII kept
+_INFINITY = float("inf")
+
+
+def _encode_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+# Exact types only: json.dumps writes subclasses (an IntEnum, a str subclass) its own way.
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _encode_text,
+    int: int.__repr__,
+    float: _encode_float,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def _encode(value: Any, newline: str, write: Callable[[str], Any]) -> None:
+    """``value`` as json.dumps with indent=2 writes it at the depth ``newline`` indents to."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        write(scalar(value))
+        return
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            write("{}")
+            return
+        inner = newline + "  "
+        opening = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:
+                write(opening + _encode_text(key) + ": " + scalar(item))
+            else:
+                write(opening + _encode_text(key) + ": ")
+                _encode(item, inner, write)
+            opening = "," + inner
+        write(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            write("[]")
+            return
+        inner = newline + "  "
+        opening = "[" + inner
+        for item in value:
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:
+                write(opening + scalar(item))
+            else:
+                write(opening)
+                _encode(item, inner, write)
+            opening = "," + inner
+        write(newline + "]")
+    else:
+        raise _Unusual
 
 
 def _short(value: Any, limit: int = 24) -> str:

@@ -22,6 +22,7 @@ from svctools.clock import iso
 from svctools.policy import Policy
 from svctools.records import Record, Records
 from svctools.render import minute_text, table
+from svctools.settlement import first_by, record_columns, sheet_columns
 from svctools.workcal import (
     EXTRA_HOLIDAY,
     EXTRA_WORKDAY,
@@ -199,7 +200,6 @@ class _Context:
     policy: Policy
     as_of: datetime
     cal: WorkCalendar
-    calls: dict[Any, Record]
     deadlines: list[Deadline] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
 
@@ -277,7 +277,7 @@ def compute_sla(
 ) -> SlaResult:
     """Every SLA breach of SPEC §4.1 in the book, judged at the ``as_of`` moment."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
-    ctx = _Context(policy, as_of, cal, records.index("call_log", "call_id"))
+    ctx = _Context(policy, as_of, cal)
     with _collector_paused():
         _judge_all(records, ctx)
     breaches = sorted(ctx.breaches, key=_BREACH_ORDER)
@@ -300,32 +300,80 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# The columns the rules read, in the order the loops below unpack them; what the order rules
+# need of an order's call is looked up by call_id (_CALL_FACTS).
+_CALL_FACTS = ("call_time", "fault_level", "urgent", "taken_by")
+_CallFacts = tuple[datetime | None, Any, Any, Any]
+_CALL_KEYS = ("call_time", "fault_level", "first_response_at", "call_id", "taken_by")
+_ORDER_KEYS = (
+    "status",
+    "order_id",
+    "technician_id",
+    "call_id",
+    "dispatched_at",
+    "accepted_at",
+    "service_mode",
+    "arrived_at",
+    "completed_at",
+    "complex",
+    "parts_wait_from",
+    "parts_wait_to",
+)
+_COMPLAINT_KEYS = ("received_at", "complaint_id", "handled_by", "first_feedback_at")
+
+
+def _call_facts(records: Records) -> dict[Any, _CallFacts]:
+    """Per call_id, the first call's facts (as ``Records.index`` picks the record)."""
+    ids, *facts = sheet_columns(records, "call_log", "call_id", *_CALL_FACTS)
+    return first_by(ids, list(zip(*facts, strict=True)))
+
+
 def _judge_all(records: Records, ctx: _Context) -> None:
-    for taken in records["call_log"]:
-        _late_response(ctx, taken)
-    first_callback = _first_callbacks(records["callbacks"])
+    taken = record_columns(records, "call_log", *_CALL_KEYS)
+    for call, start, level, actual, call_id, taken_by in taken:
+        _late_response(ctx, call, start, level, actual, call_id, taken_by)
+    calls = _call_facts(records)
+    first_callback = _first_callbacks(records)
     check_callbacks = records.has("callbacks")
-    for order in records["repair_ledger"]:
-        if order.get("status") == "cancelled":
+    for (
+        order,
+        status,
+        order_id,
+        staff,
+        call_id,
+        dispatched,
+        accepted,
+        mode,
+        arrived,
+        completed,
+        complex_repair,
+        wait_from,
+        wait_to,
+    ) in record_columns(records, "repair_ledger", *_ORDER_KEYS):
+        if status == "cancelled":
             continue  # no deadlines of its own; the call's late_response still counts
-        # The fields several rules read, read once.
-        order_id, staff = order.get("order_id"), order.get("technician_id")
-        call = ctx.calls.get(order.get("call_id"))
-        _late_acceptance(ctx, order, order_id, staff, call)
-        _late_arrival(ctx, order, order_id, staff, call)
-        completed = order.get("completed_at")
-        _overdue_repair(ctx, order, order_id, staff, completed)
-        if check_callbacks:
-            _late_callback(ctx, order, order_id, call, completed, first_callback)
-    for complaint in records["complaints"]:
-        _late_complaint_feedback(ctx, complaint)
+        call_time, level, urgent, taken_by = calls.get(call_id) or (None, None, None, None)
+        if dispatched is not None:
+            _late_acceptance(ctx, order, order_id, staff, dispatched, accepted, bool(urgent))
+        if mode == "onsite" and call_time is not None and level is not None:
+            _late_arrival(ctx, order, order_id, staff, call_time, level, arrived)
+        if accepted is not None:
+            days = ctx.sla.repair_days_complex if complex_repair else ctx.sla.repair_days
+            _overdue_repair(
+                ctx, order, order_id, staff, accepted, days, completed, wait_from, wait_to
+            )
+        if check_callbacks and completed is not None:
+            _late_callback(ctx, order, order_id, taken_by, completed, first_callback)
+    complaints = record_columns(records, "complaints", *_COMPLAINT_KEYS)
+    for complaint, start, complaint_id, handled_by, actual in complaints:
+        if start is not None:
+            _late_complaint_feedback(ctx, complaint, start, complaint_id, handled_by, actual)
 
 
-def _first_callbacks(callbacks: list[Record]) -> dict[Any, datetime]:
+def _first_callbacks(records: Records) -> dict[Any, datetime]:
     """The earliest callback per order."""
     first: dict[Any, datetime] = {}
-    for row in callbacks:
-        order_id, called_at = row.get("order_id"), row.get("called_at")
+    for _, order_id, called_at in record_columns(records, "callbacks", "order_id", "called_at"):
         if order_id is None or called_at is None:
             continue
         if order_id not in first or called_at < first[order_id]:
@@ -344,64 +392,71 @@ def _explain(counted: Counted) -> list[dict[str, Any]]:
     return steps
 
 
-def _late_response(ctx: _Context, call: Record) -> None:
-    start, level = call.get("call_time"), call.get("fault_level")
+def _late_response(
+    ctx: _Context,
+    call: Record,
+    start: datetime | None,
+    level: Any,
+    actual: datetime | None,
+    call_id: Any,
+    taken_by: Any,
+) -> None:
     hours = ctx.sla.response_hours.get(level) if level is not None else None
     if start is None or hours is None:
         return
     deadline = ctx.hours_deadline(start, hours)
-    actual = call.get("first_response_at")
-    judged = ctx.judge(
-        "late_response", call, call.get("call_id"), call.get("taken_by"), deadline, actual
-    )
+    judged = ctx.judge("late_response", call, call_id, taken_by, deadline, actual)
     if judged.outcome == BREACHED:
         ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
 
 
 def _late_acceptance(
-    ctx: _Context, order: Record, order_id: Any, staff: Any, call: Record | None
+    ctx: _Context,
+    order: Record,
+    order_id: Any,
+    staff: Any,
+    start: datetime,
+    actual: datetime | None,
+    urgent: bool,
 ) -> None:
-    start = order.get("dispatched_at")
-    if start is None:
-        return
-    urgent = bool(call is not None and call.get("urgent"))
-    sla = ctx.sla
-    hours = sla.accept_hours_urgent if urgent else sla.accept_hours
+    hours = ctx.sla.accept_hours_urgent if urgent else ctx.sla.accept_hours
     deadline = ctx.hours_deadline(start, hours)
-    actual = order.get("accepted_at")
     judged = ctx.judge("late_acceptance", order, order_id, staff, deadline, actual)
     if judged.outcome == BREACHED:
         ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
 
 
 def _late_arrival(
-    ctx: _Context, order: Record, order_id: Any, staff: Any, call: Record | None
+    ctx: _Context,
+    order: Record,
+    order_id: Any,
+    staff: Any,
+    call_time: datetime,
+    level: Any,
+    actual: datetime | None,
 ) -> None:
-    if order.get("service_mode") != "onsite" or call is None:
-        return
-    start, level = call.get("call_time"), call.get("fault_level")
-    if start is None or level is None:
-        return
+    """On-site orders: from the call to the technician's arrival, by the call's fault level."""
     hours = ctx.sla.onsite_hours.get(level)
     if hours is None:
         return
-    deadline = ctx.hours_deadline(start, hours)
-    actual = order.get("arrived_at")
+    deadline = ctx.hours_deadline(call_time, hours)
     judged = ctx.judge("late_arrival", order, order_id, staff, deadline, actual)
     if judged.outcome == BREACHED:
-        ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
+        ctx.breach(judged, ctx.add_hours(call_time, hours), (hours, ctx.hours_unit))
 
 
 def _overdue_repair(
-    ctx: _Context, order: Record, order_id: Any, staff: Any, completed: datetime | None
+    ctx: _Context,
+    order: Record,
+    order_id: Any,
+    staff: Any,
+    start: datetime,
+    days: int,
+    completed: datetime | None,
+    wait_from: datetime | None,
+    wait_to: datetime | None,
 ) -> None:
     """Working days from acceptance, moved later by the working days spent waiting for parts."""
-    start = order.get("accepted_at")
-    if start is None:
-        return
-    sla = ctx.sla
-    days = sla.repair_days_complex if order.get("complex") else sla.repair_days
-    wait_from, wait_to = order.get("parts_wait_from"), order.get("parts_wait_to")
     paused: list[date] = []
     if wait_from is not None:
         if wait_to is None:
@@ -421,16 +476,19 @@ def _overdue_repair(
     ctx.breach(judged, counted, (Decimal(days + len(paused)), WORKING_DAYS), wait)
 
 
-def _late_complaint_feedback(ctx: _Context, complaint: Record) -> None:
-    start = complaint.get("received_at")
-    if start is None:
-        return
+def _late_complaint_feedback(
+    ctx: _Context,
+    complaint: Record,
+    start: datetime,
+    complaint_id: Any,
+    handled_by: Any,
+    actual: datetime | None,
+) -> None:
     hours = ctx.sla.complaint_feedback_hours
     deadline = ctx.hours_deadline(start, hours)
-    staff = complaint.get("handled_by")
-    actual = complaint.get("first_feedback_at")
-    record_id = complaint.get("complaint_id")
-    judged = ctx.judge("late_complaint_feedback", complaint, record_id, staff, deadline, actual)
+    judged = ctx.judge(
+        "late_complaint_feedback", complaint, complaint_id, handled_by, deadline, actual
+    )
     if judged.outcome == BREACHED:
         ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
 
@@ -439,17 +497,14 @@ def _late_callback(
     ctx: _Context,
     order: Record,
     order_id: Any,
-    call: Record | None,
-    completed: datetime | None,
+    taken_by: Any,
+    completed: datetime,
     first_callback: dict[Any, datetime],
 ) -> None:
     """Calendar days from completion to the first callback; the agent who took the call pays."""
-    if completed is None:
-        return
     deadline = completed + ctx.callback_span
-    staff = call.get("taken_by") if call is not None else None
     actual = first_callback.get(order_id)
-    judged = ctx.judge("late_callback", order, order_id, staff, deadline, actual)
+    judged = ctx.judge("late_callback", order, order_id, taken_by, deadline, actual)
     if judged.outcome == BREACHED:
         counted = Counted(completed, deadline, windows=((completed, deadline),))
         ctx.breach(judged, counted, (Decimal(ctx.sla.callback_days), DAYS))

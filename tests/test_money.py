@@ -38,6 +38,7 @@ def test_rounding_is_what_it_was(amount: Decimal) -> None:
         assert (got, str(got)) == (expected, str(expected))
     got = round_money(amount)
     assert str(got) == str(_reference(amount, CENT))
+    assert money_str(amount) == format(_reference(amount, CENT), "f")
 
 
 def test_half_up_and_huge_amounts() -> None:

@@ -1,20 +1,24 @@
-"""render.table: the clerk's tables, byte for byte what tabulate's ``simple`` format prints.
+"""render: the clerk's tables and the JSON, byte for byte what tabulate and json print.
 
 ``table`` lays plain tables out itself (tabulate measured every cell: 0.5 s for a month's
-orders) and hands anything unusual to tabulate; both must give the same text for any cells.
+orders) and hands anything unusual to tabulate; ``dumps`` writes indented JSON itself and hands
+anything unusual to ``json.dumps``; ``minute_text`` is strftime's minute. Each must give the
+same text as what it replaces, for any input.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tabulate import tabulate
 
-from svctools.render import _fast_table, minute_text, table
+from svctools.render import _fast_table, dumps, minute_text, table
 
 
 def _tabulate(rows: Any, headers: Any, colalign: Any = None) -> str:
@@ -124,3 +128,47 @@ def test_wide_characters_line_up() -> None:
 )
 def test_minute_text_is_strftime(moment: Any) -> None:
     assert minute_text(moment) == moment.strftime("%Y-%m-%d %H:%M")
+
+
+# JSON: plain data, and what dumps leaves to json.dumps (other key types, subclasses, Decimal).
+class _Label(str):
+    pass
+
+
+_JSON_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(),
+    _TEXT,
+    st.sampled_from([_Label("sub"), True, 0, -0.0, float("nan")]),
+)
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.one_of(st.text(max_size=5), _TEXT), inner, max_size=4),
+        st.dictionaries(
+            st.one_of(st.integers(), st.none(), st.booleans(), st.floats()), inner, max_size=2
+        ),
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON)
+def test_dumps_writes_what_json_dumps_writes(data: Any) -> None:
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_dumps_refuses_what_json_refuses() -> None:
+    for data in ({"amount": Decimal("1.00")}, [datetime(2026, 10, 1)], {("a",): 1}):
+        with pytest.raises(TypeError):
+            dumps(data)
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular"):
+        dumps(loop)
