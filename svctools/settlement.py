@@ -8,7 +8,7 @@ Every figure carries the rule, the source row and the numbers it used (``Reason`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -167,10 +167,14 @@ def first_by(keys: list[Any], values: list[Any]) -> dict[Any, Any]:
     return found
 
 
-def _serial(value: Any) -> str | None:
-    """A serial number as compared: trimmed, upper case, blank = none."""
-    text = str(value).strip().upper() if value is not None else ""
-    return text or None
+_BLANK_TEXT = {None: ""}
+_NO_TEXT = {"": None}
+
+
+def _serials(values: Collection[Any]) -> list[str | None]:
+    """Serial numbers as compared: trimmed, upper case, blank = none (in C-level passes)."""
+    texts = list(map(str.upper, map(str.strip, map(str, map(_BLANK_TEXT.get, values, values)))))
+    return list(map(_NO_TEXT.get, texts, texts))
 
 
 def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
@@ -181,10 +185,11 @@ def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
     latest completed one is taken (the repair that just failed). Cancelled R orders and orders on
     the same call as R are never counted.
     """
-    calls = records.index("call_log", "call_id")
-    # The serial number of each call (the first call of an id, as ``calls`` has it), once.
     ids, values = sheet_columns(records, "call_log", "call_id", "serial_no")
-    serials = {call_id: _serial(value) for call_id, value in first_by(ids, values).items()}
+    calls: dict[Any, Record] = first_by(ids, records["call_log"])
+    # The serial number of each call (the first call of an id, as ``calls`` has it), once.
+    first = first_by(ids, values)
+    serials = dict(zip(first, _serials(first.values()), strict=True))
     ledger = records["repair_ledger"]
     (call_ids,) = sheet_columns(records, "repair_ledger", "call_id")
     of_order = list(map(serials.get, call_ids))
@@ -346,8 +351,10 @@ class Totals:
     def add(self, order: OrderSettlement) -> None:
         self.orders += 1
         self.free_orders += int(order.free)
-        for key in _TOTAL_MONEY:
-            setattr(self, key, getattr(self, key) + getattr(order, key))
+        self.customer_charge += order.customer_charge  # the four of _TOTAL_MONEY
+        self.company_cost += order.company_cost
+        self.amount_paid += order.amount_paid
+        self.balance_due += order.balance_due
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -398,7 +405,9 @@ class _Lookups:
         parts: dict[Any, list[Record]] = {}
         for part, order_id in record_columns(records, "parts_used", "order_id"):
             parts.setdefault(order_id, []).append(part)
-        return cls(records.index("call_log", "call_id"), records.index("staff", "staff_id"), parts)
+        (call_ids,) = sheet_columns(records, "call_log", "call_id")
+        calls = first_by(call_ids, records["call_log"])
+        return cls(calls, records.index("staff", "staff_id"), parts)
 
 
 def _parts(parts: Iterable[Record]) -> tuple[list[PartLine], list[Reason]]:

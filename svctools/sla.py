@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
@@ -108,8 +107,8 @@ class Deadline(NamedTuple):
     outcome: str  # MET | BREACHED | PENDING
 
 
-# Deadline from its fields as one tuple, without the generated __new__'s Python call.
-_new_deadline = partial(tuple.__new__, Deadline)
+# tuple.__new__(Deadline, fields): a Deadline without the generated __new__'s Python call.
+_tuple_new = tuple.__new__
 # (deadline, rule, record, row): the order of ``deadlines`` and ``breaches``.
 _DEADLINE_ORDER = itemgetter(5, 0, 3, 2)
 _BREACH_ORDER = attrgetter("deadline", "rule", "record", "row")
@@ -235,8 +234,8 @@ class _Context:
             outcome = BREACHED if self.as_of > deadline else PENDING
         record = "" if record_id is None else str(record_id)
         staff = None if staff_id is None else str(staff_id)
-        judged = _new_deadline(
-            (rule, source.sheet, source.row, record, staff, deadline, actual, outcome)
+        judged = _tuple_new(
+            Deadline, (rule, source.sheet, source.row, record, staff, deadline, actual, outcome)
         )
         self.deadlines.append(judged)
         return judged

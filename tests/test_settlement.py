@@ -7,13 +7,17 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from svctools.clock import add_months
 from svctools.policy import Policy, policy_from_dict
 from svctools.records import Record, Records
 from svctools.settlement import (
     Settlement,
+    _serials,
     compute_settlement,
+    first_by,
     in_warranty,
     repeat_repairs,
 )
@@ -508,3 +512,29 @@ def test_in_warranty_without_a_cause_is_charged_and_says_so() -> None:
     assert line.free is False and line.customer_charge == D("30.00")
     assert line.free_reason.text("en") == "in warranty but cause blank: charged"
     assert line.free_reason.text("zh") == "保内但原因为未填:收费"
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=" aAbé\t\u3000x1", max_size=5),
+            st.integers(),
+            st.floats(allow_nan=False),
+            st.booleans(),
+        ),
+        max_size=8,
+    )
+)
+def test_serials_compare_trimmed_and_upper_case(values: list[Any]) -> None:
+    """The columnwise serial numbers are what one call's str(value).strip().upper() gives."""
+
+    def one(value: Any) -> str | None:
+        text = str(value).strip().upper() if value is not None else ""
+        return text or None
+
+    assert _serials(values) == [one(value) for value in values]
+
+
+def test_first_by_keeps_the_first_of_each_key_and_no_none() -> None:
+    assert first_by(["a", None, "b", "a", 1, 1.0], [1, 2, 3, 4, 5, 6]) == {"a": 1, "b": 3, 1: 5}
