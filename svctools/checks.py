@@ -98,10 +98,10 @@ class _Context:
     def required_when(self, sheet: Sheet, data: SheetData) -> Iterator[Problem]:
         for column in sheet.columns:
             for condition_key, condition_value in column.required_when:
-                when_values = data.column(condition_key)
-                matches = map(operator.eq, when_values, repeat(condition_value))
-                rows = list(compress(data.records, matches))
-                if not rows:
+                matches = list(
+                    map(operator.eq, data.column(condition_key), repeat(condition_value))
+                )
+                if not any(matches):
                     continue
                 condition = sheet.by_key[condition_key]
                 option = next(o for o in condition.enum if o.key == condition_value)
@@ -120,8 +120,9 @@ class _Context:
                         params={"names": names},
                     )
                     continue
-                for record in rows:
-                    if record.get(column.key) is None and column.key not in record.bad:
+                blank = map(operator.is_, data.column(column.key), repeat(None))
+                for record in compress(data.records, map(operator.and_, matches, blank)):
+                    if column.key not in record.bad:
                         yield self.problem(
                             data,
                             "missing_required",
@@ -243,10 +244,10 @@ class _Context:
             return
         column = self.schema["repair_ledger"].by_key["warranty"]
         labels = {o.key: o for o in column.enum}
-        for record in ledger.records:
-            stated = record.get("warranty")
-            call = calls.get(record.get("call_id"))
-            if stated is None or call is None:
+        rows = zip(ledger.records, ledger.column("warranty"), ledger.column("call_id"), strict=True)
+        for record, stated, call_id in rows:
+            call = calls.get(call_id) if stated is not None else None
+            if call is None:
                 continue
             by_date = warranty_by_date(call, self.policy)
             if by_date is None:
@@ -291,8 +292,8 @@ def _out_of_order(
     values, others = list(compress(values, judged)), list(compress(others, judged))
     try:  # all datetimes (or all dates): one C-level pass
         fine = list(map(check, values, others))
-    except TypeError:  # dates against datetimes
-        fine = [_holds(check, value, other) for value, other in zip(values, others, strict=True)]
+    except TypeError:  # dates against datetimes: by day
+        fine = _by_day(check, values, others)
     if all(fine):
         return []
     wrong = list(map(operator.not_, fine))
@@ -304,6 +305,17 @@ def _out_of_order(
             strict=True,
         )
     )
+
+
+def _by_day(check: Callable[[Any, Any], bool], values: list[Any], others: list[Any]) -> list[bool]:
+    """``check`` of each pair, by day where one side is a date (C-level when each side is all
+    dates or all datetimes: a purchase date against call times)."""
+    kinds = set(map(type, values)), set(map(type, others))
+    if kinds[0] == {date} and kinds[1] == {datetime}:
+        return list(map(check, values, map(datetime.date, others)))
+    if kinds[0] == {datetime} and kinds[1] == {date}:
+        return list(map(check, map(datetime.date, values), others))
+    return [_holds(check, value, other) for value, other in zip(values, others, strict=True)]
 
 
 def _holds(check: Callable[[Any, Any], bool], value: Any, other: Any) -> bool:
