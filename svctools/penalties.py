@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from svctools.clock import iso, month_of
+from svctools.computing import collection_paused, record_columns
 from svctools.money import ZERO, money_str, round_money
 from svctools.policy import Policy
 from svctools.records import Record, Records
 from svctools.render import minute_text
-from svctools.settlement import RepeatRepair, record_columns, repeat_repairs
+from svctools.settlement import RepeatRepair, repeat_repairs
 from svctools.sla import Breach
 
 # code -> (English, Chinese); parameters are filled with str.format.
@@ -478,7 +479,8 @@ def compute_penalties(
     derived from the earliest month with a penalty line.
     """
     next_first_day = _next_month(month_first_day)
-    lines, pending, warnings = penalty_lines(records, breaches, policy, next_first_day)
+    with collection_paused():
+        lines, pending, warnings = penalty_lines(records, breaches, policy, next_first_day)
     lines = [line for line in lines if line.deadline.date() < next_first_day]
     month = month_of(month_first_day)
     warnings = [w for w in warnings if w.when is None or month_of(w.when) == month]

@@ -8,13 +8,14 @@ Every figure carries the rule, the source row and the numbers it used (``Reason`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from svctools.clock import add_months, iso, month_of
+from svctools.computing import collection_paused, first_by, record_columns, sheet_columns
 from svctools.money import ZERO, money_str, round_money
 from svctools.policy import Policy
 from svctools.records import Record, Records
@@ -140,31 +141,6 @@ class RepeatRepair:
     def applies(self) -> bool:
         """R is free and E's technician pays only when R's cause is known and not human."""
         return self.cause is not None and self.cause != "human"
-
-
-def record_columns(records: Records, sheet: str, *keys: str) -> Iterator[tuple[Any, ...]]:
-    """Each record of ``sheet`` with its values of ``keys``, read a whole column at a time.
-
-    One C-level pass per column (``SheetData.column``) instead of a ``get`` per record and key:
-    the computations read millions of values from a book of 100,000 orders.
-    """
-    data = records.sheets.get(sheet)
-    if data is None:
-        return iter(())
-    return zip(data.records, *(data.column(key) for key in keys), strict=True)
-
-
-def sheet_columns(records: Records, sheet: str, *keys: str) -> list[list[Any]]:
-    """The values of each of ``keys`` in ``sheet``, a list per key (empty without the sheet)."""
-    data = records.sheets.get(sheet)
-    return [data.column(key) if data else [] for key in keys]
-
-
-def first_by(keys: list[Any], values: list[Any]) -> dict[Any, Any]:
-    """Each key's value at its first occurrence, as ``Records.index`` picks; None is no key."""
-    found = dict(zip(reversed(keys), reversed(values), strict=True))  # the first written last
-    found.pop(None, None)
-    return found
 
 
 _BLANK_TEXT = {None: ""}
@@ -535,6 +511,13 @@ def compute_settlement(
     records: Records, policy: Policy, first_day: date, next_first_day: date
 ) -> Settlement:
     """SPEC §4.3: completed orders whose completed_at is in [first_day, next_first_day)."""
+    with collection_paused():
+        return _settlement(records, policy, first_day, next_first_day)
+
+
+def _settlement(
+    records: Records, policy: Policy, first_day: date, next_first_day: date
+) -> Settlement:
     repeats = repeat_repairs(records, policy)
     lookups = _Lookups.of(records)
     orders: list[OrderSettlement] = []

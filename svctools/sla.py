@@ -8,9 +8,6 @@ to reach its deadline (hour windows, working days, skipped days, parts-wait days
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,10 +15,10 @@ from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from svctools.clock import iso
+from svctools.computing import collection_paused, first_by, record_columns, sheet_columns
 from svctools.policy import Policy
 from svctools.records import Record, Records
 from svctools.render import minute_text, table
-from svctools.settlement import first_by, record_columns, sheet_columns
 from svctools.workcal import (
     EXTRA_HOLIDAY,
     EXTRA_WORKDAY,
@@ -277,26 +274,13 @@ def compute_sla(
     """Every SLA breach of SPEC §4.1 in the book, judged at the ``as_of`` moment."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
     ctx = _Context(policy, as_of, cal)
-    with _collector_paused():
+    with collection_paused():
         _judge_all(records, ctx)
     breaches = sorted(ctx.breaches, key=_BREACH_ORDER)
     warnings = list(cal.warnings)
     if records.has("repair_ledger") and not records.has("callbacks"):
         warnings.append("the book has no callbacks sheet: late_callback was not checked")
     return SlaResult(breaches=breaches, warnings=warnings, as_of=as_of, judged=ctx.deadlines)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while the deadlines are made: they form no reference cycles, and
-    each full collection walked all of them again (a sixth of compute_sla at 100,000 orders)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # The columns the rules read, in the order the loops below unpack them; what the order rules

@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from svctools.clock import add_months
+from svctools.computing import first_by
 from svctools.policy import Policy, policy_from_dict
 from svctools.records import Record, Records
 from svctools.settlement import (
     Settlement,
     _serials,
     compute_settlement,
-    first_by,
     in_warranty,
     repeat_repairs,
 )
