@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from svctools.report_records import (
     text_value,
 )
 from svctools.sla import RULE_NAMES_ZH
-from svctools.xlsxout import DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, save_workbook, set_text
+from svctools.xlsxout import DATE_FORMAT, MONEY_FORMAT, put, save_workbook
 
 # label key -> (English, Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -153,7 +153,6 @@ _CHANGE_FORMATS = {
     SCORE: "+0.00;-0.00;0.00",
     MONEY: "+#,##0.00;[Red]-#,##0.00;0.00",
 }
-_BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _RIGHT = Alignment(horizontal="right")
@@ -176,17 +175,7 @@ def sheet_titles(lang: str) -> dict[str, str]:
 def _put(
     ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None, bold: bool = False
 ) -> Cell:
-    """One cell: text never becomes a formula; numbers, money and times get their formats."""
-    cell = set_text(ws.cell(row=row, column=column), value)
-    if fmt is not None:
-        cell.number_format = fmt
-    elif isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    if bold:
-        cell.font = _BOLD
-    return cell
+    return put(ws, row, column, value, fmt, bold)
 
 
 def _header(

@@ -267,7 +267,7 @@ class OrderSettlement:
     sheet: str = "repair_ledger"
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        money = {key: money_str(getattr(self, key)) for key in _ORDER_MONEY}
+        money = {key: money_str(getattr(self, key)) for key in ORDER_MONEY}
         return {
             "order_id": self.order_id,
             "free": self.free,
@@ -296,7 +296,7 @@ class OrderSettlement:
         }
 
 
-_ORDER_MONEY = (
+ORDER_MONEY = (
     "labour",
     "parts",
     "customer_parts",
@@ -307,7 +307,7 @@ _ORDER_MONEY = (
     "amount_paid",
     "balance_due",
 )
-_TOTAL_MONEY = ("customer_charge", "company_cost", "amount_paid", "balance_due")
+TOTAL_MONEY = ("customer_charge", "company_cost", "amount_paid", "balance_due")
 
 
 @dataclass
@@ -327,7 +327,7 @@ class Totals:
     def add(self, order: OrderSettlement) -> None:
         self.orders += 1
         self.free_orders += int(order.free)
-        self.customer_charge += order.customer_charge  # the four of _TOTAL_MONEY
+        self.customer_charge += order.customer_charge  # the four of TOTAL_MONEY
         self.company_cost += order.company_cost
         self.amount_paid += order.amount_paid
         self.balance_due += order.balance_due
@@ -336,7 +336,7 @@ class Totals:
         return {
             "orders": self.orders,
             "free_orders": self.free_orders,
-            **{key: money_str(getattr(self, key)) for key in _TOTAL_MONEY},
+            **{key: money_str(getattr(self, key)) for key in TOTAL_MONEY},
         }
 
 

@@ -237,6 +237,24 @@ class _Context:
         self.deadlines.append(judged)
         return judged
 
+    def judge_hours(
+        self,
+        rule: str,
+        source: Record,
+        record_id: Any,
+        staff_id: Any,
+        start: datetime,
+        hours: Decimal,
+        actual: datetime | None,
+    ) -> None:
+        """A rule of ``hours`` from ``start`` (response, acceptance, arrival, complaint
+        feedback): judged, and explained only when breached."""
+        judged = self.judge(
+            rule, source, record_id, staff_id, self.hours_deadline(start, hours), actual
+        )
+        if judged.outcome == BREACHED:
+            self.breach(judged, self.add_hours(start, hours), (hours, self.hours_unit))
+
     def breach(
         self,
         judged: Deadline,
@@ -387,10 +405,7 @@ def _late_response(
     hours = ctx.sla.response_hours.get(level) if level is not None else None
     if start is None or hours is None:
         return
-    deadline = ctx.hours_deadline(start, hours)
-    judged = ctx.judge("late_response", call, call_id, taken_by, deadline, actual)
-    if judged.outcome == BREACHED:
-        ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
+    ctx.judge_hours("late_response", call, call_id, taken_by, start, hours, actual)
 
 
 def _late_acceptance(
@@ -403,10 +418,7 @@ def _late_acceptance(
     urgent: bool,
 ) -> None:
     hours = ctx.sla.accept_hours_urgent if urgent else ctx.sla.accept_hours
-    deadline = ctx.hours_deadline(start, hours)
-    judged = ctx.judge("late_acceptance", order, order_id, staff, deadline, actual)
-    if judged.outcome == BREACHED:
-        ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
+    ctx.judge_hours("late_acceptance", order, order_id, staff, start, hours, actual)
 
 
 def _late_arrival(
@@ -422,10 +434,7 @@ def _late_arrival(
     hours = ctx.sla.onsite_hours.get(level)
     if hours is None:
         return
-    deadline = ctx.hours_deadline(call_time, hours)
-    judged = ctx.judge("late_arrival", order, order_id, staff, deadline, actual)
-    if judged.outcome == BREACHED:
-        ctx.breach(judged, ctx.add_hours(call_time, hours), (hours, ctx.hours_unit))
+    ctx.judge_hours("late_arrival", order, order_id, staff, call_time, hours, actual)
 
 
 def _overdue_repair(
@@ -468,12 +477,9 @@ def _late_complaint_feedback(
     actual: datetime | None,
 ) -> None:
     hours = ctx.sla.complaint_feedback_hours
-    deadline = ctx.hours_deadline(start, hours)
-    judged = ctx.judge(
-        "late_complaint_feedback", complaint, complaint_id, handled_by, deadline, actual
+    ctx.judge_hours(
+        "late_complaint_feedback", complaint, complaint_id, handled_by, start, hours, actual
     )
-    if judged.outcome == BREACHED:
-        ctx.breach(judged, ctx.add_hours(start, hours), (hours, ctx.hours_unit))
 
 
 def _late_callback(

@@ -18,7 +18,7 @@ from typing import Any
 from svctools.money import money_str
 from svctools.penalties import PenaltyStatement
 from svctools.render import minute_text, table
-from svctools.settlement import Settlement, Totals
+from svctools.settlement import ORDER_MONEY, TOTAL_MONEY, Settlement, Totals
 
 RULES: dict[str, tuple[str, str]] = {
     "late_response": ("late response", "响应超时"),
@@ -186,24 +186,14 @@ def penalties_text(stmt: PenaltyStatement, lang: str = "zh") -> str:
 
 # --------------------------------------------------------------- settlement, text
 
-_ORDER_MONEY = (
-    "labour",
-    "customer_parts",
-    "customer_shipping",
-    "company_shipping",
-    "customer_charge",
-    "company_cost",
-    "amount_paid",
-    "balance_due",
-)
-_TOTAL_MONEY = ("customer_charge", "company_cost", "amount_paid", "balance_due")
+_ORDER_MONEY = tuple(key for key in ORDER_MONEY if key != "parts")  # customer_parts says it
 
 
 def _total_cells(totals: Totals) -> list[Any]:
     return [
         str(totals.orders),
         str(totals.free_orders),
-        *(money_str(getattr(totals, key)) for key in _TOTAL_MONEY),
+        *(money_str(getattr(totals, key)) for key in TOTAL_MONEY),
     ]
 
 
@@ -234,7 +224,7 @@ def settlement_text(stl: Settlement, lang: str = "zh") -> str:
         ]
     )
     out.append(_table([label(k, lang) for k in keys], rows, money_from=5))
-    total_keys = ("orders", "free_orders", *_TOTAL_MONEY)
+    total_keys = ("orders", "free_orders", *TOTAL_MONEY)
     out += ["", label("stores_sheet", lang)]
     rows = [[s.key or "", s.name or "", *_total_cells(s)] for s in stl.stores]
     headers = [label(k, lang) for k in ("store", "store_name", *total_keys)]

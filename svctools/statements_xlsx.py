@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,33 +20,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.penalties import PenaltyStatement, StaffPenalty
-from svctools.settlement import OrderSettlement, Settlement, Totals
+from svctools.settlement import ORDER_MONEY, OrderSettlement, Settlement, Totals
 from svctools.statements import _LABELS, _yes, label
 from svctools.xlsxout import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
     MONEY_FORMAT,
     clean_text,
+    put,
     save_workbook,
-    set_text,
 )
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_BOLD = Font(bold=True)
 _SIGN_LINE = Border(bottom=Side(style="thin"))
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any, bold: bool = False) -> None:
     """One cell: text never becomes a formula; money, dates and times get their formats."""
-    cell = set_text(ws.cell(row=row, column=column), value)
-    if isinstance(value, Decimal):
-        cell.number_format = MONEY_FORMAT
-    elif isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    if bold:
-        cell.font = _BOLD
+    put(ws, row, column, value, MONEY_FORMAT if isinstance(value, Decimal) else None, bold)
 
 
 def _put_row(ws: Worksheet, row: int, values: Sequence[Any], bold: bool = False) -> None:
@@ -243,15 +231,7 @@ _ORDER_COLUMNS = (
     "cause",
     "free",
     "free_reason",
-    "labour",
-    "parts",
-    "customer_parts",
-    "customer_shipping",
-    "company_shipping",
-    "customer_charge",
-    "company_cost",
-    "amount_paid",
-    "balance_due",
+    *ORDER_MONEY,
 )
 
 

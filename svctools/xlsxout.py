@@ -9,12 +9,15 @@ import re
 import tempfile
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.errors import SvctoolsError
 
@@ -25,6 +28,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 # What Excel and WPS take as the start of a formula when a cell is typed or edited.
 FORMULA_START = ("=", "+", "-", "@")
+_BOLD = Font(bold=True)
 # Characters XML 1.0 cannot hold (openpyxl and lxml refuse to save them): control characters
 # other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -54,6 +58,22 @@ def set_text(cell: Cell, value: Any) -> Cell:
         cell.data_type = "s"
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.quotePrefix = True
+    return cell
+
+
+def put(
+    ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None, bold: bool = False
+) -> Cell:
+    """One output cell (``set_text``), with ``fmt`` or the date/time format its value needs."""
+    cell = set_text(ws.cell(row=row, column=column), value)
+    if fmt is not None:
+        cell.number_format = fmt
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    if bold:
+        cell.font = _BOLD
     return cell
 
 
