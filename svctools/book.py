@@ -73,12 +73,7 @@ def read_book(
     can load sheets while others are parsed; the result is the same in any order.
     """
     found = schema.match_sheet(source.sheet_names())
-    names = [found[sheet.key] for sheet in schema.sheets if sheet.key in found]
-    read_order = getattr(source, "read_order", None)
-    order = list(read_order(names)) if read_order is not None else names
-    prefetch = getattr(source, "prefetch", None)
-    if prefetch is not None:
-        prefetch(order)
+    order = start_reading(source, schema)
     collecting = gc.isenabled()
     gc.disable()  # a record per row, none of them garbage: collections would only walk them
     try:
@@ -86,6 +81,21 @@ def read_book(
     finally:
         if collecting:
             gc.enable()
+
+
+def start_reading(source: BookSource, schema: Schema) -> list[str]:
+    """The book's sheets in the order they will be read, announced to a source that loads
+    whole sheets (``read_order``, ``prefetch``) so that it starts loading them now. Why
+    separately from ``read_book``: the CLI calls it as soon as the book is open, and reads
+    the config and imports what the command needs while the first sheets load."""
+    found = schema.match_sheet(source.sheet_names())
+    names = [found[sheet.key] for sheet in schema.sheets if sheet.key in found]
+    read_order = getattr(source, "read_order", None)
+    order = list(read_order(names)) if read_order is not None else names
+    prefetch = getattr(source, "prefetch", None)
+    if prefetch is not None:
+        prefetch(order)
+    return order
 
 
 def _read_sheets(

@@ -56,6 +56,24 @@ class Env:
 
         return load_schema()
 
+    def open_book(self, book: str, as_of: str | None) -> Any:
+        """BOOK opened and its sheets starting to load at once. Why first: an ``.xlsx`` book
+        needs no config to be opened, so reading the config and importing what the command
+        needs overlap the first loads. ``--as-of`` is checked before, so a typo costs no
+        loading; the caller closes the book (``try``/``finally``) whatever happens next."""
+        from svctools.book import start_reading
+        from svctools.clock import check_as_of
+        from svctools.sources import is_google, open_book
+
+        check_as_of(as_of)
+        source = open_book(book, self.policy if is_google(book) else None, self.password)
+        try:
+            start_reading(source, self.schema())
+        except BaseException:
+            source.close()
+            raise
+        return source
+
 
 class SvctoolsGroup(click.Group):
     """Turns the library's errors into one line on stderr and the exit code SPEC §6 names."""
@@ -244,18 +262,20 @@ def validate(
     from svctools.cli_progress import TerminalProgress
     from svctools.errors import UsageError
     from svctools.render import dumps, problems_text
-    from svctools.sources import is_google, open_book
+    from svctools.sources import is_google
 
     env = env_for(ctx, config, lang)
-    moment = env.as_of(as_of)
-    source = open_book(book, env.policy, env.password)
-    notice_open_elsewhere(book, env.lang)
-    bars = TerminalProgress(env.lang)  # drawn only on a terminal
+    source = env.open_book(book, as_of)
     try:
-        with records_kept():
-            loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
+        moment = env.as_of(as_of)
+        notice_open_elsewhere(book, env.lang)
+        bars = TerminalProgress(env.lang)  # drawn only on a terminal
+        try:
+            with records_kept():
+                loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
+        finally:
+            bars.close()
     finally:
-        bars.close()
         source.close()
     errors = any(p.severity == "error" for p in loaded.problems)
     if annotate and is_google(book):  # a Sheet is marked in place: problems tab + notes
@@ -400,20 +420,21 @@ class Computation:
     def __init__(self, env: Env, book: str, command: str, as_of: str | None, skip: bool) -> None:
         from svctools.checks import validate as check_book
         from svctools.cli_progress import TerminalProgress
-        from svctools.sources import open_book
         from svctools.usable import usable_records
 
-        self.as_of = env.as_of(as_of)
-        source = open_book(book, env.policy, env.password)
-        notice_open_elsewhere(book, env.lang)
-        self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
+        source = env.open_book(book, as_of)
         try:
-            with records_kept():
-                loaded = check_book(
-                    source, env.schema(), env.policy, self.as_of, env.lang, self.bars
-                )
+            self.as_of = env.as_of(as_of)
+            notice_open_elsewhere(book, env.lang)
+            self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
+            try:
+                with records_kept():
+                    loaded = check_book(
+                        source, env.schema(), env.policy, self.as_of, env.lang, self.bars
+                    )
+            finally:
+                self.bars.close()
         finally:
-            self.bars.close()
             source.close()
         usable = usable_records(loaded, env.schema(), command, skip, env.lang)
         self.records = usable.records

@@ -21,16 +21,23 @@ def now_local(zone: ZoneInfo) -> datetime:
     return datetime.now(zone).replace(tzinfo=None, microsecond=0)
 
 
-def parse_as_of(text: str | None, zone: ZoneInfo) -> datetime:
-    """``--as-of``: a date (its 00:00) or a datetime in the firm's time; default now."""
+def check_as_of(text: str | None) -> datetime | None:
+    """``--as-of`` as written (``None``: not given); a ``UsageError`` says how to write it."""
     if not text:
-        return now_local(zone)
+        return None
     try:
-        moment = datetime.fromisoformat(text.strip())
+        return datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
             f"--as-of {text!r}: give a date or date and time, e.g. 2026-10-05 or 2026-10-05T14:30"
         ) from None
+
+
+def parse_as_of(text: str | None, zone: ZoneInfo) -> datetime:
+    """``--as-of``: a date (its 00:00) or a datetime in the firm's time; default now."""
+    moment = check_as_of(text)
+    if moment is None:
+        return now_local(zone)
     if moment.tzinfo is not None:
         moment = moment.astimezone(zone).replace(tzinfo=None)
     return moment

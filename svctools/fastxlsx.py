@@ -152,6 +152,7 @@ class CalamineBook:
         self._guards: dict[str, Future[_Verdict]] = {}
         self._loads: dict[str, Future[Any]] = {}
         self._queue: deque[str] = deque()  # sheets to load ahead, in reading order
+        self._announced: list[str] = []
         self._window: set[str] = set()  # loaded ahead (or loading), not parsed yet
         self._closing = False
         self._books = [self._book]  # every workbook opened; the free ones go to loader threads
@@ -176,8 +177,13 @@ class CalamineBook:
         return sorted(names, key=lambda name: (self._size(name) >= _SMALL_SHEET, -self._size(name)))
 
     def prefetch(self, names: Sequence[str]) -> None:
-        """The sheets about to be read, in this order: they are checked and loaded ahead."""
+        """The sheets about to be read, in this order: they are checked and loaded ahead.
+        Announcing the same order again (``book.start_reading`` then ``read_book``) changes
+        nothing."""
         order = [name for name in names if name in self._names]
+        if order == self._announced:
+            return
+        self._announced = order
         for name in order:
             self._guard(name)
         self._queue = deque(order)
