@@ -83,18 +83,18 @@ def read_book(
             gc.enable()
 
 
-def start_reading(source: BookSource, schema: Schema) -> list[str]:
+def start_reading(source: BookSource, schema: Schema, load: bool = True) -> list[str]:
     """The book's sheets in the order they will be read, announced to a source that loads
-    whole sheets (``read_order``, ``prefetch``) so that it starts loading them now. Why
-    separately from ``read_book``: the CLI calls it as soon as the book is open, and reads
-    the config and imports what the command needs while the first sheets load."""
+    whole sheets (``read_order``, ``prefetch``) so that it starts checking (and, with
+    ``load``, loading) them now. Why separately from ``read_book``: the CLI calls it as soon
+    as the book is open, and reads the config while the sheets are checked."""
     found = schema.match_sheet(source.sheet_names())
     names = [found[sheet.key] for sheet in schema.sheets if sheet.key in found]
     read_order = getattr(source, "read_order", None)
     order = list(read_order(names)) if read_order is not None else names
     prefetch = getattr(source, "prefetch", None)
     if prefetch is not None:
-        prefetch(order)
+        prefetch(order, load)
     return order
 
 

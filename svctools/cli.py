@@ -57,10 +57,12 @@ class Env:
         return load_schema()
 
     def open_book(self, book: str, as_of: str | None) -> Any:
-        """BOOK opened and its sheets starting to load at once. Why first: an ``.xlsx`` book
-        needs no config to be opened, so reading the config and importing what the command
-        needs overlap the first loads. ``--as-of`` is checked before, so a typo costs no
-        loading; the caller closes the book (``try``/``finally``) whatever happens next."""
+        """BOOK opened and its sheets' safety checks started at once. Why first: an ``.xlsx``
+        book needs no config to be opened, so reading the config and importing what the
+        command needs overlap the checks that must pass before calamine may load a sheet.
+        The loads themselves start with the reading, once the config is known to be good (a
+        running load cannot be abandoned). ``--as-of`` is checked before anything; the caller
+        closes the book (``try``/``finally``) whatever happens next."""
         from svctools.book import start_reading
         from svctools.clock import check_as_of
         from svctools.sources import is_google, open_book
@@ -68,7 +70,7 @@ class Env:
         check_as_of(as_of)
         source = open_book(book, self.policy if is_google(book) else None, self.password)
         try:
-            start_reading(source, self.schema())
+            start_reading(source, self.schema(), load=False)
         except BaseException:
             source.close()
             raise

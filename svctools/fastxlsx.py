@@ -176,16 +176,16 @@ class CalamineBook:
         the fastest reader needs)."""
         return sorted(names, key=lambda name: (self._size(name) >= _SMALL_SHEET, -self._size(name)))
 
-    def prefetch(self, names: Sequence[str]) -> None:
-        """The sheets about to be read, in this order: they are checked and loaded ahead.
-        Announcing the same order again (``book.start_reading`` then ``read_book``) changes
-        nothing."""
+    def prefetch(self, names: Sequence[str], load: bool = True) -> None:
+        """The sheets about to be read, in this order: they are checked and loaded ahead;
+        with ``load=False`` only checked (a check is cheap to abandon, a load is not).
+        Announcing the same order again changes nothing."""
         order = [name for name in names if name in self._names]
-        if order == self._announced:
-            return
-        self._announced = order
         for name in order:
             self._guard(name)
+        if not load or order == self._announced:
+            return
+        self._announced = order
         self._queue = deque(order)
         self._fill()
 
