@@ -88,8 +88,10 @@ class _Context:
     def index(self, sheet_key: str) -> dict[Any, Record] | None:
         """Id -> record of a referenced sheet; ``None`` if the sheet or its id column is absent."""
         data = self.records.sheets.get(sheet_key)
+        if data is None:  # not in the book, or not read by this command
+            return None
         id_column = self.schema[sheet_key].id_column
-        if data is None or id_column is None or id_column.key not in data.columns:
+        if id_column is None or id_column.key not in data.columns:
             return None
         if sheet_key not in self._indexes:
             self._indexes[sheet_key] = self.records.index(sheet_key, id_column.key)

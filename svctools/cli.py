@@ -56,7 +56,7 @@ class Env:
 
         return load_schema()
 
-    def open_book(self, book: str, as_of: str | None) -> Any:
+    def open_book(self, book: str, as_of: str | None, schema: Any = None) -> Any:
         """BOOK opened and its sheets' safety checks started at once. Why first: an ``.xlsx``
         book needs no config to be opened, so reading the config and importing what the
         command needs overlap the checks that must pass before calamine may load a sheet.
@@ -70,7 +70,7 @@ class Env:
         check_as_of(as_of)
         source = open_book(book, self.policy if is_google(book) else None, self.password)
         try:
-            start_reading(source, self.schema(), load=False)
+            start_reading(source, schema or self.schema(), load=False)
         except BaseException:
             source.close()
             raise
@@ -422,18 +422,17 @@ class Computation:
     def __init__(self, env: Env, book: str, command: str, as_of: str | None, skip: bool) -> None:
         from svctools.checks import validate as check_book
         from svctools.cli_progress import TerminalProgress
-        from svctools.usable import usable_records
+        from svctools.usable import read_by, usable_records
 
-        source = env.open_book(book, as_of)
+        schema = read_by(command, env.schema())
+        source = env.open_book(book, as_of, schema)
         try:
             self.as_of = env.as_of(as_of)
             notice_open_elsewhere(book, env.lang)
             self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
             try:
                 with records_kept():
-                    loaded = check_book(
-                        source, env.schema(), env.policy, self.as_of, env.lang, self.bars
-                    )
+                    loaded = check_book(source, schema, env.policy, self.as_of, env.lang, self.bars)
             finally:
                 self.bars.close()
         finally:

@@ -9,6 +9,7 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -118,6 +119,18 @@ class Schema:
             if sheet.key == key:
                 return sheet
         raise KeyError(key)
+
+    def needing(self, keys: Iterable[str]) -> Schema:
+        """The sheets ``keys`` and every sheet they refer to, however indirectly (so that their
+        references can still be checked), in schema order: what a command reads."""
+        wanted = set(keys)
+        todo = list(wanted)
+        while todo:
+            for column in self[todo.pop()].columns:
+                if column.ref and column.ref not in wanted:
+                    wanted.add(column.ref)
+                    todo.append(column.ref)
+        return Schema(tuple(sheet for sheet in self.sheets if sheet.key in wanted))
 
     def match_sheet(self, names: list[str]) -> dict[str, str]:
         """Sheet key -> the book's sheet name, for every schema sheet found in ``names``."""

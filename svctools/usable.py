@@ -36,6 +36,14 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 REFERENCE_SHEETS = frozenset({"staff", "stores"})
 
 
+def read_by(command: str, schema: Schema) -> Schema:
+    """The part of the schema ``command`` reads: its sheets and the sheets they refer to. A
+    sheet no command figure comes from (callbacks for settle) is neither loaded nor checked:
+    its errors could not stop the command anyway."""
+    needed, optional = COMMAND_SHEETS[command]
+    return schema.needing((*needed, *optional))
+
+
 @dataclass
 class Usable:
     """The records a command computes on, and the rows left out because they had errors."""

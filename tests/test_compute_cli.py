@@ -197,10 +197,16 @@ def test_errors_refuse_then_skip_invalid_leaves_out_the_row_and_what_refers_to_i
     data = json.loads(out)
     assert data["orders"] == []  # W001 belongs to the broken call C001: left out with it
     skipped = {(s["sheet"], s["row"]) for s in data["skipped"]}
+    # settle reads neither callbacks nor complaints: their rows of C001/W001 are not its concern
+    assert {("来电登记", 2), ("维修台帐", 2), ("配件使用", 2)} == skipped
+    code, out, err = run(
+        "sla", path, "--as-of", AS_OF, "--format", "json", "--skip-invalid"
+    )  # sla reads callbacks and complaints (not parts): it leaves out theirs
+    assert code == 0
+    skipped = {(s["sheet"], s["row"]) for s in json.loads(out)["skipped"]}
     assert {
         ("来电登记", 2),
         ("维修台帐", 2),
-        ("配件使用", 2),
         ("回访登记", 2),
         ("回访登记", 3),
         ("投诉登记", 3),
@@ -220,3 +226,15 @@ def test_bad_month_is_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "--month" in err
     code, _, err = run("penalties", book(tmp_path))
     assert code == 2 and "--month" in err
+
+
+def test_each_command_reads_its_sheets_and_what_they_refer_to() -> None:
+    from svctools.schema import load_schema
+    from svctools.usable import read_by
+
+    schema = load_schema()
+    keys = {command: {s.key for s in read_by(command, schema).sheets} for command in
+            ("settle", "sla", "remind_renewals")}  # fmt: skip
+    assert keys["settle"] == {"call_log", "repair_ledger", "parts_used", "staff", "stores"}
+    assert keys["sla"] == keys["settle"] - {"parts_used"} | {"complaints", "callbacks"}
+    assert keys["remind_renewals"] == {"contracts", "staff", "stores"}  # staff -> stores
