@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from svctools.records import Records
+from svctools.records import Records, first_by
+
+__all__ = ["collection_paused", "first_by", "record_columns", "sheet_columns"]
 
 
 def record_columns(records: Records, sheet: str, *keys: str) -> Iterator[tuple[Any, ...]]:
@@ -28,13 +30,6 @@ def sheet_columns(records: Records, sheet: str, *keys: str) -> list[list[Any]]:
     """The values of each of ``keys`` in ``sheet``, a list per key (empty without the sheet)."""
     data = records.sheets.get(sheet)
     return [data.column(key) if data else [] for key in keys]
-
-
-def first_by(keys: list[Any], values: list[Any]) -> dict[Any, Any]:
-    """Each key's value at its first occurrence, as ``Records.index`` picks; None is no key."""
-    found = dict(zip(reversed(keys), reversed(values), strict=True))  # the first written last
-    found.pop(None, None)
-    return found
 
 
 @contextmanager

@@ -86,6 +86,13 @@ def column_number(letters: str) -> int:
     return number
 
 
+def first_by(keys: list[Any], values: list[Any]) -> dict[Any, Any]:
+    """Each key's value at its first occurrence (``None`` is no key), in C-level passes."""
+    found = dict(zip(reversed(keys), reversed(values), strict=True))  # the first written last
+    found.pop(None, None)
+    return found
+
+
 @dataclass
 class SheetData:
     """One sheet as found in the book: its name there, the header row and the columns found."""
@@ -132,11 +139,7 @@ class Records:
         data = self.sheets.get(key)
         if data is None:
             return {}
-        found: dict[Any, Record] = {}
-        for value, record in zip(data.column(field_key), data.records, strict=True):
-            if value is not None and value not in found:
-                found[value] = record
-        return found
+        return first_by(data.column(field_key), data.records)
 
     @classmethod
     def from_lists(cls, **sheets: Iterable[dict[str, Any]]) -> Records:
