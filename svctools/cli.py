@@ -56,25 +56,39 @@ class Env:
 
         return load_schema()
 
-    def open_book(self, book: str, as_of: str | None, schema: Any = None) -> Any:
-        """BOOK opened and its sheets' safety checks started at once. Why first: an ``.xlsx``
-        book needs no config to be opened, so reading the config and importing what the
-        command needs overlap the checks that must pass before calamine may load a sheet.
-        The loads themselves start with the reading, once the config is known to be good (a
-        running load cannot be abandoned). ``--as-of`` is checked before anything; the caller
-        closes the book (``try``/``finally``) whatever happens next."""
+    def read_checked(
+        self, book: str, as_of: str | None, schema: Any = None
+    ) -> tuple[Any, datetime, Any]:
+        """BOOK read and checked (``checks.validate``) as of ``--as-of``, with the progress
+        bars drawn meanwhile (a command may use them for a later phase).
+
+        Why this order: ``--as-of`` is checked before anything; then the book is opened and its
+        sheets' safety checks start at once, since an ``.xlsx`` book needs no config to be
+        opened, so reading the config and importing the checks overlap them. The loads
+        themselves start with the reading, once the config is known to be good (a running load
+        cannot be abandoned); the book is closed whatever happens."""
         from svctools.book import start_reading
+        from svctools.checks import validate
+        from svctools.cli_progress import TerminalProgress
         from svctools.clock import check_as_of
         from svctools.sources import is_google, open_book
 
+        schema = schema or self.schema()
         check_as_of(as_of)
         source = open_book(book, self.policy if is_google(book) else None, self.password)
         try:
-            start_reading(source, schema or self.schema(), load=False)
-        except BaseException:
+            start_reading(source, schema, load=False)
+            moment = self.as_of(as_of)
+            notice_open_elsewhere(book, self.lang)
+            bars = TerminalProgress(self.lang)  # drawn only on a terminal
+            try:
+                with records_kept():
+                    loaded = validate(source, schema, self.policy, moment, self.lang, bars)
+            finally:
+                bars.close()
+        finally:
             source.close()
-            raise
-        return source
+        return loaded, moment, bars
 
 
 class SvctoolsGroup(click.Group):
@@ -260,25 +274,12 @@ def validate(
       svctools validate 售后台账.xlsx --annotate 标注.xlsx
       svctools validate book.xlsx --lang en --format json
     """
-    from svctools.checks import validate as check_book
-    from svctools.cli_progress import TerminalProgress
     from svctools.errors import UsageError
     from svctools.render import dumps, problems_text
     from svctools.sources import is_google
 
     env = env_for(ctx, config, lang)
-    source = env.open_book(book, as_of)
-    try:
-        moment = env.as_of(as_of)
-        notice_open_elsewhere(book, env.lang)
-        bars = TerminalProgress(env.lang)  # drawn only on a terminal
-        try:
-            with records_kept():
-                loaded = check_book(source, env.schema(), env.policy, moment, env.lang, bars)
-        finally:
-            bars.close()
-    finally:
-        source.close()
+    loaded, _, _ = env.read_checked(book, as_of)
     errors = any(p.severity == "error" for p in loaded.problems)
     if annotate and is_google(book):  # a Sheet is marked in place: problems tab + notes
         from svctools.gsheet import annotate_sheet
@@ -420,23 +421,11 @@ class Computation:
     """A book read, checked and narrowed to the records a computing command may use."""
 
     def __init__(self, env: Env, book: str, command: str, as_of: str | None, skip: bool) -> None:
-        from svctools.checks import validate as check_book
-        from svctools.cli_progress import TerminalProgress
         from svctools.usable import read_by, usable_records
 
-        schema = read_by(command, env.schema())
-        source = env.open_book(book, as_of, schema)
-        try:
-            self.as_of = env.as_of(as_of)
-            notice_open_elsewhere(book, env.lang)
-            self.bars = TerminalProgress(env.lang)  # drawn only on a terminal
-            try:
-                with records_kept():
-                    loaded = check_book(source, schema, env.policy, self.as_of, env.lang, self.bars)
-            finally:
-                self.bars.close()
-        finally:
-            source.close()
+        loaded, self.as_of, self.bars = env.read_checked(
+            book, as_of, read_by(command, env.schema())
+        )
         usable = usable_records(loaded, env.schema(), command, skip, env.lang)
         self.records = usable.records
         self.skipped = usable.skipped_rows()
