@@ -233,16 +233,15 @@ class _SheetReader:
     def read(self, blocks: Iterator[Block]) -> SheetData:
         self.data = SheetData(key=self.sheet.key, name=self.name, header_row=0)
         first: Block | None = None
-        for numbers, rows in blocks:
-            for position, (number, values) in enumerate(zip(numbers, rows, strict=True)):
-                columns = self.match_header(list(map(normalise_cell, values)))
-                if self.is_header(columns):
-                    self.data.header_row, self.data.columns = number, columns
-                    first = numbers[position + 1 :], rows[position + 1 :]
-                    break
-                if number >= HEADER_SEARCH_ROWS:
-                    break
-            break  # the header is within the first block
+        numbers, rows = next(blocks, ((), []))  # the header is within the first block
+        for position, (number, values) in enumerate(zip(numbers, rows, strict=True)):
+            columns = self.match_header(list(map(normalise_cell, values)))
+            if self.is_header(columns):
+                self.data.header_row, self.data.columns = number, columns
+                first = numbers[position + 1 :], rows[position + 1 :]
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
         self.report_missing_columns()
         if first is not None:
             self.read_rows(chain([first], blocks))

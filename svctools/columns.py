@@ -46,6 +46,7 @@ BAD: Any = _Bad()
 _MISS = object()
 _EMPTY_TO_NONE = {"": None}.get  # called (value, value): '' -> None, anything else as it is
 _NONE_TO_EMPTY = {None: ""}.get
+_NONE_TO_BAD = {None: BAD}.get  # a blank in a required column
 
 
 def normalise_cell(value: Any) -> Any:
@@ -103,7 +104,6 @@ def _sparse_reader(column: Column, cells: _Cells) -> ColumnReader:
     """Phones and e-mails, each value its own: blanks pass in one C-level pass, a plain mobile
     number as it is; the rest are read one by one."""
     required, phone = column.required, column.type == "phone"
-    to_bad = {None: BAD}.get
     plain = PLAIN_MOBILE.fullmatch
 
     def read(values: list[Any]) -> Read:
@@ -112,7 +112,7 @@ def _sparse_reader(column: Column, cells: _Cells) -> ColumnReader:
         out: list[Any] = list(map(_EMPTY_TO_NONE, values, values))
         suspect = False
         if required and None in out:
-            out, suspect = list(map(to_bad, out, out)), True
+            out, suspect = list(map(_NONE_TO_BAD, out, out)), True
         if phone:
             odd = [
                 i
@@ -168,7 +168,6 @@ def _moment_reader(column: Column, latest: datetime | None, cells: _Cells) -> Co
     required, as_date = column.required, column.type == "date"
     last = latest or datetime.max
     fine = frozenset({datetime, date, _NONE} if as_date else {datetime, _NONE})
-    to_bad = {None: BAD}.get
 
     def read(values: list[Any]) -> Read:
         if not _RAW.issuperset(map(type, values)):
@@ -189,7 +188,7 @@ def _moment_reader(column: Column, latest: datetime | None, cells: _Cells) -> Co
             out = [v.date() if v.__class__ is datetime else v for v in out]
         suspect = False
         if required and _NONE in found:
-            out, suspect = list(map(to_bad, out, out)), True
+            out, suspect = list(map(_NONE_TO_BAD, out, out)), True
         if found <= fine:
             return out, suspect
         odd = list(compress(range(len(out)), map(not_, map(fine.__contains__, kinds))))

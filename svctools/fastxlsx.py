@@ -6,12 +6,11 @@ parsed (``prefetch``). The price: a whole sheet is held in memory while it is re
 1.6 KB per row), where openpyxl streams in flat memory; ``$SVCTOOLS_READER=openpyxl`` picks
 the streaming reader for books too big for the machine (see docs/performance.md).
 
-Every raw value is normalised here, in one place, to what ``XlsxBook`` (openpyxl) gives, so
-everything above the reader parses both alike:
+Above this reader everything parses both readers alike. ``rows`` gives values as ``XlsxBook``
+(openpyxl) gives them; ``blocks``, the fast path, gives them as calamine does and
+``columns.normalise_cell`` tells how the two differ: calamine's blank is ``''``, a whole number
+a float, a date-time at midnight a ``date``. Here:
 
-- blanks (``''``) are ``None``; calamine reads every number as a float, so a whole number
-  becomes an ``int`` (as openpyxl reads ``<v>3</v>``); a date-time at midnight, which calamine
-  gives as a ``date``, becomes a ``datetime``;
 - calamine reads error cells (``#N/A``, ``#DIV/0!``) as blank: the sheet's XML is searched for
   them (nothing is found in almost every book) and their text is put back;
 - calamine's rows start at the first used column: positions are restored, and row numbers
@@ -43,13 +42,13 @@ from typing import Any
 
 from svctools.columns import normalise_cell
 from svctools.errors import BookError, ConfigError
+from svctools.records import column_number
 from svctools.sources import BLOCK_ROWS, Block, BookSource, Row, blocks_of
 from svctools.xlsx import XlsxBook, sniff
 
 READER_ENV = "SVCTOOLS_READER"
 READERS = ("calamine", "openpyxl")
 
-_INT_LIMIT = 1e15  # openpyxl reads a whole number written as "1E+20" as a float: keep those
 _CHUNK = 1 << 22  # bytes of sheet XML looked at at a time
 _EDGE = 64  # bytes kept from the chunk before, for marks split between two chunks
 _LOADERS = 2  # sheets calamine loads at once, each on its own thread with its own workbook
@@ -96,12 +95,6 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
     if choice == "calamine" and path.suffix.lower() in (".xlsx", ".xlsm"):
         return CalamineBook(path)
     return XlsxBook(path)
-
-
-def normalise(values: list[Any]) -> list[Any]:
-    """One row of calamine values as openpyxl gives them (in place: the list is calamine's)."""
-    values[:] = map(normalise_cell, values)
-    return values
 
 
 @dataclass(frozen=True)
@@ -192,7 +185,7 @@ class CalamineBook:
     def rows(self, sheet: str) -> Iterator[Row]:
         for numbers, rows in self.blocks(sheet):
             for number, values in zip(numbers, rows, strict=True):
-                yield number, normalise(list(values))
+                yield number, list(map(normalise_cell, values))
 
     def blocks(self, sheet: str) -> Iterator[Block]:
         """The rows of ``sheet`` in blocks, values as calamine gives them (see ``BookSource``)."""
@@ -438,14 +431,9 @@ def _unpacked(path: Path, part: _Part) -> Iterator[bytes]:
             yield rest
 
 
-def _guard(path: Path, part: _Part) -> _Verdict:
-    """Is the sheet safe for calamine's dense grid? (Its error cells are not looked for.)"""
-    return _look(path, part, marks=False)[0]
-
-
 def _inspect(path: Path, part: _Part) -> _Verdict:
     """Is the sheet safe for calamine, and where are its error cells?"""
-    verdict, marked = _look(path, part, marks=True)
+    verdict, marked = _look(path, part)
     if verdict.openpyxl or not marked:
         return verdict
     with zipfile.ZipFile(path) as archive:
@@ -455,10 +443,10 @@ def _inspect(path: Path, part: _Part) -> _Verdict:
     return _Verdict(errors)
 
 
-def _look(path: Path, part: _Part, marks: bool) -> tuple[_Verdict, bool]:
+def _look(path: Path, part: _Part) -> tuple[_Verdict, bool]:
     """One pass over the sheet's XML: the grid calamine would build (rows × columns between the
-    first and last used cell; a wide sheet gets a second, exact pass) and, if ``marks``,
-    whether any cell is an error cell (``t="e"``, found in almost no book)."""
+    first and last used cell; a wide sheet gets a second, exact pass), and whether any cell is
+    an error cell (``t="e"``, found in almost no book)."""
     if part.size > _BOMB_SIZE and part.size > _BOMB_RATIO * max(part.packed, 1):
         ratio = part.size // max(part.packed, 1)
         return _Verdict(openpyxl=f"XML {ratio} times its packed size"), False
@@ -469,7 +457,7 @@ def _look(path: Path, part: _Part, marks: bool) -> tuple[_Verdict, bool]:
             digits = chunk[at + len(_ROW_REF) : at + len(_ROW_REF) + 8].split(b'"')[0]
             last_row = max(last_row, int(digits) if digits.isdigit() else 0)
         wide = wide or bool(_WIDE.search(chunk) or _WIDE.search(edge))
-        if marks and not marked:
+        if not marked:
             marked = any(mark in chunk or mark in edge for mark in _ERROR_MARKS)
     rows, columns = last_row, 26
     if wide:
@@ -486,7 +474,7 @@ def _extent(path: Path, part: _Part) -> tuple[int, int]:
         for text in (chunk, edge):
             last_row = max([last_row, *map(int, _ROW_NUMBER.findall(text))])
             letters.update(_CELL_COLUMN.findall(text))
-    columns = [_column_index(name) for name in letters] or [0]
+    columns = [column_number(name.decode("ascii")) for name in letters] or [1]
     return last_row, max(columns) - min(columns) + 1
 
 
@@ -528,14 +516,10 @@ def _errors_in(region: bytes, found: _Errors) -> bool:
                 value = _CELL_VALUE.search(region, tag_end, end.start() if end else len(region))
                 if value is not None:
                     found.setdefault(int(reference.group(2)), []).append(
-                        (_column_index(reference.group(1)), value.group(1).decode("utf-8"))
+                        (
+                            column_number(reference.group(1).decode("ascii")) - 1,
+                            value.group(1).decode("utf-8"),
+                        )
                     )
             at = region.find(mark, at + 1)
     return True
-
-
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + letter - 64
-    return index - 1

@@ -34,7 +34,7 @@ class BookSource(Protocol):
 def blocks_of(rows: Iterator[Row]) -> Iterator[Block]:
     """Rows (``BookSource.rows``) grouped in blocks (``BookSource.blocks``)."""
     while chunk := list(islice(rows, BLOCK_ROWS)):
-        yield [number for number, _ in chunk], [list(values) for _, values in chunk]
+        yield [number for number, _ in chunk], [values for _, values in chunk]
 
 
 def is_google(spec: str) -> bool:

@@ -316,9 +316,9 @@ def test_a_cell_far_out_is_read_by_openpyxl_not_by_a_huge_grid(
     path = write_book(tmp_path / "wide.xlsx", book)
     part = fastxlsx._sheet_parts(path)[CALLS]
     assert fastxlsx._extent(path, part) == (3, 702)
-    assert not fastxlsx._guard(path, part).openpyxl
+    assert not fastxlsx._inspect(path, part).openpyxl
     monkeypatch.setattr(fastxlsx, "_GRID_BUDGET", 1000)  # a grid of 3 × 702 cells is now too big
-    assert "3 rows × 702 columns" in fastxlsx._guard(path, part).openpyxl
+    assert "3 rows × 702 columns" in fastxlsx._inspect(path, part).openpyxl
     assert_same_book(path)
 
 
@@ -328,13 +328,13 @@ def test_the_last_cell_of_the_grid_does_not_exhaust_memory(tmp_path: Path) -> No
     member = call_sheet_member(path)
     far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
     huge = rewrite_member(path, member, lambda xml: xml.replace(b"</sheetData>", far))
-    verdict = fastxlsx._guard(huge, fastxlsx._sheet_parts(huge)[CALLS])
+    verdict = fastxlsx._inspect(huge, fastxlsx._sheet_parts(huge)[CALLS])
     assert "1,048,576 rows × 16,384 columns" in verdict.openpyxl
 
 
 def test_a_zip_bomb_sheet_is_read_by_openpyxl(tmp_path: Path) -> None:
     part = fastxlsx._Part("xl/worksheets/sheet1.xml", 400 << 20, 400 << 10)
-    assert "times its packed size" in fastxlsx._guard(tmp_path / "unused.xlsx", part).openpyxl
+    assert "times its packed size" in fastxlsx._inspect(tmp_path / "unused.xlsx", part).openpyxl
 
 
 # -- opening: the same refusals, and which reader when --------------------------------------
