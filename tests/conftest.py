@@ -15,13 +15,16 @@ Other test files import these directly (``from conftest import write_book, valid
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+import socket
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from aiosmtpd.controller import Controller
 
 from svctools.book import LoadedBook, read_book
 from svctools.checks import validate
@@ -221,3 +224,21 @@ def book() -> Book:
 def valid_book(tmp_path: Path) -> Path:
     """The valid book written to ``tmp_path / "valid.xlsx"``."""
     return write_book(tmp_path / "valid.xlsx", valid_rows())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def smtp_on_localhost(handler: Any, **options: Any) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 while the block runs; gives its port."""
+    port = free_port()  # Controller(port=0) fails in aiosmtpd 1.4.6
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()

@@ -12,7 +12,6 @@ import base64
 import email
 import email.policy
 import json
-import socket
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -20,10 +19,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
-from conftest import Book, set_cell, valid_rows, write_book
+from conftest import Book, set_cell, smtp_on_localhost, valid_rows, write_book
 
 from svctools.cli import cli
 from svctools.privacy import mask_address, mask_email, mask_name, mask_phone, mask_text
@@ -266,12 +264,6 @@ def test_config_never_shows_a_password(tmp_path: Path) -> None:
     assert code == 2 and "smtp.password: unknown key" in err and PASSWORD not in out + err
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class _Quiet:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         return "250 OK"
@@ -288,14 +280,10 @@ def test_a_refused_login_never_echoes_the_password(
         echo = f"535 5.7.8 bad credentials {PASSWORD} {plain_blob} {login_blob}"
         return AuthResult(success=False, handled=False, message=echo)
 
-    port = free_port()
-    controller = Controller(
-        _Quiet(), hostname="127.0.0.1", port=port, authenticator=refuse, auth_require_tls=False
-    )
-    controller.start()
     monkeypatch.setitem(sys.modules, "keyring", None)
     monkeypatch.setenv("SVCTOOLS_SMTP_PASSWORD", PASSWORD)
-    try:
+    quiet = smtp_on_localhost(_Quiet(), authenticator=refuse, auth_require_tls=False)
+    with quiet as port:
         book = privacy_book(tmp_path)
         conf = config(
             tmp_path,
@@ -312,5 +300,3 @@ def test_a_refused_login_never_echoes_the_password(
                 assert secret not in out + err
         state = tmp_path / "svctools-state.sqlite"
         assert not state.exists() or PASSWORD.encode() not in state.read_bytes()
-    finally:
-        controller.stop()

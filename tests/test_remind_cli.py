@@ -11,7 +11,6 @@ import email
 import email.policy
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,9 +22,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
+from conftest import free_port, smtp_on_localhost
 
 from svctools.cli import cli
 from svctools.schema import load_schema
@@ -93,22 +92,11 @@ class Handler:
         return [str(m["X-Svctools-Key"]) for _, _, m in self.messages]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Handler, int]]:
     handler = Handler()
-    port = free_port()  # Controller(port=0) fails in aiosmtpd 1.4.6
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_on_localhost(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 # --- the book ----------------------------------------------------------------------------------
@@ -486,20 +474,16 @@ def test_connection_refused_exits_3_and_claims_nothing(
 def test_login_with_the_password_from_the_environment(
     tmp_path: Path, book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    handler, port, seen = Handler(), free_port(), []
+    handler, seen = Handler(), []
 
     def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         seen.append(data)
         good = isinstance(data, LoginPassword) and data.password == b"s3cret-pw"
         return AuthResult(success=good)
 
-    controller = Controller(
-        handler, hostname="127.0.0.1", port=port, authenticator=check, auth_require_tls=False
-    )
-    controller.start()
     monkeypatch.setitem(sys.modules, "keyring", None)  # no keyring here: the environment only
     monkeypatch.delenv("SVCTOOLS_SMTP_PASSWORD", raising=False)
-    try:
+    with smtp_on_localhost(handler, authenticator=check, auth_require_tls=False) as port:
         conf = config(tmp_path, port, user="robot")
         code, _, err = remind(conf, book)
         assert code == 2 and "no SMTP password for robot" in err and handler.messages == []
@@ -508,8 +492,6 @@ def test_login_with_the_password_from_the_environment(
         assert result.exit_code == 0 and len(handler.messages) == 5
         assert seen[0].login == b"robot"  # no '@gmail.com' added by yagmail
         assert "s3cret-pw" not in result.output
-    finally:
-        controller.stop()
 
 
 # --- outbox ------------------------------------------------------------------------------------

@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+from conftest import smtp_on_localhost
 from test_remind_cli import (
     AS_OF,
     KEYS,
     Handler,
     config,
-    free_port,
     invoke,
     remind,
     status,
@@ -84,15 +83,12 @@ class FaultyHandler(Handler):
 @pytest.fixture
 def smtp() -> Any:
     handler = FaultyHandler()
-    port = free_port()  # Controller(port=0) fails in aiosmtpd 1.4.6
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        if handler.gate is not None:
-            handler.gate.set()
-        controller.stop()
+    with smtp_on_localhost(handler) as port:
+        try:
+            yield handler, port
+        finally:
+            if handler.gate is not None:  # a test left a message waiting: let it go first
+                handler.gate.set()
 
 
 def sent_once(handler: Handler) -> None:
