@@ -26,12 +26,12 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 
-from svctools.book import LoadedBook, read_book
-from svctools.checks import validate
-from svctools.policy import Policy
-from svctools.problems import Problem
-from svctools.schema import load_schema
-from svctools.xlsx import XlsxBook
+from svctools.compute.checks import validate
+from svctools.core.policy import Policy
+from svctools.core.problems import Problem
+from svctools.core.schema import load_schema
+from svctools.reading.book import LoadedBook, read_book
+from svctools.sources.xlsx import XlsxBook
 
 AS_OF = datetime(2026, 11, 20, 9, 0)
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from svctools.blank import write_blank_book
-from svctools.schema import load_schema
+from svctools.core.schema import load_schema
+from svctools.outputs.blank import write_blank_book
 
 SHEET = "xl/worksheets/sheet1.xml"
 HEADER = (

@@ -6,10 +6,10 @@ import runpy
 from datetime import datetime
 from pathlib import Path
 
-from svctools.checks import validate
-from svctools.fastxlsx import CalamineBook
-from svctools.policy import Policy
-from svctools.schema import load_schema
+from svctools.compute.checks import validate
+from svctools.core.policy import Policy
+from svctools.core.schema import load_schema
+from svctools.sources.calamine import CalamineBook
 
 BENCH = Path(__file__).resolve().parent.parent / "scripts" / "bench"
 

@@ -26,7 +26,7 @@ from conftest import (
     write_book,
 )
 
-from svctools.problems import Problem
+from svctools.core.problems import Problem
 
 CALLS = SHEET["call_log"]
 LEDGER = SHEET["repair_ledger"]

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from svctools.cli import cli
-from svctools.demo import DEMO_AS_OF, build_demo_book
+from svctools.demo.sample import DEMO_AS_OF, build_demo_book
 
 AS_OF = "2026-11-20T09:00"
 PROBLEM_KEYS = ["severity", "sheet", "row", "column", "field", "cell", "code", "value", "message"]

@@ -229,8 +229,8 @@ def test_bad_month_is_usage_error(tmp_path: Path) -> None:
 
 
 def test_each_command_reads_its_sheets_and_what_they_refer_to() -> None:
-    from svctools.schema import load_schema
-    from svctools.usable import read_by
+    from svctools.core.schema import load_schema
+    from svctools.reading.usable import read_by
 
     schema = load_schema()
     keys = {command: {s.key for s in read_by(command, schema).sheets} for command in

@@ -15,11 +15,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svctools.penalties import compute_penalties
-from svctools.policy import Policy, policy_from_dict
-from svctools.records import Records
-from svctools.settlement import compute_settlement
-from svctools.sla import RULES, Breach, compute_sla
+from svctools.compute.penalties import compute_penalties
+from svctools.compute.settlement import compute_settlement
+from svctools.compute.sla import RULES, Breach, compute_sla
+from svctools.core.policy import Policy, policy_from_dict
+from svctools.core.records import Records
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

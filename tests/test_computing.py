@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from svctools.computing import collection_paused, first_by, record_columns, sheet_columns
-from svctools.records import Records
+from svctools.compute.computing import collection_paused, first_by, record_columns, sheet_columns
+from svctools.core.records import Records
 
 
 def test_columns_give_what_get_gives() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from svctools.cli import cli
-from svctools.demo import DEMO_AS_OF, Planted, build_demo_book
+from svctools.demo.sample import DEMO_AS_OF, Planted, build_demo_book
 
 # The twelve mistakes the demo plants (SPEC §2.2 codes), by sheet key, Excel row and column key.
 PLANTED = {

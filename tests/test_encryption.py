@@ -12,7 +12,7 @@ from conftest import valid_rows, write_book
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from svctools.cli import cli
-from svctools.crypto import decrypt, is_encrypted
+from svctools.sources.crypto import decrypt, is_encrypted
 
 SECRET = "门店2026!"
 

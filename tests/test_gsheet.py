@@ -19,14 +19,14 @@ from click.testing import CliRunner
 from conftest import valid_rows
 from sheets_server import SheetsServer
 
-from svctools import gsheet
-from svctools.blank import blank_book
 from svctools.cli import cli
-from svctools.demo import DEMO_AS_OF, build_demo_book
-from svctools.errors import BookError, UsageError
-from svctools.gsheet import Backoff, GoogleBook, parse_spec, retry_after, write_back
-from svctools.policy import Policy
-from svctools.schema import load_schema
+from svctools.core.errors import BookError, UsageError
+from svctools.core.policy import Policy
+from svctools.core.schema import load_schema
+from svctools.demo.sample import DEMO_AS_OF, build_demo_book
+from svctools.outputs.blank import blank_book
+from svctools.sources import gsheet
+from svctools.sources.gsheet import Backoff, GoogleBook, parse_spec, retry_after, write_back
 
 AS_OF = "2026-11-20T09:00"
 PROBLEMS_TAB = "问题清单 (svctools)"

@@ -25,11 +25,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import Book, set_cell, valid_rows, write_book
 
-from svctools import mail
 from svctools.cli import cli
-from svctools.demo import BOOK_NAME
-from svctools.mail import TemplateError, Templates
-from svctools.xlsxout import FORMULA_START, set_text
+from svctools.demo.sample import BOOK_NAME
+from svctools.mail import delivery as mail
+from svctools.mail.delivery import TemplateError, Templates
+from svctools.outputs.xlsxout import FORMULA_START, set_text
 
 HOSTILE = ('=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)")
 H0, H1, H2, H3 = HOSTILE
@@ -205,11 +205,11 @@ def test_names_an_xlsx_or_a_mail_cannot_hold_are_cleaned(tmp_path: Path) -> None
     Sheet's JSON) a lone surrogate: slips and mail are still written."""
     from datetime import datetime
 
-    from svctools.mail import build_message, sample_reminders, sender_address
-    from svctools.penalties import PenaltyStatement, StaffPenalty
-    from svctools.policy import SmtpPolicy
-    from svctools.reminders import Person
-    from svctools.statements import write_penalty_slips
+    from svctools.compute.penalties import PenaltyStatement, StaffPenalty
+    from svctools.compute.reminders import Person
+    from svctools.core.policy import SmtpPolicy
+    from svctools.mail.delivery import build_message, sample_reminders, sender_address
+    from svctools.outputs.statements import write_penalty_slips
 
     one = Decimal(1)
     person = StaffPenalty("T\x01", "张\n丽\ud800", None, None, None, one, one, one, one, [])
@@ -277,8 +277,8 @@ def test_google_annotate_writes_only_our_links(sheets: Any) -> None:
 
 
 def test_google_write_back_and_log_keep_text(sheets: Any) -> None:
-    from svctools.gsheet import log_sent, write_back
-    from svctools.policy import Policy
+    from svctools.core.policy import Policy
+    from svctools.sources.gsheet import log_sent, write_back
 
     write_back("gsheet:HOSTILE", Policy(), "服务协议", [(2, "K", h) for h in HOSTILE[:1]])
     write_back("gsheet:HOSTILE", Policy(), "服务协议", [(3, 11, H1), (4, 11, H2), (5, 11, H3)])

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from svctools.mail import (
+from svctools.compute.reminders import Due
+from svctools.core.policy import SmtpPolicy
+from svctools.mail.delivery import (
     PASSWORD_ENV,
     OutboxTransport,
     TemplateError,
@@ -23,8 +25,6 @@ from svctools.mail import (
     sender_address,
     smtp_password,
 )
-from svctools.policy import SmtpPolicy
-from svctools.reminders import Due
 
 NOW = datetime(2026, 11, 20, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svctools.money import CENT, half_up, money_str, round_money
+from svctools.core.money import CENT, half_up, money_str, round_money
 
 
 def _reference(amount: Decimal, places: Decimal) -> Decimal:

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from typing import Any
 
-from svctools.penalties import PenaltyStatement, StaffPenalty, compute_penalties, month_cap
-from svctools.policy import Policy, policy_from_dict
-from svctools.records import Records
-from svctools.sla import Breach
+from svctools.compute.penalties import PenaltyStatement, StaffPenalty, compute_penalties, month_cap
+from svctools.compute.sla import Breach
+from svctools.core.policy import Policy, policy_from_dict
+from svctools.core.records import Records
 
 SEP, OCT, NOV, DEC = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)
 

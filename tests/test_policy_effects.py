@@ -20,12 +20,12 @@ from click.testing import CliRunner
 from conftest import valid_rows, write_book
 
 from svctools.cli import cli
-from svctools.penalties import compute_penalties
-from svctools.policy import Policy, policy_from_dict
-from svctools.records import Records
-from svctools.reminders import due_reminders
-from svctools.settlement import compute_settlement
-from svctools.sla import compute_sla
+from svctools.compute.penalties import compute_penalties
+from svctools.compute.reminders import due_reminders
+from svctools.compute.settlement import compute_settlement
+from svctools.compute.sla import compute_sla
+from svctools.core.policy import Policy, policy_from_dict
+from svctools.core.records import Records
 
 AS_OF = datetime(2026, 11, 20, 9, 0)
 OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)

@@ -1,6 +1,6 @@
 """``--mask`` and ``[privacy] mask``: what each output hides, and secrets that never show.
 
-The masking rules (``svctools.privacy``), then each command end to end through the CLI: the
+The masking rules (``svctools.compute.privacy``), then each command end to end through the CLI: the
 customer's and staff's names, phones, emails and addresses are gone from the masked outputs
 while IDs and figures stay; callback digests keep the phone. Last, the SMTP password never
 reaches ``config``, stdout, stderr or the state file.
@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from conftest import Book, set_cell, smtp_on_localhost, valid_rows, write_book
 
 from svctools.cli import cli
-from svctools.privacy import mask_address, mask_email, mask_name, mask_phone, mask_text
+from svctools.compute.privacy import mask_address, mask_email, mask_name, mask_phone, mask_text
 
 # --- the rules ---------------------------------------------------------------------------------
 

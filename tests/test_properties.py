@@ -20,11 +20,9 @@ from conftest import valid_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svctools.checks import validate
-from svctools.errors import SvctoolsError
-from svctools.penalties import compute_penalties
-from svctools.policy import Policy
-from svctools.privacy import (
+from svctools.compute.checks import validate
+from svctools.compute.penalties import compute_penalties
+from svctools.compute.privacy import (
     mask_address,
     mask_email,
     mask_name,
@@ -34,14 +32,16 @@ from svctools.privacy import (
     mask_settlement,
     mask_text,
 )
-from svctools.reminders import due_reminders
-from svctools.report import compute_report
-from svctools.schema import Column, load_schema
-from svctools.settlement import compute_settlement
-from svctools.sla import compute_sla
-from svctools.sla import render_text as sla_text
-from svctools.statements import penalties_text, settlement_text
-from svctools.usable import usable_records
+from svctools.compute.reminders import due_reminders
+from svctools.compute.report import compute_report
+from svctools.compute.settlement import compute_settlement
+from svctools.compute.sla import compute_sla
+from svctools.compute.sla import render_text as sla_text
+from svctools.core.errors import SvctoolsError
+from svctools.core.policy import Policy
+from svctools.core.schema import Column, load_schema
+from svctools.outputs.statements import penalties_text, settlement_text
+from svctools.reading.usable import usable_records
 
 SCHEMA = load_schema()
 POLICY = Policy()
@@ -254,7 +254,7 @@ def test_set_text_never_makes_a_formula_or_a_broken_file(values: list[Any]) -> N
 
     import openpyxl
 
-    from svctools.xlsxout import FORMULA_START, set_text
+    from svctools.outputs.xlsxout import FORMULA_START, set_text
 
     workbook = openpyxl.Workbook()
     for number, value in enumerate(values, start=1):

@@ -23,20 +23,20 @@ from conftest import AS_OF, SHEET, Book, set_cell, valid_rows, write_book
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import svctools.fastxlsx as fastxlsx
-from svctools.book import LoadedBook, read_book
-from svctools.checks import validate
+import svctools.sources.calamine as fastxlsx
 from svctools.cli import cli
-from svctools.columns import BAD, column_reader, normalise_cell
-from svctools.demo import DEMO_AS_OF, build_demo_book
-from svctools.errors import BookError, ConfigError
-from svctools.fastxlsx import CalamineBook, open_xlsx
-from svctools.policy import Policy
-from svctools.schema import Column, load_schema
-from svctools.sources import BookSource
-from svctools.values import CellError, cell_reader, converter, is_blank
-from svctools.xlsx import XlsxBook
-from svctools.xlsxout import save_workbook
+from svctools.compute.checks import validate
+from svctools.core.errors import BookError, ConfigError
+from svctools.core.policy import Policy
+from svctools.core.schema import Column, load_schema
+from svctools.demo.sample import DEMO_AS_OF, build_demo_book
+from svctools.outputs.xlsxout import save_workbook
+from svctools.reading.book import LoadedBook, read_book
+from svctools.reading.columns import BAD, column_reader, normalise_cell
+from svctools.reading.values import CellError, cell_reader, converter, is_blank
+from svctools.sources.base import BookSource
+from svctools.sources.calamine import CalamineBook, open_xlsx
+from svctools.sources.xlsx import XlsxBook
 
 READERS: dict[str, Callable[[Path], BookSource]] = {
     "openpyxl": XlsxBook,

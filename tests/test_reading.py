@@ -26,10 +26,10 @@ from conftest import (
     write_book,
 )
 
-from svctools.book import LoadedBook
-from svctools.problems import Problem
-from svctools.schema import load_schema
-from svctools.xlsx import XlsxBook
+from svctools.core.problems import Problem
+from svctools.core.schema import load_schema
+from svctools.reading.book import LoadedBook
+from svctools.sources.xlsx import XlsxBook
 
 CALLS = SHEET["call_log"]
 ZH_CALL_HEADERS = valid_rows()[CALLS][0]

@@ -27,8 +27,8 @@ from click.testing import CliRunner
 from conftest import free_port, smtp_on_localhost
 
 from svctools.cli import cli
-from svctools.schema import load_schema
-from svctools.state import State, read_rows
+from svctools.core.schema import load_schema
+from svctools.mail.state import State, read_rows
 
 AS_OF = "2026-11-20T09:00"
 KEYS = [
@@ -316,7 +316,7 @@ def test_two_processes_at_once_never_both_send(
 ) -> None:
     handler, port = smtp
     conf = config(tmp_path, port)
-    # not `-m svctools.cli`: there the __main__ guard runs before cli_remind registers `remind`
+    # the console script's own entry point, as cron runs it
     command = [sys.executable, "-c", "from svctools.cli import main; main()", "remind", "all"]
     command += [str(book)]
     command += ["--config", str(conf), "--as-of", AS_OF, "--format", "json"]

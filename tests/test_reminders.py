@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from svctools.policy import RemindersPolicy
-from svctools.records import Records
-from svctools.reminders import (
+from svctools.compute.reminders import (
     KINDS,
     Person,
     due_callbacks,
@@ -17,6 +15,8 @@ from svctools.reminders import (
     due_renewals,
     renewal_stage,
 )
+from svctools.core.policy import RemindersPolicy
+from svctools.core.records import Records
 
 TODAY = date(2026, 11, 20)
 STAGES = [15, 7, 1]

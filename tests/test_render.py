@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tabulate import tabulate
 
-from svctools.render import _fast_table, dumps, minute_text, table
+from svctools.outputs.render import _fast_table, dumps, minute_text, table
 
 
 def _tabulate(rows: Any, headers: Any, colalign: Any = None) -> str:

@@ -34,13 +34,13 @@ from click.testing import CliRunner
 from conftest import AS_OF, Book, set_cell, valid_rows, validate_book, write_book
 
 from svctools.cli import cli
-from svctools.clock import parse_month
-from svctools.demo import DEMO_AS_OF, build_demo_book
-from svctools.policy import Policy
-from svctools.records import Records
-from svctools.report import MonthlyReport, compute_report
-from svctools.report_records import percentile, rate
-from svctools.report_xlsx import demo_report, sheet_titles, write_report
+from svctools.compute.report import MonthlyReport, compute_report
+from svctools.compute.report_records import percentile, rate
+from svctools.core.clock import parse_month
+from svctools.core.policy import Policy
+from svctools.core.records import Records
+from svctools.demo.sample import DEMO_AS_OF, build_demo_book
+from svctools.outputs.report_xlsx import demo_report, sheet_titles, write_report
 
 AS_OF_TEXT = "2026-11-20T09:00"
 D = Decimal
@@ -592,9 +592,9 @@ def test_figures_agree_with_sla_penalties_and_settle(
 
 
 def test_demo_writes_the_report(tmp_path: Path) -> None:
-    from svctools.checks import validate
-    from svctools.schema import load_schema
-    from svctools.xlsx import XlsxBook
+    from svctools.compute.checks import validate
+    from svctools.core.schema import load_schema
+    from svctools.sources.xlsx import XlsxBook
 
     book = _demo_book(tmp_path)
     with XlsxBook(book) as source:

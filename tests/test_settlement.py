@@ -10,17 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svctools.clock import add_months
-from svctools.computing import first_by
-from svctools.policy import Policy, policy_from_dict
-from svctools.records import Record, Records
-from svctools.settlement import (
+from svctools.compute.computing import first_by
+from svctools.compute.settlement import (
     Settlement,
     _serials,
     compute_settlement,
     in_warranty,
     repeat_repairs,
 )
+from svctools.core.clock import add_months
+from svctools.core.policy import Policy, policy_from_dict
+from svctools.core.records import Record, Records
 
 OCT = (date(2026, 10, 1), date(2026, 11, 1))
 STAFF = [

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from wcwidth import wcswidth
 
-from svctools.clock import parse_month
-from svctools.policy import Policy, policy_from_dict
-from svctools.records import Records
-from svctools.sla import Breach, SlaResult, compute_sla, late_hours, render_text
-from svctools.workcal import WorkCalendar
+from svctools.compute.sla import Breach, SlaResult, compute_sla, late_hours, render_text
+from svctools.compute.workcal import WorkCalendar
+from svctools.core.clock import parse_month
+from svctools.core.policy import Policy, policy_from_dict
+from svctools.core.records import Records
 
 AS_OF = datetime(2026, 11, 30, 12, 0)
 

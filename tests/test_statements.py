@@ -8,18 +8,18 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from svctools.penalties import PenaltyStatement, compute_penalties
-from svctools.policy import Policy
-from svctools.records import Records
-from svctools.settlement import Settlement, compute_settlement
-from svctools.statements import (
+from svctools.compute.penalties import PenaltyStatement, compute_penalties
+from svctools.compute.settlement import Settlement, compute_settlement
+from svctools.core.policy import Policy
+from svctools.core.records import Records
+from svctools.outputs.statements import (
     penalties_text,
     safe_sheet_name,
     settlement_text,
     write_penalty_slips,
     write_settlement,
 )
-from svctools.xlsxout import MONEY_FORMAT
+from svctools.outputs.xlsxout import MONEY_FORMAT
 
 OCT = date(2026, 10, 1)
 FORMULA = '=HYPERLINK("http://x","a")'

@@ -19,9 +19,9 @@ from decimal import Decimal
 import chinese_calendar
 import pytest
 
-from svctools import workcal
-from svctools.policy import Policy, policy_from_dict
-from svctools.workcal import WorkCalendar, hours_delta
+from svctools.compute import workcal
+from svctools.compute.workcal import WorkCalendar, hours_delta
+from svctools.core.policy import Policy, policy_from_dict
 
 
 def cal(**calendar: object) -> WorkCalendar:

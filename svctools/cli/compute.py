@@ -1,0 +1,176 @@
+"""The computing commands: ``sla``, ``penalties``, ``settle``."""
+
+from __future__ import annotations
+
+import click
+
+from svctools.cli.env import Computation, env_for, warn
+from svctools.cli.options import (
+    as_of_option,
+    common_options,
+    mask_option,
+    month_option,
+    skip_invalid_option,
+)
+
+
+@click.command()
+@click.argument("book")
+@month_option(required=False)
+@click.option(
+    "--explain", is_flag=True, help="Show the working days and hours each deadline counted."
+)
+@as_of_option
+@skip_invalid_option
+@common_options
+@click.pass_context
+def sla(
+    ctx: click.Context,
+    book: str,
+    month: str | None,
+    explain: bool,
+    as_of: str | None,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """List every SLA breach in BOOK: deadline, actual time, lateness, who, which row.
+
+    \b
+    Example:
+      svctools sla 售后台账.xlsx --month 2026-10 --explain
+    """
+    from svctools.compute.sla import compute_sla, render_text
+    from svctools.core.clock import parse_month
+    from svctools.outputs.render import dumps
+
+    env = env_for(ctx, config, lang)
+    work = Computation(env, book, "sla", as_of, skip_invalid)
+    with work.phase():
+        result = compute_sla(work.records, env.policy, work.as_of)
+    if month:
+        result = result.filter_month(*parse_month(month))
+    warn(result.warnings)
+    if fmt == "json":
+        data = result.to_dict(sheet_names=work.sheet_names, explain=explain)
+        click.echo(dumps({**data, **work.extra()}))
+    else:
+        click.echo(render_text(result, env.lang, explain=explain, sheet_names=work.sheet_names))
+
+
+@click.command()
+@click.argument("book")
+@month_option(required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="F.xlsx",
+    help="Also write the penalty slips: one sheet per person, ready to sign.",
+)
+@as_of_option
+@skip_invalid_option
+@mask_option
+@common_options
+@click.pass_context
+def penalties(
+    ctx: click.Context,
+    book: str,
+    month: str,
+    out: str | None,
+    as_of: str | None,
+    skip_invalid: bool,
+    mask: bool | None,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Work out each person's penalties for a month, within the legal cap on deductions.
+
+    \b
+    Example:
+      svctools penalties 售后台账.xlsx --month 2026-10 --out 处罚单-2026-10.xlsx
+    """
+    from svctools.compute.penalties import compute_penalties
+    from svctools.compute.sla import compute_sla
+    from svctools.core.clock import parse_month
+    from svctools.outputs.render import dumps
+    from svctools.outputs.statements import penalties_text, write_penalty_slips
+
+    env = env_for(ctx, config, lang)
+    first_day, _ = parse_month(month)
+    work = Computation(env, book, "penalties", as_of, skip_invalid)
+    with work.phase():
+        breaches = compute_sla(work.records, env.policy, work.as_of)
+        statement = compute_penalties(work.records, breaches.breaches, env.policy, first_day)
+    if env.mask(mask):  # one place: every renderer below reads the masked statement
+        from svctools.compute.privacy import mask_penalties
+
+        statement = mask_penalties(statement)
+    warn(breaches.warnings + statement.warning_texts(env.lang))
+    if out:
+        write_penalty_slips(statement, out, env.lang)
+    if fmt == "json":
+        click.echo(dumps({**statement.to_dict(env.lang), **work.extra()}))
+    else:
+        click.echo(penalties_text(statement, env.lang))
+        if out:
+            click.echo(("处罚单：" if env.lang == "zh" else "Penalty slips: ") + out)
+
+
+@click.command()
+@click.argument("book")
+@month_option(required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="F.xlsx",
+    help="Also write the statement workbook: orders, per store, per technician.",
+)
+@as_of_option
+@skip_invalid_option
+@mask_option
+@common_options
+@click.pass_context
+def settle(
+    ctx: click.Context,
+    book: str,
+    month: str,
+    out: str | None,
+    as_of: str | None,
+    skip_invalid: bool,
+    mask: bool | None,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Settle the orders completed in a month: what each customer owes, what the firm bears.
+
+    \b
+    Example:
+      svctools settle 售后台账.xlsx --month 2026-10 --out 结算-2026-10.xlsx
+    """
+    from svctools.compute.settlement import compute_settlement
+    from svctools.core.clock import parse_month
+    from svctools.outputs.render import dumps
+    from svctools.outputs.statements import settlement_text, write_settlement
+
+    env = env_for(ctx, config, lang)
+    first_day, next_first_day = parse_month(month)
+    work = Computation(env, book, "settle", as_of, skip_invalid)
+    with work.phase():
+        result = compute_settlement(work.records, env.policy, first_day, next_first_day)
+    if env.mask(mask):  # one place: every renderer below reads the masked settlement
+        from svctools.compute.privacy import mask_settlement
+
+        result = mask_settlement(result)
+    if out:
+        write_settlement(result, out, env.lang)
+    if fmt == "json":
+        click.echo(dumps({**result.to_dict(env.lang), **work.extra()}))
+    else:
+        click.echo(settlement_text(result, env.lang))
+        if out:
+            click.echo(("结算表：" if env.lang == "zh" else "Statement: ") + out)

@@ -1,0 +1,154 @@
+"""What every command shares: the options given before it, the policy, the book read and checked."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import click
+
+
+class Env:
+    """What every command shares: the options given before it and the policy, loaded once."""
+
+    def __init__(
+        self, config: str | None, lang: str | None, debug: bool, password: str | None = None
+    ) -> None:
+        self.config, self._lang, self.debug = config, lang, debug
+        self.password = password  # --password: for a protected book, never printed
+
+    @cached_property
+    def policy(self) -> Any:
+        from svctools.core.policy import load_policy
+
+        return load_policy(self.config)
+
+    @property
+    def lang(self) -> str:
+        return self._lang or self.policy.lang
+
+    def as_of(self, text: str | None) -> datetime:
+        from svctools.core.clock import parse_as_of
+
+        return parse_as_of(text, self.policy.zone)
+
+    def mask(self, flag: bool | None) -> bool:
+        """``--mask`` / ``--no-mask`` when given, else the config's ``[privacy] mask``."""
+        return bool(self.policy.privacy.mask) if flag is None else flag
+
+    def schema(self) -> Any:
+        from svctools.core.schema import load_schema
+
+        return load_schema()
+
+    def read_checked(
+        self, book: str, as_of: str | None, schema: Any = None
+    ) -> tuple[Any, datetime, Any]:
+        """BOOK read and checked (``checks.validate``) as of ``--as-of``, with the progress
+        bars drawn meanwhile (a command may use them for a later phase).
+
+        Why this order: ``--as-of`` is checked before anything; then the book is opened and its
+        sheets' safety checks start at once, since an ``.xlsx`` book needs no config to be
+        opened, so reading the config and importing the checks overlap them. The loads
+        themselves start with the reading, once the config is known to be good (a running load
+        cannot be abandoned); the book is closed whatever happens."""
+        from svctools.cli.progress import TerminalProgress
+        from svctools.compute.checks import validate
+        from svctools.core.clock import check_as_of
+        from svctools.reading.book import start_reading
+        from svctools.sources.base import is_google
+        from svctools.sources.opening import open_book
+
+        schema = schema or self.schema()
+        check_as_of(as_of)
+        source = open_book(book, self.policy if is_google(book) else None, self.password)
+        try:
+            start_reading(source, schema, load=False)
+            moment = self.as_of(as_of)
+            notice_open_elsewhere(book, self.lang)
+            bars = TerminalProgress(self.lang)  # drawn only on a terminal
+            try:
+                with records_kept():
+                    loaded = validate(source, schema, self.policy, moment, self.lang, bars)
+            finally:
+                bars.close()
+        finally:
+            source.close()
+        return loaded, moment, bars
+
+
+@contextmanager
+def records_kept() -> Iterator[None]:
+    """Reading a book makes a record per row and no garbage: the collector stays off meanwhile,
+    and what was read (kept until exit) is frozen after, so no later collection walks it."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
+    env: Env = ctx.find_object(Env) or Env(None, None, False)
+    if config:
+        env = Env(config, lang or env._lang, env.debug, env.password)
+    elif lang:
+        env = Env(env.config, lang, env.debug, env.password)
+    return env
+
+
+class Computation:
+    """A book read, checked and narrowed to the records a computing command may use."""
+
+    def __init__(self, env: Env, book: str, command: str, as_of: str | None, skip: bool) -> None:
+        from svctools.reading.usable import read_by, usable_records
+
+        loaded, self.as_of, self.bars = env.read_checked(
+            book, as_of, read_by(command, env.schema())
+        )
+        usable = usable_records(loaded, env.schema(), command, skip, env.lang)
+        self.records = usable.records
+        self.skipped = usable.skipped_rows()
+        self.sheet_names = {key: data.name for key, data in loaded.records.sheets.items()}
+        if self.skipped:
+            rows = "; ".join(f"{sheet} {row}" for sheet, row in self.skipped)
+            left_out = (
+                "跳过有错误的行及引用它们的行"
+                if env.lang == "zh"
+                else "left out: rows with errors and rows referring to them"
+            )
+            click.echo(f"svctools: {left_out} ({len(self.skipped)}): {rows}", err=True)
+
+    def phase(self) -> Any:
+        """A progress bar around the computation (on a terminal)."""
+        return self.bars.phase("compute")
+
+    def extra(self) -> dict[str, Any]:
+        if not self.skipped:
+            return {}
+        return {"skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
+
+
+def notice_open_elsewhere(book: str, lang: str) -> None:
+    """Say when the book is open in Excel/WPS/LibreOffice: we read its last saved version."""
+    from svctools.sources.base import open_elsewhere
+
+    lock = open_elsewhere(book)
+    if lock:
+        click.echo(
+            f"svctools: warning: {book} 正在被 Excel/WPS 打开（{lock}）；读取的是最后保存的版本"
+            if lang == "zh"
+            else f"svctools: warning: {book} is open in Excel/WPS ({lock}); "
+            "reading its last saved version",
+            err=True,
+        )
+
+
+def warn(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"svctools: warning: {line}", err=True)

@@ -1,0 +1,109 @@
+"""The ``svctools`` command: parse options, call the library, print, map errors to exit codes.
+
+Exit codes (SPEC §6): 0 fine; 1 the book has errors; 2 bad usage, unreadable input or config;
+3 reminders not delivered. A user's mistake is one line on stderr, never a traceback.
+"""
+
+import os
+from typing import Any
+
+import click
+
+from svctools import __version__
+from svctools.cli.env import Env
+from svctools.core.errors import SvctoolsError
+
+
+class SvctoolsGroup(click.Group):
+    """Turns the library's errors into one line on stderr and the exit code SPEC §6 names."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SvctoolsError as exc:
+            if _debug(ctx):
+                raise
+            problems = getattr(exc, "problems", None)
+            if problems:
+                from svctools.outputs.render import problems_text
+
+                lang = ctx.obj.lang if isinstance(ctx.obj, Env) else "zh"
+                click.echo(problems_text(problems, "", lang).rsplit("\n\n", 1)[0], err=True)
+            click.echo(f"svctools: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("svctools: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"svctools: internal error: {type(exc).__name__}: {exc} "
+                "(run again with --debug for the details, and please report it)",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, Env) and ctx.obj.debug
+
+
+@click.group(cls=SvctoolsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="svctools")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Policy file (default: $SVCTOOLS_CONFIG, then ./svctools.toml).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of headers and messages.",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option(
+    "--password",
+    "ask_password",
+    is_flag=True,
+    help="Ask for the password of a protected book (else $SVCTOOLS_BOOK_PASSWORD or keyring).",
+)
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="Encrypt every workbook written with the same password.",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config: str | None,
+    lang: str | None,
+    debug: bool,
+    ask_password: bool,
+    encrypt: bool,
+) -> None:
+    """Run a service firm's after-sales office from the workbook it already keeps.
+
+    \b
+    Example:
+      svctools demo ./demo
+      svctools validate 售后台账.xlsx --annotate 标注.xlsx
+    """
+    password = None
+    if ask_password:
+        password = click.prompt("Book password", hide_input=True, err=True)
+    ctx.obj = Env(config, lang, debug, password)
+    if encrypt:
+        from svctools.core.errors import UsageError
+        from svctools.outputs.xlsxout import OUTPUT_PASSWORD
+        from svctools.sources.crypto import PASSWORD_ENV
+
+        secret = password or os.environ.get(PASSWORD_ENV)
+        if not secret:
+            raise UsageError(f"--encrypt needs a password: add --password or set ${PASSWORD_ENV}")
+        token = OUTPUT_PASSWORD.set(secret)
+        ctx.call_on_close(lambda: OUTPUT_PASSWORD.reset(token))

@@ -1,0 +1,77 @@
+"""``svctools report``: the monthly report workbook (KPIs, complaints, callbacks, charts).
+
+Only parses options, calls ``report.compute_report`` and ``report_xlsx.write_report``, and
+prints; importing this module registers the command on the ``cli`` group.
+"""
+
+from __future__ import annotations
+
+import click
+
+from svctools.cli.env import Computation, env_for, warn
+from svctools.cli.options import (
+    as_of_option,
+    common_options,
+    mask_option,
+    month_option,
+    skip_invalid_option,
+)
+
+
+@click.command()
+@click.argument("book")
+@month_option(required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    metavar="F.xlsx",
+    help="The report workbook to write (overview, complaints, callbacks, technicians, parts).",
+)
+@as_of_option
+@skip_invalid_option
+@mask_option
+@common_options
+@click.pass_context
+def report(
+    ctx: click.Context,
+    book: str,
+    month: str,
+    out: str,
+    as_of: str | None,
+    skip_invalid: bool,
+    mask: bool | None,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """Write the monthly report of BOOK: KPIs beside the month before, the complaint
+    summary, callback statistics, technicians and parts, with live Excel charts.
+
+    Prints the overview (text) or every figure (json).
+
+    \b
+    Example:
+      svctools report 售后台账.xlsx --month 2026-10 --out 月报-2026-10.xlsx
+      svctools report book.xlsx --month 2026-10 --out report.xlsx --format json
+    """
+    from svctools.compute.report import compute_report
+    from svctools.core.clock import parse_month
+    from svctools.outputs.render import dumps
+    from svctools.outputs.report_xlsx import write_report
+
+    env = env_for(ctx, config, lang)
+    first_day, next_first_day = parse_month(month)
+    work = Computation(env, book, "report", as_of, skip_invalid)
+    result = compute_report(work.records, env.policy, first_day, next_first_day, work.as_of)
+    if env.mask(mask):  # one place: the text, json and xlsx renderers read the masked report
+        from svctools.compute.privacy import mask_report
+
+        result = mask_report(result)
+    warn(result.warnings(env.lang))
+    write_report(result, out, env.lang)
+    if fmt == "json":
+        click.echo(dumps({**result.to_dict(env.lang), "out": out, **work.extra()}))
+    else:
+        click.echo(result.render_text(env.lang))
+        click.echo(("月度报告：" if env.lang == "zh" else "Report: ") + out)

@@ -1,0 +1,226 @@
+"""What reminders are due (SPEC §5): contract renewals and callback digests, as plain data.
+
+Pure: records and policy in, ``Due`` items out. Nothing here knows about SMTP, files or the
+state file; ``mail.delivery`` renders and delivers,
+``mail.state`` keeps each key once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from svctools.core.clock import iso
+from svctools.core.policy import RemindersPolicy
+from svctools.core.records import Record, Records
+
+Kind = Literal["renewal", "callback"]
+KINDS: dict[str, tuple[Kind, ...]] = {
+    "renewals": ("renewal",),
+    "callbacks": ("callback",),
+    "all": ("renewal", "callback"),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A mail recipient: display name (may be Chinese) and address."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+@dataclass
+class Due:
+    """One reminder to send: its exactly-once ``key``, recipients and the template's context.
+
+    ``to`` is empty when nobody in the book has an address for it; such an item is reported,
+    never claimed, and goes out once the clerk fills in the email.
+    """
+
+    kind: Kind
+    key: str
+    to: list[Person]
+    cc: list[Person] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "to": [str(p) for p in self.to],
+            "cc": [str(p) for p in self.cc],
+        }
+
+
+def due_reminders(
+    records: Records, policy: RemindersPolicy, as_of: datetime, kinds: tuple[Kind, ...]
+) -> list[Due]:
+    """Every reminder of ``kinds`` due at ``as_of``: renewals first, then callback digests."""
+    result: list[Due] = []
+    if "renewal" in kinds:
+        result.extend(due_renewals(records, policy.renewal_days, as_of.date()))
+    if "callback" in kinds:
+        result.extend(due_callbacks(records, policy.callback_after_days, as_of.date()))
+    return result
+
+
+def renewal_stage(end_date: date, today: date, stages: list[int]) -> str | None:
+    """The stage due today: the smallest stage ≥ days left, ``expired`` after the end, or none.
+
+    Stages are not remembered here: a job that missed the 15-day run on day 9 gets stage 7,
+    never a stale 15 (SPEC §5: larger stages not yet sent are skipped for good).
+    """
+    days_left = (end_date - today).days
+    if days_left < 0:
+        return "expired"
+    fitting = [s for s in stages if s >= days_left]
+    return str(min(fitting)) if fitting else None
+
+
+def due_renewals(records: Records, stages: list[int], today: date) -> list[Due]:
+    """One item per pending contract whose current stage is due, oldest end date first."""
+    staff = records.index("staff", "staff_id")
+    stores = records.index("stores", "store_id")
+    found: list[tuple[date, str, Due]] = []
+    for contract in records["contracts"]:
+        end = contract.get("end_date")
+        if contract.get("renewal_status") not in (None, "pending") or not isinstance(end, date):
+            continue
+        stage = renewal_stage(end, today, stages)
+        if stage is None or not contract.get("contract_id"):
+            continue
+        owner = staff.get(contract.get("owner_id"))
+        store = stores.get(contract.get("store_id"))
+        to, cc = _addressed(_person(owner), _person(store))
+        key = f"renewal:{contract.get('contract_id')}:{stage}"
+        context = _renewal_context(contract, owner, store, stage, (end - today).days, today)
+        context["to_name"] = to[0].name if to else ""
+        found.append((end, key, Due("renewal", key, to, cc, context)))
+    return [due for _, _, due in sorted(found, key=lambda item: item[:2])]
+
+
+def _addressed(owner: Person | None, store: Person | None) -> tuple[list[Person], list[Person]]:
+    """To the owner, cc the store; with no owner address the store gets it directly."""
+    if owner is None:
+        return ([store] if store else []), []
+    if store is None or store.email.lower() == owner.email.lower():
+        return [owner], []
+    return [owner], [store]
+
+
+def _person(record: Record | None) -> Person | None:
+    if record is None or not record.get("email"):
+        return None
+    return Person(str(record.get("name") or ""), str(record.get("email")))
+
+
+def _renewal_context(
+    contract: Record,
+    owner: Record | None,
+    store: Record | None,
+    stage: str,
+    days_left: int,
+    today: date,
+) -> dict[str, Any]:
+    """Plain values only (str, int, bool): templates stay simple and the sandbox has less to do."""
+    return {
+        "kind": "renewal",
+        "stage": stage,
+        "expired": stage == "expired",
+        "days_left": days_left,
+        "days_overdue": max(-days_left, 0),
+        "as_of": today.isoformat(),
+        "contract": {
+            "contract_id": str(contract.get("contract_id")),
+            "customer_name": _text(contract.get("customer_name")),
+            "phone": _text(contract.get("phone")),
+            "email": _text(contract.get("email")),
+            "start_date": _text(iso(contract.get("start_date"))),
+            "end_date": _text(iso(contract.get("end_date"))),
+            "amount": _money(contract.get("amount")),
+        },
+        "owner": _who(owner, "staff_id"),
+        "store": _who(store, "store_id", manager=_text(store.get("manager")) if store else ""),
+    }
+
+
+def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
+    """One digest per agent (the call's taker) listing completed orders still without a callback."""
+    called = {r.get("order_id") for r in records["callbacks"]}
+    calls = records.index("call_log", "call_id")
+    staff = records.index("staff", "staff_id")
+    waiting: dict[str, list[tuple[datetime, str, Record, Record]]] = defaultdict(list)
+    for order in records["repair_ledger"]:
+        done = order.get("completed_at")
+        if order.get("status") != "completed" or not isinstance(done, datetime):
+            continue
+        if order.get("order_id") in called or (today - done.date()).days < after_days:
+            continue
+        call = calls.get(order.get("call_id"))
+        if call is None or not call.get("taken_by"):
+            continue
+        waiting[str(call.get("taken_by"))].append((done, str(order.get("order_id")), order, call))
+    digests = []
+    for agent_id in sorted(waiting):
+        orders = sorted(waiting[agent_id], key=lambda item: item[:2])
+        agent = staff.get(agent_id)
+        person = _person(agent)
+        key = f"callback:{agent_id}:{today.isoformat()}"
+        context = {
+            "kind": "callback",
+            "as_of": today.isoformat(),
+            "agent": _who(agent, "staff_id")
+            or {"staff_id": agent_id, "name": agent_id, "email": ""},
+            "to_name": person.name if person else agent_id,
+            "count": len(orders),
+            "orders": [_callback_line(o, c, staff, today) for _, _, o, c in orders],
+        }
+        digests.append(Due("callback", key, [person] if person else [], [], context))
+    return digests
+
+
+def _callback_line(
+    order: Record, call: Record, staff: dict[Any, Record], today: date
+) -> dict[str, Any]:
+    done: datetime = order.get("completed_at")
+    technician = staff.get(order.get("technician_id"))
+    return {
+        "order_id": str(order.get("order_id")),
+        "call_id": _text(order.get("call_id")),
+        "customer_name": _text(call.get("customer_name")),
+        "phone": _text(call.get("phone")),
+        "address": _text(call.get("address")),
+        "product_model": _text(call.get("product_model")),
+        "fault_description": _text(call.get("fault_description")),
+        "completed_at": done.strftime("%Y-%m-%d %H:%M"),
+        "days_since": (today - done.date()).days,
+        "technician": _text(technician.get("name") if technician else order.get("technician_id")),
+    }
+
+
+def _who(record: Record | None, id_key: str, **more: str) -> dict[str, str] | None:
+    if record is None:
+        return None
+    return {
+        id_key: _text(record.get(id_key)),
+        "name": _text(record.get("name")),
+        "email": _text(record.get("email")),
+        **more,
+    }
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _money(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{Decimal(value):,.2f}"

@@ -1,0 +1,518 @@
+"""The monthly report's figures (SPEC §1.6): KPIs of a month beside the month before, the
+complaint summary (月度用户投诉汇总统计表), callback statistics, technicians and parts.
+
+Pure: records and policy in, a ``MonthlyReport`` out. Nothing is decided twice: breaches and
+compliance come from ``sla`` (its ``deadlines``), money from ``settlement``, deductions from
+``penalties``, repeat repairs from ``settlement.repeat_repairs`` and working hours from
+``workcal``, so the report always agrees with ``sla``, ``penalties`` and ``settle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tabulate import tabulate
+
+from svctools.compute.penalties import PenaltyStatement, compute_penalties
+from svctools.compute.report_records import (
+    KPIS,
+    LEVELS,
+    SCORES,
+    CallbackSummary,
+    ComplaintLine,
+    ComplaintSummary,
+    Compliance,
+    Kpi,
+    Number,
+    PartRow,
+    PersonComplaints,
+    TechnicianRow,
+    hours,
+    kpi_label,
+    percentile,
+    rate,
+    round_two,
+    text_change,
+    text_value,
+)
+from svctools.compute.settlement import RepeatRepair, Settlement, compute_settlement, repeat_repairs
+from svctools.compute.sla import MET, PENDING, RULES, Deadline, SlaResult, compute_sla
+from svctools.compute.workcal import WorkCalendar
+from svctools.core.clock import iso, month_of
+from svctools.core.money import ZERO
+from svctools.core.policy import Policy
+from svctools.core.records import Record, Records
+
+FTTR_WINDOW_DAYS = 30  # a repair that comes back within this many days was not fixed first time
+TOP_PARTS = 10  # parts listed by quantity and by cost
+
+
+@dataclass
+class MonthlyReport:
+    """Everything the monthly report shows; ``to_dict`` is ``report --format json``."""
+
+    month: str
+    previous_month: str
+    as_of: datetime
+    kpis: list[Kpi]
+    daily_calls: list[tuple[date, int]]
+    sla_rules: list[Compliance]
+    sla_levels: list[Compliance]
+    complaints: ComplaintSummary
+    callbacks: CallbackSummary
+    technicians: list[TechnicianRow]
+    parts_by_qty: list[PartRow]
+    parts_by_cost: list[PartRow]
+    sla_warnings: list[str] = field(default_factory=list)
+    penalties: PenaltyStatement | None = None
+
+    def kpi(self, key: str) -> Kpi:
+        return next(k for k in self.kpis if k.key == key)
+
+    def warnings(self, lang: str = "zh") -> list[str]:
+        extra = self.penalties.warning_texts(lang) if self.penalties is not None else []
+        return list(dict.fromkeys(self.sla_warnings + extra))
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "previous_month": self.previous_month,
+            "as_of": iso(self.as_of),
+            "kpis": {k.key: k.to_dict() for k in self.kpis},
+            "sla": {
+                "rules": [c.to_dict("rule") for c in self.sla_rules],
+                "levels": [c.to_dict("fault_level") for c in self.sla_levels],
+            },
+            "daily_calls": [{"date": iso(d), "calls": n} for d, n in self.daily_calls],
+            "complaints": self.complaints.to_dict(),
+            "callbacks": self.callbacks.to_dict(),
+            "technicians": [t.to_dict() for t in self.technicians],
+            "parts": {
+                "by_qty": [p.to_dict() for p in self.parts_by_qty],
+                "by_cost": [p.to_dict() for p in self.parts_by_cost],
+            },
+            "warnings": self.warnings(lang),
+        }
+
+    def render_text(self, lang: str = "zh") -> str:
+        """The overview as a table: each KPI, the month before and the change."""
+        zh = lang == "zh"
+        head = (
+            f"月度报告 {self.month}（对比 {self.previous_month}）"
+            if zh
+            else f"Monthly report {self.month} (against {self.previous_month})"
+        )
+        headers = (
+            ["指标", self.month, self.previous_month, "变化"]
+            if zh
+            else [
+                "KPI",
+                self.month,
+                self.previous_month,
+                "Change",
+            ]
+        )
+        rows = [
+            [
+                kpi_label(k.key, lang),
+                text_value(k.kind, k.value),
+                text_value(k.kind, k.previous),
+                text_change(k.kind, k.change, lang),
+            ]
+            for k in self.kpis
+        ]
+        table = tabulate(
+            rows,
+            headers=headers,
+            disable_numparse=True,
+            colalign=("left", "right", "right", "right"),
+        )
+        return f"{head}\n\n{table}\n"
+
+
+# -- computing -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Book:
+    """What both months need, computed once: the SLA deadlines, repeats, look-ups."""
+
+    records: Records
+    policy: Policy
+    as_of: datetime
+    cal: WorkCalendar
+    sla: SlaResult
+    calls: dict[Any, Record]
+    orders: dict[Any, Record]
+    staff: dict[Any, Record]
+    not_first_time: set[int]  # ledger rows of orders that came back within FTTR_WINDOW_DAYS
+    complaints: dict[int, Record] = field(default_factory=dict)  # by row
+
+    def opened_at(self, order: Record) -> datetime | None:
+        """An order opens with its call (the ledger has no date of its own for it)."""
+        call = self.calls.get(order.get("call_id"))
+        moment = call.get("call_time") if call is not None else None
+        return moment if moment is not None else order.get("dispatched_at")
+
+    def level(self, deadline: Deadline) -> int | None:
+        """The fault level behind a deadline: its call, its order's call, its complaint's."""
+        record: Record | None
+        if deadline.sheet == "call_log":
+            record = self.calls.get(deadline.record)
+        elif deadline.sheet == "repair_ledger":
+            order = self.orders.get(deadline.record)
+            record = self.calls.get(order.get("call_id")) if order is not None else None
+        else:
+            complaint = self.complaints.get(deadline.row)
+            order = self.orders.get(complaint.get("order_id")) if complaint is not None else None
+            record = self.calls.get(order.get("call_id")) if order is not None else None
+        return record.get("fault_level") if record is not None else None
+
+
+def _fttr_repeats(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
+    """``repeat_repairs`` with the first-time-fix window instead of the repair warranty."""
+    warranty = policy.warranty.model_copy(update={"repair_warranty_days": FTTR_WINDOW_DAYS})
+    return repeat_repairs(records, policy.model_copy(update={"warranty": warranty}))
+
+
+def _prepare(
+    records: Records, policy: Policy, as_of: datetime, calendar: WorkCalendar | None
+) -> _Book:
+    cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
+    # A repeat caused by the customer (human) is no failed fix; an unknown cause still counts.
+    came_back = {
+        r.earlier.row for r in _fttr_repeats(records, policy).values() if r.cause != "human"
+    }
+    return _Book(
+        records=records,
+        policy=policy,
+        as_of=as_of,
+        cal=cal,
+        sla=compute_sla(records, policy, as_of, cal),
+        calls=records.index("call_log", "call_id"),
+        orders=records.index("repair_ledger", "order_id"),
+        staff=records.index("staff", "staff_id"),
+        not_first_time=came_back,
+        complaints={c.row: c for c in records["complaints"]},
+    )
+
+
+def _in(moment: date | datetime | None, first: date, stop: date) -> bool:
+    if moment is None:
+        return False
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return first <= day < stop
+
+
+@dataclass
+class _Month:
+    """One month's slice of the book and the results of the other computations for it."""
+
+    first: date
+    stop: date
+    calls: list[Record]
+    opened: list[Record]
+    completed: list[Record]
+    deadlines: list[Deadline]
+    complaints: list[Record]
+    callbacks: list[Record]
+    settlement: Settlement
+    penalties: PenaltyStatement
+
+    def first_time_fixed(self, book: _Book, orders: Iterable[Record]) -> int:
+        return sum(
+            1 for o in orders if not o.get("rework_count") and o.row not in book.not_first_time
+        )
+
+
+def _month(book: _Book, first: date, stop: date) -> _Month:
+    records = book.records
+    completed = [
+        o
+        for o in records["repair_ledger"]
+        if o.get("status") == "completed" and _in(o.get("completed_at"), first, stop)
+    ]
+    return _Month(
+        first=first,
+        stop=stop,
+        calls=[c for c in records["call_log"] if _in(c.get("call_time"), first, stop)],
+        opened=[o for o in records["repair_ledger"] if _in(book.opened_at(o), first, stop)],
+        completed=completed,
+        deadlines=book.sla.filter_month(first, stop).deadlines,
+        complaints=[c for c in records["complaints"] if _in(c.get("received_at"), first, stop)],
+        callbacks=[c for c in records["callbacks"] if _in(c.get("called_at"), first, stop)],
+        settlement=compute_settlement(records, book.policy, first, stop),
+        penalties=compute_penalties(records, book.sla.breaches, book.policy, first),
+    )
+
+
+def _compliance(
+    deadlines: Iterable[Deadline], key: Callable[[Deadline], Any], keys: Iterable[Any]
+) -> list[Compliance]:
+    """Met / due per key; pending deadlines are not due yet and count nowhere."""
+    met: dict[Any, int] = dict.fromkeys(keys, 0)
+    due: dict[Any, int] = dict.fromkeys(keys, 0)
+    for d in deadlines:
+        if d.outcome == PENDING:
+            continue
+        k = key(d)
+        due[k] = due.get(k, 0) + 1
+        met[k] = met.get(k, 0) + (d.outcome == MET)
+    return [Compliance(k, met[k], due[k]) for k in due]
+
+
+def _levels(book: _Book, month: _Month) -> list[Compliance]:
+    found = _compliance(month.deadlines, book.level, LEVELS)
+    return [c for c in found if c.key is not None or c.due]
+
+
+def _response_hours(month: _Month) -> list[Decimal]:
+    """Call to first response, in clock hours (responses before the call are not measured)."""
+    found = []
+    for call in month.calls:
+        start, end = call.get("call_time"), call.get("first_response_at")
+        if start is not None and end is not None and end >= start:
+            found.append(hours(end - start))
+    return found
+
+
+def _repair_hours(book: _Book, month: _Month) -> list[Decimal]:
+    """Acceptance to completion in working hours (workcal's windows), parts waits included."""
+    found = []
+    for order in month.completed:
+        start, end = order.get("accepted_at"), order.get("completed_at")
+        if start is not None and end is not None:
+            found.append(hours(book.cal.working_time(start, end)))
+    return found
+
+
+def _callbacks(month: _Month) -> CallbackSummary:
+    """Due = late_callback deadlines in the month; satisfaction = the month's callback rows."""
+    summary = CallbackSummary()
+    for d in month.deadlines:
+        if d.rule != "late_callback":
+            continue
+        if d.outcome == MET:
+            summary.on_time += 1
+        elif d.outcome == PENDING:
+            summary.pending += 1
+        elif d.actual is not None:
+            summary.late += 1
+        else:
+            summary.missing += 1
+    for row in month.callbacks:
+        score = row.get("satisfaction")
+        if score in summary.distribution:
+            summary.distribution[score] += 1
+    return summary
+
+
+def _values(book: _Book, month: _Month) -> dict[str, Number | None]:
+    """Every KPI of one month, by key."""
+    rules = {c.key: c for c in _compliance(month.deadlines, lambda d: d.rule, RULES)}
+    levels = {c.key: c for c in _levels(book, month)}
+    response, repair = _response_hours(month), _repair_hours(book, month)
+    callbacks = _callbacks(month)
+    met = sum(c.met for c in rules.values())
+    due = sum(c.due for c in rules.values())
+    severities = [c.get("severity") for c in month.complaints]
+    totals = month.settlement.totals
+    values: dict[str, Number | None] = {
+        "calls": len(month.calls),
+        "orders_opened": len(month.opened),
+        "orders_completed": len(month.completed),
+        "orders_cancelled": sum(1 for o in month.opened if o.get("status") == "cancelled"),
+        "orders_open": _open_at_end(book, month),
+        "first_time_fix_rate": rate(
+            month.first_time_fixed(book, month.completed), len(month.completed)
+        ),
+        "sla_compliance": rate(met, due),
+        **{f"sla_{rule}": rules[rule].rate for rule in RULES},
+        **{f"sla_level_{level}": levels[level].rate for level in LEVELS},
+        "response_hours_median": round_two(percentile(response, Decimal("0.5"))),
+        "response_hours_p90": round_two(percentile(response, Decimal("0.9"))),
+        "repair_hours_median": round_two(percentile(repair, Decimal("0.5"))),
+        "repair_hours_p90": round_two(percentile(repair, Decimal("0.9"))),
+        "complaints": len(month.complaints),
+        "complaints_general": severities.count("general"),
+        "complaints_serious": severities.count("serious"),
+        "complaints_upheld": sum(1 for c in month.complaints if c.get("upheld") is True),
+        "callback_completion_rate": callbacks.completion_rate,
+        "satisfaction_mean": callbacks.mean,
+        "customer_charge": totals.customer_charge,
+        "company_cost": totals.company_cost,
+        "penalties_deducted": sum((s.deducted for s in month.penalties.staff), ZERO),
+    }
+    return values
+
+
+def _open_at_end(book: _Book, month: _Month) -> int:
+    """Orders opened by the month's end, not cancelled and not completed by then."""
+    count = 0
+    for order in book.records["repair_ledger"]:
+        opened = book.opened_at(order)
+        if opened is None or opened.date() >= month.stop or order.get("status") == "cancelled":
+            continue
+        completed = order.get("completed_at") if order.get("status") == "completed" else None
+        if completed is None or completed.date() >= month.stop:
+            count += 1
+    return count
+
+
+def _complaints(book: _Book, month: _Month) -> ComplaintSummary:
+    feedback = {
+        (d.sheet, d.row): d.outcome
+        for d in book.sla.deadlines
+        if d.rule == "late_complaint_feedback"
+    }
+    lines = []
+    for c in month.complaints:
+        closed = c.get("closed_at")
+        person = book.staff.get(c.get("responsible_id"))
+        lines.append(
+            ComplaintLine(
+                complaint_id=str(c.get("complaint_id") or f"#{c.row}"),
+                sheet=c.sheet,
+                row=c.row,
+                received_at=c.get("received_at"),
+                customer_name=c.get("customer_name"),
+                severity=c.get("severity"),
+                description=c.get("description"),
+                responsible_id=c.get("responsible_id"),
+                responsible_name=person.get("name") if person is not None else None,
+                feedback=feedback.get((c.sheet, c.row)),
+                upheld=c.get("upheld"),
+                closed_at=closed if _in(closed, date.min, month.stop) else None,
+                penalty_amount=c.get("penalty_amount"),
+                compensation=c.get("compensation"),
+            )
+        )
+    lines.sort(key=lambda line: (line.received_at or datetime.min, line.row))
+    return ComplaintSummary(lines, _by_person(lines), book.policy.sla.complaint_feedback_hours)
+
+
+def _by_person(lines: list[ComplaintLine]) -> list[PersonComplaints]:
+    people: dict[str | None, list[ComplaintLine]] = {}
+    for line in lines:
+        people.setdefault(line.responsible_id, []).append(line)
+    return [
+        PersonComplaints(
+            staff_id=staff_id,
+            name=group[0].responsible_name,
+            complaints=len(group),
+            general=sum(1 for c in group if c.severity == "general"),
+            serious=sum(1 for c in group if c.severity == "serious"),
+            upheld=sum(1 for c in group if c.upheld is True),
+        )
+        for staff_id, group in sorted(people.items(), key=lambda p: (p[0] is None, p[0] or ""))
+    ]
+
+
+def _technician_ids(book: _Book, month: _Month) -> list[str]:
+    """Technicians on the roster during the month, and anyone the month's orders name."""
+    ids = {
+        str(s.get("staff_id"))
+        for s in book.records["staff"]
+        if s.get("role") == "technician"
+        and s.get("staff_id") is not None
+        and (s.get("left_on") is None or s.get("left_on") >= month.first)
+    }
+    ids |= {
+        str(o.get("technician_id"))
+        for o in month.opened + month.completed
+        if o.get("technician_id") is not None
+    }
+    return sorted(ids)
+
+
+def _technicians(book: _Book, month: _Month) -> list[TechnicianRow]:
+    deducted = {s.staff_id: s.deducted for s in month.penalties.staff}
+    breaches = [b for b in book.sla.breaches if _in(b.deadline, month.first, month.stop)]
+    scores: dict[str, list[int]] = {}
+    for row in month.callbacks:
+        order = book.orders.get(row.get("order_id"))
+        if order is not None and row.get("satisfaction") in SCORES:
+            scores.setdefault(str(order.get("technician_id")), []).append(row.get("satisfaction"))
+    rows = []
+    for tid in _technician_ids(book, month):
+        done = [o for o in month.completed if str(o.get("technician_id")) == tid]
+        rated = scores.get(tid, [])
+        person = book.staff.get(tid)
+        rows.append(
+            TechnicianRow(
+                staff_id=tid,
+                name=person.get("name") if person is not None else None,
+                orders=sum(1 for o in month.opened if str(o.get("technician_id")) == tid),
+                completed=len(done),
+                first_time_fixed=month.first_time_fixed(book, done),
+                breaches=sum(1 for b in breaches if b.staff_id == tid),
+                penalties=deducted.get(tid, ZERO),
+                satisfaction=round_two(Decimal(sum(rated)) / len(rated)) if rated else None,
+                rated=len(rated),
+            )
+        )
+    return rows
+
+
+def _parts(settlement: Settlement) -> tuple[list[PartRow], list[PartRow]]:
+    """Parts on the month's completed orders, from settlement's lines: top by qty and by cost."""
+    totals: dict[str, list[Any]] = {}
+    for order in settlement.orders:
+        for line in order.part_lines:
+            key = (line.part_no or line.part_name or "").strip()
+            entry = totals.setdefault(key, [line.part_no, line.part_name, 0, ZERO])
+            entry[2] += line.qty
+            entry[3] += line.amount
+    parts = [PartRow(no, name, qty, cost) for no, name, qty, cost in totals.values()]
+    by_qty = sorted(parts, key=lambda p: (-p.qty, -p.cost, p.part_no or "", p.part_name or ""))
+    by_cost = sorted(parts, key=lambda p: (-p.cost, -p.qty, p.part_no or "", p.part_name or ""))
+    return by_qty[:TOP_PARTS], by_cost[:TOP_PARTS]
+
+
+def _daily_calls(month: _Month) -> list[tuple[date, int]]:
+    counts: dict[date, int] = {}
+    day = month.first
+    while day < month.stop:
+        counts[day] = 0
+        day += timedelta(days=1)
+    for call in month.calls:
+        counts[call.get("call_time").date()] += 1
+    return list(counts.items())
+
+
+def compute_report(
+    records: Records,
+    policy: Policy,
+    first_day: date,
+    next_first_day: date,
+    as_of: datetime,
+    calendar: WorkCalendar | None = None,
+) -> MonthlyReport:
+    """The month [first_day, next_first_day) and the month before it, judged at ``as_of``."""
+    book = _prepare(records, policy, as_of, calendar)
+    previous_first = (first_day - timedelta(days=1)).replace(day=1)
+    month = _month(book, first_day, next_first_day)
+    before = _month(book, previous_first, first_day)
+    now, then = _values(book, month), _values(book, before)
+    kpis = [Kpi(key, kind, now[key], then[key]) for key, (kind, _, _) in KPIS.items()]
+    by_qty, by_cost = _parts(month.settlement)
+    return MonthlyReport(
+        month=month_of(first_day),
+        previous_month=month_of(previous_first),
+        as_of=as_of,
+        kpis=kpis,
+        daily_calls=_daily_calls(month),
+        sla_rules=_compliance(month.deadlines, lambda d: d.rule, RULES),
+        sla_levels=_levels(book, month),
+        complaints=_complaints(book, month),
+        callbacks=_callbacks(month),
+        technicians=_technicians(book, month),
+        parts_by_qty=by_qty,
+        parts_by_cost=by_cost,
+        sla_warnings=list(book.sla.warnings),
+        penalties=month.penalties,
+    )

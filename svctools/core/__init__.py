@@ -1,0 +1,3 @@
+"""The ground floor: errors, records, schema, policy, time, money, problems.
+
+Imports nothing of ours."""

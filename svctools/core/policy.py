@@ -1,0 +1,244 @@
+"""The firm's policy (`svctools.toml`): every number of SPEC §3 with its default, type-checked.
+
+pydantic with ``extra="forbid"`` names the offending key in every error, so a clerk's typo in
+``svctools.toml`` becomes one line such as ``sla.repair_days: Input should be greater than 0``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from svctools.core.errors import ConfigError
+
+CONFIG_ENV = "SVCTOOLS_CONFIG"
+DEFAULT_CONFIG_NAME = "svctools.toml"
+
+Money = Annotated[Decimal, Field(ge=0)]
+Hours = Annotated[Decimal, Field(gt=0)]
+Level = Annotated[int, Field(ge=1, le=4)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CalendarPolicy(_Section):
+    extra_holidays: list[date] = []
+    extra_workdays: list[date] = []
+    own_years: list[int] = []
+    working_hours: list[tuple[time, time]] = [
+        (time(9, 0), time(12, 0)),
+        (time(13, 30), time(18, 0)),
+    ]
+
+    @field_validator("working_hours")
+    @classmethod
+    def _windows_ordered(cls, value: list[tuple[time, time]]) -> list[tuple[time, time]]:
+        if not value:
+            raise ValueError("at least one working-hours window is needed")
+        previous_end = time(0, 0)
+        for start, end in value:
+            if not start < end:
+                raise ValueError(f"window {start:%H:%M}-{end:%H:%M} ends before it starts")
+            if start < previous_end:
+                raise ValueError("windows must be in order and must not overlap")
+            previous_end = end
+        return value
+
+
+def _levels(values: dict[int, int]) -> dict[int, Decimal]:
+    return {level: Decimal(hours) for level, hours in values.items()}
+
+
+class SlaPolicy(_Section):
+    hours_basis: Literal["calendar", "business"] = "calendar"
+    response_hours: dict[Level, Hours] = _levels({1: 1, 2: 2, 3: 2, 4: 2})
+    onsite_hours: dict[Level, Hours] = _levels({1: 4, 2: 24, 3: 48, 4: 72})
+    accept_hours: Hours = Decimal(2)
+    accept_hours_urgent: Hours = Decimal(1)
+    repair_days: Annotated[int, Field(gt=0)] = 3
+    repair_days_complex: Annotated[int, Field(gt=0)] = 7
+    complaint_feedback_hours: Hours = Decimal(24)
+    callback_days: Annotated[int, Field(ge=0)] = 3
+
+    @field_validator("response_hours", "onsite_hours")
+    @classmethod
+    def _every_level(cls, value: dict[int, Decimal]) -> dict[int, Decimal]:
+        missing = sorted({1, 2, 3, 4} - set(value))
+        if missing:
+            raise ValueError(f"fault levels {missing} have no limit; give all of 1, 2, 3, 4")
+        return value
+
+
+class WarrantyPolicy(_Section):
+    months: Annotated[int, Field(ge=0)] = 12
+    repair_warranty_days: Annotated[int, Field(ge=0)] = 90
+
+
+class FeesPolicy(_Section):
+    parts_markup: Money = Decimal("0")
+    inbound_shipping_payer: Literal["customer", "company"] = "customer"
+    return_shipping_payer: Literal["customer", "company", "split"] = "company"
+    return_shipping_customer_share: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.5")
+
+
+class PenaltiesPolicy(_Section):
+    late_response: Money = Decimal("20")
+    late_acceptance: Money = Decimal("20")
+    late_arrival: Money = Decimal("50")
+    overdue_repair: Money = Decimal("50")
+    qc_rework: Money = Decimal("30")
+    repeat_repair: Money = Decimal("50")
+    late_complaint_feedback: Money = Decimal("20")
+    complaint_general: Money = Decimal("100")
+    complaint_serious: Money = Decimal("500")
+    late_callback: Money = Decimal("10")
+    cap_ratio: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.2")
+    minimum_wage: Money = Decimal("2000")
+
+
+class RemindersPolicy(_Section):
+    renewal_days: list[Annotated[int, Field(ge=0)]] = [15, 7, 1]
+    callback_after_days: Annotated[int, Field(ge=0)] = 1
+    outbox: str = "outbox"
+    state: str = "svctools-state.sqlite"
+
+    @field_validator("renewal_days")
+    @classmethod
+    def _not_empty(cls, value: list[int]) -> list[int]:
+        if not value:
+            raise ValueError("give at least one stage, e.g. [15, 7, 1]")
+        return sorted(set(value), reverse=True)
+
+
+class SmtpPolicy(_Section):
+    host: str = ""
+    port: Annotated[int, Field(gt=0, lt=65536)] = 587
+    user: str = ""
+    starttls: bool = True
+    from_: str = Field("", alias="from")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class GooglePolicy(_Section):
+    credentials: str = ""
+    api_root: str = "https://sheets.googleapis.com"
+
+
+class PrivacyPolicy(_Section):
+    """``mask = true``: outputs for people other than the clerk hide personal details
+    (``svctools.compute.privacy``); ``--mask`` / ``--no-mask`` override it per run."""
+
+    mask: bool = False
+
+
+class Policy(_Section):
+    """The effective policy; ``source`` names the file it came from (``None`` = defaults)."""
+
+    timezone: str = "Asia/Shanghai"
+    lang: Literal["zh", "en"] = "zh"
+    currency: str = "CNY"
+    calendar: CalendarPolicy = CalendarPolicy()
+    sla: SlaPolicy = SlaPolicy()
+    warranty: WarrantyPolicy = WarrantyPolicy()
+    fees: FeesPolicy = FeesPolicy()
+    penalties: PenaltiesPolicy = PenaltiesPolicy()
+    reminders: RemindersPolicy = RemindersPolicy()
+    smtp: SmtpPolicy = SmtpPolicy.model_validate({})
+    google: GooglePolicy = GooglePolicy()
+    privacy: PrivacyPolicy = PrivacyPolicy()
+    source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. 'Asia/Shanghai')") from None
+        return value
+
+    @model_validator(mode="after")
+    def _workdays_not_holidays(self) -> Policy:
+        both = set(self.calendar.extra_holidays) & set(self.calendar.extra_workdays)
+        if both:
+            days = ", ".join(sorted(d.isoformat() for d in both))
+            raise ValueError(f"calendar: {days} listed as both extra holiday and extra workday")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The policy as plain TOML/JSON-able values (Decimal and time as strings)."""
+        return _plain(self.model_dump(by_alias=True, exclude={"source"}))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value
+
+
+def find_config(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """``--config``, then ``$SVCTOOLS_CONFIG``, then ``./svctools.toml``; ``None`` = defaults."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path(DEFAULT_CONFIG_NAME)
+    return local if local.is_file() else None
+
+
+def load_policy(explicit: str | os.PathLike[str] | None = None) -> Policy:
+    """Read and check the policy; every problem is a ``ConfigError`` naming the file and key."""
+    path = find_config(explicit)
+    if path is None:
+        return Policy()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return policy_from_dict(data, source=str(path))
+
+
+def policy_from_dict(data: dict[str, Any], source: str | None = None) -> Policy:
+    where = source or "config"
+    try:
+        return Policy.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {_first_error(exc)}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"] if part != "[key]")
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"{key}: {message}")
+    return "; ".join(lines)

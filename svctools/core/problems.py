@@ -1,0 +1,192 @@
+"""Problems as data (SPEC §2.2), and the one place that words them in Chinese and English."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from svctools.reading.values import display
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> detail -> (zh, en). Placeholders: column, value, and the problem's own params.
+MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
+    "missing_sheet": {
+        "missing_sheet": (
+            "缺少工作表「{sheet}」（可用名称：{names}）；用到它的命令无法运行",
+            "Sheet '{sheet}' is missing (accepted names: {names}); "
+            "commands that need it will not run",
+        ),
+    },
+    "missing_column": {
+        "missing_column": (
+            "第 {row} 行的表头里没有必填列「{column}」（可用列名：{names}）",
+            "Required column '{column}' is not in the header row {row} (accepted headers: {names})",
+        ),
+        "no_header": (
+            "前 10 行里找不到表头：缺少必填列「{column}」（可用列名：{names}）",
+            "No header row in the first 10 rows: required column '{column}' not found "
+            "(accepted headers: {names})",
+        ),
+        "needed": (
+            "有已完工的行，需要「{column}」这一列（可用列名：{names}）",
+            "Completed rows need the column '{column}' (accepted headers: {names})",
+        ),
+    },
+    "missing_required": {
+        "missing_required": ("「{column}」必须填写", "'{column}' must be filled in"),
+        "when": (
+            "「{column}」必须填写（{when}时必填）",
+            "'{column}' must be filled in (required when {when})",
+        ),
+    },
+    "bad_value": {
+        "datetime": (
+            "「{column}」不是有效的日期/时间：{value}（例如 2026-10-05 14:30）",
+            "'{column}' is not a valid date/time: {value} (e.g. 2026-10-05 14:30)",
+        ),
+        "money": (
+            "「{column}」不是有效的金额：{value}（例如 1234.50）",
+            "'{column}' is not a valid amount: {value} (e.g. 1234.50)",
+        ),
+        "negative": (
+            "「{column}」金额不能为负数：{value}",
+            "'{column}' cannot be negative: {value}",
+        ),
+        "int": (
+            "「{column}」应为整数：{value}",
+            "'{column}' must be a whole number: {value}",
+        ),
+        "range": (
+            "「{column}」超出范围：{value}（应为 {range}）",
+            "'{column}' is out of range: {value} (allowed: {range})",
+        ),
+        "bool": (
+            "「{column}」应填 是 或 否：{value}",
+            "'{column}' must be yes or no: {value}",
+        ),
+        "excel_error": (
+            "「{column}」是 Excel 错误值 {value}，请修正公式",
+            "'{column}' holds the Excel error {value}; fix the formula",
+        ),
+    },
+    "not_in_enum": {
+        "not_in_enum": (
+            "「{column}」的值「{value}」不在可选项中：{options}",
+            "'{column}' value '{value}' is not one of: {options}",
+        ),
+    },
+    "bad_phone": {
+        "bad_phone": (
+            "「{column}」不是有效的电话号码：{value}（手机 11 位，座机需带区号）",
+            "'{column}' is not a valid phone number: {value} "
+            "(11-digit mobile, or area code + number)",
+        ),
+    },
+    "bad_email": {
+        "bad_email": (
+            "「{column}」不是有效的邮箱地址：{value}",
+            "'{column}' is not a valid email address: {value}",
+        ),
+    },
+    "duplicate_key": {
+        "duplicate_key": (
+            "「{column}」{value} 重复（第 {first_row} 行已有）",
+            "'{column}' {value} is a duplicate (first on row {first_row})",
+        ),
+    },
+    "unknown_ref": {
+        "unknown_ref": (
+            "「{column}」{value} 在工作表「{ref_sheet}」中不存在",
+            "'{column}' {value} does not exist in sheet '{ref_sheet}'",
+        ),
+    },
+    "time_order": {
+        "not_before": (
+            "「{column}」{value} 早于「{other}」{other_value}",
+            "'{column}' {value} is before '{other}' {other_value}",
+        ),
+        "after": (
+            "「{column}」{value} 应晚于「{other}」{other_value}",
+            "'{column}' {value} must be after '{other}' {other_value}",
+        ),
+        "not_after": (
+            "「{column}」{value} 晚于「{other}」{other_value}",
+            "'{column}' {value} is after '{other}' {other_value}",
+        ),
+    },
+    "future_time": {
+        "future_time": (
+            "「{column}」{value} 晚于当前时间 {as_of}",
+            "'{column}' {value} is later than now ({as_of})",
+        ),
+    },
+    "inactive_staff": {
+        "inactive_staff": (
+            "「{column}」{value} 已于 {left_on} 离职，本行日期却是 {date}",
+            "'{column}' {value} left on {left_on}, but this row is dated {date}",
+        ),
+    },
+    "warranty_mismatch": {
+        "warranty_mismatch": (
+            "「{column}」填的是「{value}」，按购买日期 {purchase_date} 应为「{expected}」"
+            "（保修至 {until}）",
+            "'{column}' says '{value}' but the purchase date {purchase_date} makes it "
+            "'{expected}' (warranty until {until})",
+        ),
+    },
+}
+
+
+def _human(value: Any) -> Any:
+    """A value as a clerk reads it in a message: ``2026-10-05 14:30``, not ISO's ``T``."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return " ".join(value.split())  # a header or value with Alt+Enter stays one line
+    return "" if value is None else display(value)
+
+
+@dataclass
+class Problem:
+    """One problem with one cell, row, column or sheet; ``message(lang)`` words it."""
+
+    severity: str
+    code: str
+    sheet: str  # the sheet's name as in the book (or the expected name when missing)
+    row: int | None = None
+    column: str | None = None  # the header as written in the book
+    field: str | None = None  # the column key
+    cell: str | None = None
+    value: Any = None
+    detail: str = ""
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    sheet_key: str = ""
+    order: tuple[int, int] = (0, 0)  # sheet position, column position: for sorting
+
+    def message(self, lang: str = "zh") -> str:
+        variants = MESSAGES[self.code]
+        zh, en = variants.get(self.detail) or next(iter(variants.values()))
+        template = zh if lang == "zh" else en
+        values = {"column": _human(self.column), "value": _human(self.value), "sheet": self.sheet}
+        values.update({k: (v(lang) if callable(v) else _human(v)) for k, v in self.params.items()})
+        return template.format(**values)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "cell": self.cell,
+            "code": self.code,
+            "value": display(self.value),
+            "message": self.message(lang),
+        }
+
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (self.order[0], self.row or 0, self.order[1], self.code)

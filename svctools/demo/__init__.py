@@ -1,0 +1,1 @@
+"""The sample book the demo writes."""

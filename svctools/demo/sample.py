@@ -1,0 +1,624 @@
+"""``demo``: a realistic sample book (with a few planted mistakes) and a run of every command.
+
+The book is messy the way real ones are: a merged title row, headers in another order, an
+extra column, a totals row, dates typed as text, phones stored as numbers, full-width digits.
+Everything follows from ``seed`` and ``as_of``, so a test can check exactly what is planted.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from svctools.core.clock import add_months
+from svctools.core.schema import Schema, load_schema, package_folder
+from svctools.outputs.xlsxout import save_workbook
+
+DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
+BOOK_NAME = "svctools-demo.xlsx"
+START = date(2026, 10, 1)
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "志强",
+    "海燕",
+    "晓东",
+]
+STREETS = [
+    "朝阳区建国路",
+    "海淀区中关村大街",
+    "浦东新区张杨路",
+    "徐汇区漕溪北路",
+    "天河区天河路",
+    "越秀区中山五路",
+    "西湖区文三路",
+    "南山区科技园南路",
+]
+PRODUCTS = [
+    ("格力 KFR-35GW/NhGc1B", "空调不制冷"),
+    ("美的 KFR-26GW/N8MJA3", "室内机漏水"),
+    ("海尔 BCD-470WDPG", "冰箱冷藏室不冷"),
+    ("小天鹅 TG100V120WDG", "洗衣机不排水"),
+    ("方太 CXW-258-EMD1T", "油烟机噪音大"),
+    ("华帝 i11083", "燃气灶打不着火"),
+    ("海信 HZ65E3D", "电视无信号显示"),
+    ("美的 F6032-JE6", "热水器显示E4故障码"),
+]
+PARTS = [
+    ("P-CAP-35", "启动电容", "35"),
+    ("P-MB-268", "主控板", "268"),
+    ("P-PMP-09", "排水泵", "86.5"),
+    ("P-THM-12", "温控器", "45"),
+    ("P-SEAL-60", "门封条", "58"),
+    ("P-FAN-150", "风扇电机", "150"),
+    ("P-IGN-22", "点火针", "22"),
+    ("P-HTR-110", "加热管", "110"),
+]
+
+
+@dataclass(frozen=True)
+class Planted:
+    """A mistake put into the demo book on purpose: ``validate`` must report exactly these."""
+
+    sheet: str
+    row: int
+    field: str
+    code: str
+
+
+@dataclass
+class _Sheet:
+    key: str
+    rows: list[dict[str, Any]]
+    title: str | None = None
+    order: list[str] | None = None  # column keys in the order the firm put them
+    extra: str | None = None  # a column of the firm's own that svctools ignores
+    totals: tuple[str, ...] = ()  # money columns summed in a totals row
+    name: str | None = None  # the sheet's name, when the firm uses another
+    planted: list[tuple[int, str, str]] = field(default_factory=list)  # (index, field, code)
+
+
+class _Maker:
+    """Draws the demo data; every choice comes from one seeded ``random.Random``."""
+
+    def __init__(self, seed: int, as_of: datetime) -> None:
+        self.rng = random.Random(seed)
+        self.as_of = as_of
+
+    def person(self) -> str:
+        return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
+
+    def phone(self) -> Any:
+        number = f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+        form = self.rng.random()
+        if form < 0.3:
+            return int(number)  # Excel turned it into a number
+        if form < 0.4:
+            return f"+86 {number[:3]}-{number[3:7]}-{number[7:]}"
+        return number
+
+    def moment(self, start: datetime, low_h: float, high_h: float) -> datetime:
+        moment = start + timedelta(hours=self.rng.uniform(low_h, high_h))
+        return moment.replace(second=0, microsecond=0)
+
+    def when(self, moment: datetime | None) -> Any:
+        """A datetime as a clerk might have entered it: a real date, or typed as text."""
+        if moment is None:
+            return None
+        form = self.rng.random()
+        if form < 0.12:
+            return f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour}时{moment.minute}分"
+        if form < 0.2:
+            return f"{moment.year}/{moment.month}/{moment.day} {moment:%H:%M}"
+        return moment
+
+    def money(self, amount: str) -> Any:
+        form = self.rng.random()
+        if form < 0.1:
+            return f"¥{amount}"
+        if form < 0.15:
+            return amount.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "元"
+        return float(amount) if "." in amount else int(amount)
+
+
+def _staff() -> list[dict[str, Any]]:
+    rows = [
+        ("A01", "陈静", "agent", None, "S01", 5200),
+        ("A02", "刘洋", "agent", None, "S02", 5000),
+        ("A03", "周敏", "agent", None, "S03", 4800),
+        ("T01", "王强", "technician", 4, "S01", 7600),
+        ("T02", "李军", "technician", 3, "S01", 6800),
+        ("T03", "张磊", "technician", 5, "S02", 8800),
+        ("T04", "赵勇", "technician", 2, "S02", 2400),
+        ("T05", "黄超", "technician", 3, "S03", 6500),
+        ("T06", "吴涛", "technician", 3, "S03", 6200),
+        ("Q01", "徐丽", "qc", None, "S01", 5600),
+        ("M01", "孙建华", "supervisor", None, "S01", 9800),
+        ("M02", "马志强", "manager", None, None, None),
+    ]
+    staff = []
+    for number, (sid, name, role, skill, store, wage) in enumerate(rows):
+        staff.append(
+            {
+                "staff_id": sid,
+                "name": name,
+                "role": role,
+                "skill_level": skill,
+                "region": {"S01": "华北", "S02": "华东", "S03": "华南"}.get(store or "", "总部"),
+                "store_id": store,
+                "status": "resigned" if sid == "T06" else "on_duty",
+                "hired_on": date(2021 + number % 4, 1 + number % 12, 1 + number),
+                "left_on": date(2026, 10, 15) if sid == "T06" else None,
+                "monthly_wage": wage,
+                "email": f"{sid.lower()}@example.cn",
+                "phone": 13900000000 + number * 1111,
+            }
+        )
+    return staff
+
+
+def _stores() -> list[dict[str, Any]]:
+    return [
+        {
+            "store_id": "S01",
+            "name": "北京朝阳服务中心",
+            "manager": "孙建华",
+            "email": "chaoyang@example.cn",
+        },
+        {
+            "store_id": "S02",
+            "name": "上海浦东服务中心",
+            "manager": "刘洋",
+            "email": "pudong@example.cn",
+        },
+        {
+            "store_id": "S03",
+            "name": "广州天河服务中心",
+            "manager": "周敏",
+            "email": "tianhe@example.cn",
+        },
+    ]
+
+
+_TECHS = {"S01": ["T01", "T02"], "S02": ["T03", "T04"], "S03": ["T05", "T06"]}
+_AGENT = {"S01": "A01", "S02": "A02", "S03": "A03"}
+
+
+def _call(m: _Maker, number: int, when: datetime, store: str, earlier: list[dict[str, Any]]):
+    rng = m.rng
+    product, fault = rng.choice(PRODUCTS)
+    serial = f"SN{rng.randrange(10**10):010d}"
+    purchase: date | None = when.date() - timedelta(days=rng.randrange(20, 1100))
+    done = [o for o in earlier if o["_done"] and 5 <= (when - o["_done"]).days <= 60]
+    if done and rng.random() < 0.08:  # the same machine fails again: a repeat repair
+        first = rng.choice(done)
+        product, serial, purchase = first["_product"], first["_serial"], first["_purchase"]
+    if rng.random() < 0.2:
+        purchase = None
+    level = rng.choices([1, 2, 3, 4], weights=[1, 3, 4, 2])[0]
+    response = m.moment(when, 0.05, 0.4 + level * 0.45)
+    street = rng.choice(STREETS)
+    return {
+        "call_id": f"C{number:04d}",
+        "call_time": when,
+        "customer_name": m.person(),
+        "phone": m.phone(),
+        "email": f"user{number:04d}@example.com" if rng.random() < 0.4 else None,
+        "address": f"{street}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋"
+        f"{rng.randrange(101, 2802)}",
+        "channel": rng.choice(["电话", "电话", "微信", "在线", "APP", "门店"]),
+        "product_model": product,
+        "serial_no": serial,
+        "purchase_date": purchase,
+        "fault_description": fault,
+        "fault_level": rng.choice([level, level, f"{'一二三四'[level - 1]}级"]),
+        "urgent": rng.choice(["是", None, None, None, None, "否"]),
+        "taken_by": _AGENT[store],
+        "first_response_at": response if response <= m.as_of else None,
+        "_level": level,
+        "_store": store,
+    }
+
+
+def _order(m: _Maker, call: dict[str, Any], number: int) -> dict[str, Any] | None:
+    rng, as_of = m.rng, m.as_of
+    store = call["_store"]
+    techs = [t for t in _TECHS[store] if t != "T06" or call["call_time"] < datetime(2026, 10, 13)]
+    mode = rng.choices(["onsite", "mail_in", "walk_in", "remote"], weights=[13, 3, 3, 1])[0]
+    dispatched = m.moment(call["call_time"], 0.3, 4)
+    if dispatched > as_of:
+        return None
+    accepted = m.moment(dispatched, 0.1, 1.2 if call["urgent"] == "是" else 2.6)
+    arrived = m.moment(accepted, 0.5, 6 + 14 * call["_level"]) if mode == "onsite" else None
+    complex_ = rng.random() < 0.15
+    wait: tuple[datetime, datetime] | None = None
+    start = arrived or accepted
+    if rng.random() < 0.1:
+        wait_from = m.moment(start, 2, 30)
+        wait = (wait_from, m.moment(wait_from, 20, 100))
+        start = wait[1]
+    completed = m.moment(start, 1, 24 * (9 if complex_ else 5))
+    times = _by_as_of(
+        as_of,
+        accepted=accepted,
+        arrived=arrived,
+        completed=completed,
+        wait_from=wait[0] if wait else None,
+        wait_to=wait[1] if wait else None,
+    )
+    status = (
+        "completed" if times["completed"] else "in_progress" if times["accepted"] else "dispatched"
+    )
+    if rng.random() < 0.04:
+        status, times = "cancelled", dict.fromkeys(times)
+    cause = rng.choices(["质量问题", "人为损坏", "正常磨损", "其他"], weights=[11, 3, 4, 2])[0]
+    labour = rng.choice(["80", "120", "150", "200", "60.5"])
+    warranty = None
+    if call["purchase_date"] and rng.random() < 0.25:
+        until = add_months(call["purchase_date"], 12)
+        warranty = "保内" if call["call_time"].date() <= until else "保外"
+    return {
+        "order_id": f"WO{number:05d}",
+        "call_id": call["call_id"],
+        "technician_id": rng.choice(techs),
+        "service_mode": {"onsite": "上门", "mail_in": "寄修", "walk_in": "到店", "remote": "远程"}[
+            mode
+        ],
+        "status": {
+            "completed": "已完工",
+            "cancelled": "已取消",
+            "in_progress": "维修中",
+            "dispatched": "已派单",
+        }[status],
+        "dispatched_at": dispatched,
+        "accepted_at": times["accepted"],
+        "arrived_at": times["arrived"],
+        "completed_at": times["completed"],
+        "complex": "是" if complex_ else None,
+        "warranty": warranty,
+        "fault_cause": cause if status == "completed" else None,
+        "labour_fee": labour,
+        "inbound_shipping": rng.choice(["15", "18", "22"]) if mode == "mail_in" else None,
+        "return_shipping": rng.choice(["15", "18"]) if mode == "mail_in" else None,
+        "parts_wait_from": times["wait_from"],
+        "parts_wait_to": times["wait_to"],
+        "qc_result": rng.choice(["合格", "合格", "合格", "不合格"])
+        if status == "completed"
+        else None,
+        "rework_count": None,
+        "amount_paid": None,
+        "_done": times["completed"],
+        "_product": call["product_model"],
+        "_serial": call["serial_no"],
+        "_purchase": call["purchase_date"],
+        "_status": status,
+        "_call": call,
+    }
+
+
+def _by_as_of(as_of: datetime, **times: datetime | None) -> dict[str, datetime | None]:
+    """What has happened by the as-of moment; a step not yet reached is blank in the book."""
+    return {key: (t if t is not None and t <= as_of else None) for key, t in times.items()}
+
+
+def _details(m: _Maker, orders: list[dict[str, Any]]) -> tuple[list, list]:
+    """Parts used and callbacks for the completed orders."""
+    rng, parts, callbacks = m.rng, [], []
+    for order in orders:
+        if order["_status"] != "completed":
+            continue
+        if order["qc_result"] == "不合格":
+            order["rework_count"] = rng.choice([1, 1, 2])
+        cost = 0.0
+        for _ in range(rng.choices([0, 1, 2], weights=[4, 5, 2])[0]):
+            part_no, name, unit = rng.choice(PARTS)
+            qty = rng.choice([1, 1, 1, 2])
+            cost += qty * float(unit)
+            parts.append(
+                {
+                    "order_id": order["order_id"],
+                    "part_no": part_no,
+                    "part_name": name,
+                    "qty": qty,
+                    "unit_cost": m.money(unit),
+                }
+            )
+        if rng.random() < 0.7:
+            paid = float(order["labour_fee"]) + cost if order["fault_cause"] == "人为损坏" else 0
+            order["amount_paid"] = m.money(f"{paid:.2f}") if paid else None
+        if (m.as_of - order["_done"]).days >= 1 and rng.random() < 0.85:
+            called = m.moment(order["_done"], 2, 110)
+            if called <= m.as_of:
+                callbacks.append(
+                    {
+                        "order_id": order["order_id"],
+                        "called_at": m.when(called),
+                        "staff_id": order["_call"]["taken_by"],
+                        "satisfaction": rng.choice(
+                            ["非常满意", "满意", "满意", "一般", "不满意", 5, 4]
+                        ),
+                        "comments": rng.choice(
+                            [
+                                None,
+                                "师傅很专业",
+                                "上门准时",
+                                "等配件时间有点长",
+                                "希望以后提前电话联系",
+                                None,
+                            ]
+                        ),
+                    }
+                )
+    return parts, callbacks
+
+
+def _complaints(m: _Maker, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rng, rows = m.rng, []
+    done = [o for o in orders if o["_status"] == "completed"]
+    for number, order in enumerate(rng.sample(done, min(8, len(done))), start=1):
+        received = m.moment(order["_done"], 12, 120)
+        if received > m.as_of - timedelta(days=1):
+            continue
+        feedback = m.moment(received, 1, 34)
+        closed = m.moment(feedback, 24, 140)
+        upheld = rng.random() < 0.6
+        rows.append(
+            {
+                "complaint_id": f"TS{number:03d}",
+                "received_at": received,
+                "customer_name": order["_call"]["customer_name"],
+                "phone": order["_call"]["phone"],
+                "order_id": order["order_id"],
+                "severity": "严重" if rng.random() < 0.25 else "一般",
+                "description": rng.choice(
+                    [
+                        "上门迟到两个小时",
+                        "维修后第二天又坏了",
+                        "收费与报价不符",
+                        "师傅态度不好",
+                        "配件等了一周",
+                    ]
+                ),
+                "handled_by": order["_call"]["taken_by"],
+                "responsible_id": order["technician_id"],
+                "first_feedback_at": feedback if feedback <= m.as_of else None,
+                "upheld": "是" if upheld else "否",
+                "closed_at": closed if closed <= m.as_of else None,
+                "penalty_amount": "200" if upheld and rng.random() < 0.3 else None,
+                "compensation": rng.choice([None, "50", "100"]) if upheld else None,
+            }
+        )
+    return rows
+
+
+def _contracts(m: _Maker) -> list[dict[str, Any]]:
+    rows = []
+    offsets = [-3, 1, 6, 7, 13, 15, 40, 90, 150, 230]
+    for number, offset in enumerate(offsets, start=1):
+        end = m.as_of.date() + timedelta(days=offset)
+        store = ["S01", "S02", "S03"][number % 3]
+        rows.append(
+            {
+                "contract_id": f"HT{number:03d}",
+                "customer_name": m.rng.choice(
+                    [
+                        "朝阳区阳光物业",
+                        "浦东金桥酒店",
+                        "天河城商务公寓",
+                        "海淀实验小学",
+                        "徐汇华亭宾馆",
+                        "越秀区星河餐饮",
+                        "西湖文化广场",
+                        "南山科技大厦",
+                        "望京SOHO物业",
+                        "张江高科园区",
+                    ]
+                ),
+                "phone": m.phone(),
+                "email": f"contract{number:03d}@example.com",
+                "start_date": add_months(end, -12) + timedelta(days=1),
+                "end_date": end,
+                "amount": m.money(m.rng.choice(["12000", "8800", "26000", "4500.5"])),
+                "store_id": store,
+                "owner_id": _AGENT[store],
+                "renewal_status": "已续签" if number == 9 else m.rng.choice(["未续签", None]),
+            }
+        )
+    return rows
+
+
+def _plant(sheets: dict[str, _Sheet], as_of: datetime) -> None:
+    """The mistakes a clerk makes; each must come back from ``validate`` as exactly one problem."""
+    calls, ledger = sheets["call_log"].rows, sheets["repair_ledger"].rows
+    done = [i for i, o in enumerate(ledger) if o["_status"] == "completed"]
+
+    def plant(key: str, index: int, column: str, value: Any, code: str) -> None:
+        sheets[key].rows[index][column] = value
+        sheets[key].planted.append((index, column, code))
+
+    plant("call_log", 4, "phone", "138-1234-567", "bad_phone")
+    plant("call_log", 7, "purchase_date", "2026-02-30", "bad_value")
+    duplicate = dict(calls[-1], call_id=calls[10]["call_id"], customer_name="何平")
+    calls.append(duplicate)
+    sheets["call_log"].planted.append((len(calls) - 1, "call_id", "duplicate_key"))
+    plant("repair_ledger", done[1], "technician_id", "T99", "unknown_ref")
+    order = ledger[done[2]]
+    plant(
+        "repair_ledger",
+        done[2],
+        "accepted_at",
+        order["dispatched_at"] - timedelta(minutes=40),
+        "time_order",
+    )
+    plant("repair_ledger", done[3], "status", "已完成", "not_in_enum")
+    plant("repair_ledger", done[4], "fault_cause", None, "missing_required")
+    late = next(
+        i
+        for i in done[5:]
+        if ledger[i]["_call"]["_store"] == "S03"
+        and ledger[i]["dispatched_at"] > datetime(2026, 10, 20)
+    )
+    plant("repair_ledger", late, "technician_id", "T06", "inactive_staff")
+
+    def long_owned(i: int) -> bool:
+        call = ledger[i]["_call"]
+        bought = call["purchase_date"]
+        return isinstance(bought, date) and (call["call_time"].date() - bought).days > 500
+
+    old = next(i for i in done[5:] if i != late and long_owned(i))
+    plant("repair_ledger", old, "warranty", "保内", "warranty_mismatch")
+    plant("parts_used", 2, "unit_cost", None, "missing_required")
+    complaint = next(i for i, c in enumerate(sheets["complaints"].rows) if c["first_feedback_at"])
+    plant("complaints", complaint, "first_feedback_at", f"{as_of.year}-12-01 10:00", "future_time")
+    plant("staff", 4, "email", "li.jun@", "bad_email")
+
+
+def demo_sheets(seed: int, as_of: datetime) -> dict[str, _Sheet]:
+    m = _Maker(seed, as_of)
+    calls: list[dict[str, Any]] = []
+    orders: list[dict[str, Any]] = []
+    days = max((as_of.date() - START).days, 1)
+    moments = sorted(
+        datetime.combine(START, datetime.min.time())
+        + timedelta(days=m.rng.randrange(days), hours=m.rng.uniform(8, 20))
+        for _ in range(110)
+    )
+    for number, when in enumerate((t.replace(second=0, microsecond=0) for t in moments), 1):
+        if when > as_of - timedelta(hours=2):
+            continue
+        call = _call(m, number, when, m.rng.choice(["S01", "S02", "S03"]), orders)
+        calls.append(call)
+        order = _order(m, call, len(orders) + 1) if m.rng.random() < 0.9 else None
+        if order:
+            orders.append(order)
+    parts, callbacks = _details(m, orders)
+    sheets = {
+        "call_log": _Sheet("call_log", calls, title=f"{START.year}年来电登记表", extra="备注"),
+        "repair_ledger": _Sheet(
+            "repair_ledger",
+            orders,
+            name="维修台账",
+            totals=("labour_fee", "amount_paid"),
+            order=["order_id", "status", "call_id", "technician_id", "service_mode"],
+        ),
+        "parts_used": _Sheet("parts_used", parts),
+        "complaints": _Sheet("complaints", _complaints(m, orders), title="客户投诉登记表"),
+        "staff": _Sheet("staff", _staff()),
+        "stores": _Sheet("stores", _stores()),
+        "contracts": _Sheet("contracts", _contracts(m)),
+        "callbacks": _Sheet("callbacks", callbacks),
+    }
+    _plant(sheets, as_of)
+    for key in ("call_log", "repair_ledger", "complaints"):
+        for row in sheets[key].rows:
+            for column, value in row.items():
+                if isinstance(value, datetime) and not column.startswith("_"):
+                    row[column] = m.when(value)
+    for order in orders:
+        for column in ("labour_fee", "inbound_shipping", "return_shipping"):
+            if isinstance(order[column], str):
+                order[column] = m.money(order[column])
+    return sheets
+
+
+def build_demo_book(seed: int, as_of: datetime, lang: str = "zh") -> tuple[Workbook, list[Planted]]:
+    """The demo workbook and the list of mistakes planted in it (with their Excel rows)."""
+    schema = load_schema()
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    planted: list[Planted] = []
+    for key, sheet in demo_sheets(seed, as_of).items():
+        header_row = _write_sheet(workbook, schema, sheet, lang)
+        planted += [Planted(key, header_row + 1 + i, f, c) for i, f, c in sheet.planted]
+    return workbook, planted
+
+
+def _write_sheet(workbook: Workbook, schema: Schema, sheet: _Sheet, lang: str) -> int:
+    spec = schema[sheet.key]
+    english = sheet.key == "staff"  # this firm's roster came from head office, in English
+    worksheet = workbook.create_sheet(sheet.name or spec.title(lang))
+    keys = sheet.order or []
+    keys += [c.key for c in spec.columns if c.key not in keys]
+    headers = [spec.by_key[k].header("en" if english else lang) for k in keys]
+    if sheet.extra:
+        headers.append(sheet.extra)
+    header_row = 1
+    if sheet.title:
+        worksheet.cell(row=1, column=1, value=sheet.title).font = Font(bold=True, size=14)
+        worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        worksheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+        header_row = 2
+    for index, header in enumerate(headers, start=1):
+        worksheet.cell(row=header_row, column=index, value=header).font = Font(bold=True)
+        worksheet.column_dimensions[get_column_letter(index)].width = 14
+    for offset, row in enumerate(sheet.rows, start=1):
+        for index, key in enumerate(keys, start=1):
+            value = row.get(key)
+            cell = worksheet.cell(row=header_row + offset, column=index, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+    if sheet.totals:
+        last = header_row + len(sheet.rows)
+        total_row = last + 1
+        worksheet.cell(row=total_row, column=1, value="合计").font = Font(bold=True)
+        for key in sheet.totals:
+            letter = get_column_letter(keys.index(key) + 1)
+            worksheet.cell(
+                row=total_row,
+                column=keys.index(key) + 1,
+                value=f"=SUM({letter}{header_row + 1}:{letter}{last})",
+            )
+    worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1)
+    return header_row
+
+
+def write_demo_config(path: Path) -> Path:
+    source = package_folder("templates") / "svctools.toml"
+    shutil.copyfile(source, path)
+    return path
+
+
+def run_demo(folder: Path, seed: int, as_of: datetime, lang: str) -> Iterator[str]:
+    """Write the demo book and config into ``folder``, run each command, say where results are."""
+    from svctools.cli.demo import run_all
+
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook, planted = build_demo_book(seed, as_of, lang)
+    book = save_workbook(workbook, folder / BOOK_NAME)
+    config = write_demo_config(folder / "svctools.toml")
+    yield from run_all(book, config, planted, as_of, lang)

@@ -1,0 +1,1 @@
+"""Reminder delivery: templates, messages, transports, the exactly-once state file."""

@@ -1,0 +1,565 @@
+"""The monthly report as a workbook a manager opens: tables and native Excel charts.
+
+It reads a ``MonthlyReport`` and computes nothing. Each chart references the cells of its table
+(not a picture, not a copy of the numbers), so when the clerk corrects a figure the chart follows.
+Every cell goes through ``set_text`` (a name such as ``=HYPERLINK(...)`` stays text) and the file
+is written atomically by ``save_workbook``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from svctools.compute.report import MonthlyReport
+from svctools.compute.report_records import (
+    COUNT,
+    HOURS,
+    MONEY,
+    RATE,
+    SCORE,
+    SEVERITIES,
+    Compliance,
+    PartRow,
+    kpi_label,
+    text_value,
+)
+from svctools.compute.sla import RULE_NAMES_ZH
+from svctools.outputs.xlsxout import DATE_FORMAT, MONEY_FORMAT, put, save_workbook
+
+# label key -> (English, Chinese)
+_LABELS: dict[str, tuple[str, str]] = {
+    "overview": ("Overview", "概览"),
+    "complaints": ("Complaints", "投诉汇总"),
+    "callbacks": ("Callbacks", "回访统计"),
+    "technicians": ("Technicians", "技术员"),
+    "parts": ("Parts", "配件"),
+    "daily": ("Daily calls", "每日来电"),
+    "title": ("Monthly report", "月度报告"),
+    "against": ("against {previous}; figures as of {as_of}", "对比 {previous}；数据截至 {as_of}"),
+    "kpi": ("KPI", "指标"),
+    "change": ("Change", "变化"),
+    "rule": ("SLA rule", "SLA 规则"),
+    "level": ("Fault level", "故障等级"),
+    "level_n": ("Level {n}", "{n}级"),
+    "no_level": ("No level", "无等级"),
+    "met": ("Met", "达标"),
+    "due": ("Due", "应达标"),
+    "breached": ("Breached", "超时"),
+    "rate": ("Rate", "达标率"),
+    "sla_by_rule": ("SLA compliance by rule", "各规则 SLA 达标率"),
+    "sla_by_level": ("SLA compliance by fault level", "各故障等级 SLA 达标率"),
+    "date": ("Date", "日期"),
+    "calls": ("Calls", "来电量"),
+    "daily_title": ("Calls per day", "每日来电量"),
+    "total": ("Complaints", "投诉总数"),
+    "upheld": ("Upheld", "成立"),
+    "closed": ("Closed by month end", "月末已结案"),
+    "open": ("Open at month end", "月末未结案"),
+    "feedback_on_time": ("Feedback within {h} h", "{h} 小时内反馈"),
+    "feedback_late": ("Feedback late", "反馈超时"),
+    "feedback_pending": ("Feedback not yet due", "反馈未到期"),
+    "compensation": ("Compensation", "赔付金额"),
+    "by_severity": ("By severity", "按投诉类别"),
+    "severity": ("Severity", "投诉类别"),
+    "count": ("Complaints", "投诉数"),
+    "general": ("general", "一般"),
+    "serious": ("serious", "严重"),
+    "by_person": ("By responsible person", "按责任人"),
+    "staff_id": ("Staff ID", "工号"),
+    "name": ("Name", "姓名"),
+    "nobody": ("(not named)", "（未指定）"),
+    "register": ("Complaints received", "本月投诉明细"),
+    "complaint_id": ("Complaint ID", "投诉编号"),
+    "received_at": ("Received", "投诉时间"),
+    "customer": ("Customer", "客户姓名"),
+    "description": ("Description", "投诉内容"),
+    "responsible": ("Responsible", "责任人"),
+    "feedback": ("Feedback", "反馈"),
+    "closed_at": ("Closed", "结案时间"),
+    "penalty": ("Penalty", "处罚金额"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "met_fb": ("on time", "及时"),
+    "breached_fb": ("late", "超时"),
+    "pending_fb": ("not yet due", "未到期"),
+    "cb_due": ("Callbacks due", "应回访"),
+    "cb_done": ("Done", "已回访"),
+    "cb_on_time": ("On time", "按时回访"),
+    "cb_late": ("Late", "超时回访"),
+    "cb_missing": ("Missing", "未回访"),
+    "cb_pending": ("Not yet due", "未到期"),
+    "cb_rate": ("Completion rate", "回访完成率"),
+    "cb_rated": ("Callbacks rated", "评分次数"),
+    "cb_mean": ("Mean satisfaction", "平均满意度"),
+    "score": ("Score", "评分"),
+    "satisfaction": ("Satisfaction", "满意度"),
+    "times": ("Callbacks", "次数"),
+    "distribution": ("Satisfaction distribution", "满意度分布"),
+    "orders": ("Orders", "工单"),
+    "completed": ("Completed", "完工"),
+    "ftf": ("Fixed first time", "一次修复"),
+    "fttr": ("First-time fix rate", "一次修复率"),
+    "breaches": ("SLA breaches", "SLA 超时"),
+    "penalties": ("Penalties deducted", "处罚扣款"),
+    "orders_per_tech": ("Orders per technician", "技术员工单量"),
+    "by_qty": ("Top parts by quantity", "用量最多的配件"),
+    "by_cost": ("Top parts by cost", "成本最高的配件"),
+    "rank": ("#", "排名"),
+    "part_no": ("Part No", "配件编号"),
+    "part_name": ("Part name", "配件名称"),
+    "qty": ("Qty", "数量"),
+    "cost": ("Cost", "成本"),
+    "parts_note": (
+        "Parts on the orders completed in the month (as in the settlement).",
+        "本月完工工单所用配件（与费用结算一致）。",
+    ),
+}
+_SCORE_NAMES = {
+    5: ("very satisfied", "非常满意"),
+    4: ("satisfied", "满意"),
+    3: ("neutral", "一般"),
+    2: ("dissatisfied", "不满意"),
+    1: ("very dissatisfied", "非常不满意"),
+}
+_RULE_EN = {
+    "late_response": "response",
+    "late_acceptance": "acceptance",
+    "late_arrival": "arrival",
+    "overdue_repair": "repair",
+    "late_complaint_feedback": "complaint feedback",
+    "late_callback": "callback",
+}
+_RULE_ZH = {
+    rule: name.removesuffix("超时").removesuffix("超期") for rule, name in RULE_NAMES_ZH.items()
+}
+
+_FORMATS = {COUNT: "0", RATE: "0.0%", HOURS: "0.00", SCORE: "0.00", MONEY: MONEY_FORMAT}
+_CHANGE_FORMATS = {
+    COUNT: "+0;-0;0",
+    RATE: "+0.0%;-0.0%;0.0%",
+    HOURS: "+0.00;-0.00;0.00",
+    SCORE: "+0.00;-0.00;0.00",
+    MONEY: "+#,##0.00;[Red]-#,##0.00;0.00",
+}
+_TITLE = Font(bold=True, size=14)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_RIGHT = Alignment(horizontal="right")
+
+
+def label(key: str, lang: str, **params: Any) -> str:
+    en, zh = _LABELS[key]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def sheet_titles(lang: str) -> dict[str, str]:
+    """The sheet names of the report workbook in ``lang``, by key."""
+    keys = ("overview", "complaints", "callbacks", "technicians", "parts", "daily")
+    return {key: label(key, lang) for key in keys}
+
+
+# -- cells -----------------------------------------------------------------------------------
+
+
+def _put(
+    ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None, bold: bool = False
+) -> Cell:
+    return put(ws, row, column, value, fmt, bold)
+
+
+def _header(
+    ws: Worksheet, row: int, labels: Sequence[str], numbers_from: int = 2, numbers_to: int = 99
+) -> None:
+    """A bold, shaded header row; headers of number columns (``numbers_from`` to
+    ``numbers_to``) sit right, over their numbers."""
+    for column, text in enumerate(labels, start=1):
+        cell = _put(ws, row, column, text, bold=True)
+        cell.fill = _HEAD_FILL
+        if numbers_from <= column <= numbers_to:
+            cell.alignment = _RIGHT
+
+
+def _title(ws: Worksheet, text: str, sub: str | None = None) -> None:
+    _put(ws, 1, 1, text).font = _TITLE
+    if sub:
+        _put(ws, 2, 1, sub)
+
+
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _print_setup(ws: Worksheet, one_page: bool = False) -> None:
+    """Landscape, one page wide: how it prints, and how scripts/render-report renders it."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _yes(value: bool | None, lang: str) -> str | None:
+    return None if value is None else label("yes" if value else "no", lang)
+
+
+# -- charts ----------------------------------------------------------------------------------
+
+
+def _axes(chart: BarChart | LineChart, y_title: str | None = None, percent: bool = False) -> None:
+    """Show both axes (openpyxl 3.1 leaves them to the reader's default, often hidden)."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if y_title:
+        chart.y_axis.title = y_title
+    if percent:
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+
+
+def _place(
+    ws: Worksheet,
+    chart: BarChart | LineChart | PieChart,
+    anchor: str,
+    title: str,
+    w: float,
+    h: float,
+) -> None:
+    chart.title = title
+    chart.width, chart.height = w, h
+    ws.add_chart(chart, anchor)
+
+
+def _bar(
+    ws: Worksheet,
+    data: Reference,
+    cats: Reference,
+    anchor: str,
+    title: str,
+    percent: bool = False,
+    legend: bool = False,
+) -> BarChart:
+    chart = BarChart()
+    chart.type = "col"
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    _axes(chart, percent=percent)
+    if not legend:
+        chart.legend = None
+    _place(ws, chart, anchor, title, 16, 7.5)
+    return chart
+
+
+# -- sheets ----------------------------------------------------------------------------------
+
+
+def _overview(ws: Worksheet, report: MonthlyReport, lang: str, daily: Worksheet) -> None:
+    as_of = report.as_of.strftime("%Y-%m-%d %H:%M")
+    sub = label("against", lang, previous=report.previous_month, as_of=as_of)
+    _title(ws, f"{label('title', lang)} {report.month}", sub)
+    _header(ws, 4, [label("kpi", lang), report.month, report.previous_month, label("change", lang)])
+    row = 5
+    for kpi in report.kpis:
+        _put(ws, row, 1, kpi_label(kpi.key, lang))
+        _put(ws, row, 2, kpi.value, _FORMATS[kpi.kind])
+        _put(ws, row, 3, kpi.previous, _FORMATS[kpi.kind])
+        _put(ws, row, 4, kpi.change, _CHANGE_FORMATS[kpi.kind])
+        row += 1
+    row += 1
+    row = _compliance_table(ws, row, "sla_by_rule", "rule", report.sla_rules, lang)[1] + 2
+    first, last = _compliance_table(ws, row, "sla_by_level", "level", report.sla_levels, lang)
+    ws.freeze_panes = "B5"
+    _widths(ws, [34, 13, 13, 13, 11, 2])
+    _print_setup(ws, one_page=True)
+
+    line = LineChart()
+    days = len(report.daily_calls)
+    line.add_data(Reference(daily, min_col=2, min_row=1, max_row=days + 1), titles_from_data=True)
+    line.set_categories(Reference(daily, min_col=1, min_row=2, max_row=days + 1))
+    line.series[0].smooth = False
+    line.x_axis.number_format = "d"
+    line.legend = None
+    _axes(line)
+    _place(ws, line, "G4", label("daily_title", lang), 18, 7.5)
+    if last >= first:
+        data = Reference(ws, min_col=5, min_row=first - 1, max_row=last)
+        cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+        _bar(ws, data, cats, "G20", label("sla_by_level", lang), percent=True)
+
+
+def _compliance_table(
+    ws: Worksheet, row: int, title: str, kind: str, items: list[Compliance], lang: str
+) -> tuple[int, int]:
+    """A met/due/breached/rate table; returns its first and last data rows."""
+    _put(ws, row, 1, label(title, lang), bold=True)
+    keys = (kind, "met", "due", "breached", "rate")
+    _header(ws, row + 1, [label(k, lang) for k in keys])
+    first = row + 2
+    for offset, item in enumerate(items):
+        r = first + offset
+        _put(ws, r, 1, _compliance_name(item.key, kind, lang))
+        _put(ws, r, 2, item.met, "0")
+        _put(ws, r, 3, item.due, "0")
+        _put(ws, r, 4, item.breached, "0")
+        _put(ws, r, 5, item.rate, "0.0%")
+    return first, first + len(items) - 1
+
+
+def _compliance_name(key: str | int | None, kind: str, lang: str) -> str:
+    if kind == "level":
+        return label("no_level", lang) if key is None else label("level_n", lang, n=key)
+    rule = str(key)
+    return _RULE_ZH.get(rule, rule) if lang == "zh" else _RULE_EN.get(rule, rule)
+
+
+def _daily_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
+    _header(ws, 1, [label("date", lang), label("calls", lang)])
+    for row, (day, calls) in enumerate(report.daily_calls, start=2):
+        _put(ws, row, 1, day, DATE_FORMAT)
+        _put(ws, row, 2, calls, "0")
+    ws.freeze_panes = "A2"
+    _widths(ws, [12, 10])
+
+
+def _pairs(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any, str]]) -> int:
+    """Label / value lines (a summary block); returns the next free row."""
+    for text, value, fmt in pairs:
+        _put(ws, row, 1, text, bold=True)
+        _put(ws, row, 2, value, fmt)
+        row += 1
+    return row
+
+
+def _complaints_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
+    summary = report.complaints
+    figures = summary.figures()
+    _title(ws, f"{label('complaints', lang)} {report.month}")
+    hours = format(summary.feedback_hours.normalize(), "f")
+    pairs: list[tuple[str, Any, str]] = [
+        (label(k, lang), figures[k], "0") for k in ("total", "upheld", "closed", "open")
+    ]
+    pairs += [
+        (label("feedback_on_time", lang, h=hours), figures["feedback_on_time"], "0"),
+        (label("feedback_late", lang), figures["feedback_late"], "0"),
+        (label("feedback_pending", lang), figures["feedback_pending"], "0"),
+        (label("compensation", lang), summary.compensation, MONEY_FORMAT),
+    ]
+    row = _pairs(ws, 3, pairs) + 1
+    _put(ws, row, 1, label("by_severity", lang), bold=True)
+    _header(ws, row + 1, [label(k, lang) for k in ("severity", "count", "upheld")])
+    first = row + 2
+    for offset, (severity, (count, upheld)) in enumerate(summary.by_severity().items()):
+        _put(ws, first + offset, 1, label(severity, lang))
+        _put(ws, first + offset, 2, count, "0")
+        _put(ws, first + offset, 3, upheld, "0")
+    last = first + len(SEVERITIES) - 1
+    pie = PieChart()
+    pie.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
+    pie.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    pie.dataLabels = DataLabelList(showVal=True, showPercent=False, showCatName=False)
+    pie.dataLabels.showSerName = False
+    pie.dataLabels.showLegendKey = False
+    _place(ws, pie, "E2", label("by_severity", lang), 10, 6.5)
+    row = _people_table(ws, last + 2, report, lang)
+    _register(ws, row + 1, report, lang)
+    ws.freeze_panes = "A3"
+    _widths(ws, [22, 17, 12, 10, 12, 10, 8, 17, 12, 12, 40])
+    _print_setup(ws)
+
+
+def _people_table(ws: Worksheet, row: int, report: MonthlyReport, lang: str) -> int:
+    _put(ws, row, 1, label("by_person", lang), bold=True)
+    keys = ("staff_id", "name", "count", "general", "serious", "upheld")
+    _header(ws, row + 1, [label(k, lang) for k in keys], numbers_from=3)
+    row += 2
+    for person in report.complaints.people:
+        values: list[Any] = [person.staff_id or label("nobody", lang), person.name]
+        values += [person.complaints, person.general, person.serious, person.upheld]
+        for column, value in enumerate(values, start=1):
+            _put(ws, row, column, value, "0" if column > 2 else None)
+        row += 1
+    return row + 1
+
+
+def _register(ws: Worksheet, row: int, report: MonthlyReport, lang: str) -> int:
+    """The month's complaints one per line, as in 月度用户投诉汇总统计表."""
+    _put(ws, row, 1, label("register", lang), bold=True)
+    keys = (
+        "complaint_id",
+        "received_at",
+        "customer",
+        "severity",
+        "responsible",
+        "feedback",
+        "upheld",
+        "closed_at",
+        "penalty",
+        "compensation",
+        "description",
+    )
+    _header(ws, row + 1, [label(k, lang) for k in keys], numbers_from=9, numbers_to=10)
+    row += 2
+    for c in report.complaints.lines:
+        values = [
+            c.complaint_id,
+            c.received_at,
+            c.customer_name,
+            label(c.severity, lang) if c.severity in SEVERITIES else c.severity,
+            " ".join(x for x in (c.responsible_id, c.responsible_name) if x) or None,
+            label(f"{c.feedback}_fb", lang) if c.feedback else None,
+            _yes(c.upheld, lang),
+            c.closed_at,
+            c.penalty_amount,
+            c.compensation,
+            c.description,
+        ]
+        for column, value in enumerate(values, start=1):
+            _put(ws, row, column, value, MONEY_FORMAT if column in (9, 10) else None)
+        row += 1
+    return row
+
+
+def _callbacks_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
+    cb = report.callbacks
+    _title(ws, f"{label('callbacks', lang)} {report.month}")
+    pairs = [
+        (label("cb_due", lang), cb.due, "0"),
+        (label("cb_done", lang), cb.done, "0"),
+        (label("cb_on_time", lang), cb.on_time, "0"),
+        (label("cb_late", lang), cb.late, "0"),
+        (label("cb_missing", lang), cb.missing, "0"),
+        (label("cb_pending", lang), cb.pending, "0"),
+        (label("cb_rate", lang), cb.completion_rate, "0.0%"),
+        (label("cb_rated", lang), cb.rated, "0"),
+        (label("cb_mean", lang), cb.mean, "0.00"),
+    ]
+    row = _pairs(ws, 3, pairs) + 1
+    _put(ws, row, 1, label("distribution", lang), bold=True)
+    _header(ws, row + 1, [label(k, lang) for k in ("satisfaction", "score", "times")])
+    first = row + 2
+    for offset, score in enumerate(sorted(cb.distribution)):
+        en, zh = _SCORE_NAMES[score]
+        _put(ws, first + offset, 1, zh if lang == "zh" else en)
+        _put(ws, first + offset, 2, score, "0")
+        _put(ws, first + offset, 3, cb.distribution[score], "0")
+    last = first + len(cb.distribution) - 1
+    data = Reference(ws, min_col=3, min_row=first - 1, max_row=last)
+    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+    _bar(ws, data, cats, "E3", label("distribution", lang))
+    ws.freeze_panes = "A3"
+    _widths(ws, [20, 12, 10])
+    _print_setup(ws)
+
+
+def _technicians_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
+    _title(ws, f"{label('technicians', lang)} {report.month}")
+    keys = (
+        "staff_id",
+        "name",
+        "orders",
+        "completed",
+        "ftf",
+        "fttr",
+        "breaches",
+        "penalties",
+        "cb_mean",
+        "cb_rated",
+    )
+    formats = (None, None, "0", "0", "0", "0.0%", "0", MONEY_FORMAT, "0.00", "0")
+    _header(ws, 3, [label(k, lang) for k in keys], numbers_from=3)
+    row = 4
+    for t in report.technicians:
+        values: list[Any] = [t.staff_id, t.name, t.orders, t.completed, t.first_time_fixed, t.fttr]
+        values += [t.breaches, t.penalties, t.satisfaction, t.rated]
+        for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            _put(ws, row, column, value, fmt)
+        row += 1
+    last = row - 1
+    if report.technicians:
+        named = all(t.name for t in report.technicians)
+        data = Reference(ws, min_col=3, max_col=4, min_row=3, max_row=last)
+        cats = Reference(ws, min_col=2 if named else 1, min_row=4, max_row=last)
+        _bar(ws, data, cats, "A" + str(last + 3), label("orders_per_tech", lang), legend=True)
+    ws.freeze_panes = "C4"
+    _widths(ws, [10, 12, 8, 8, 10, 12, 10, 12, 12, 10])
+    _print_setup(ws)
+
+
+def _parts_table(ws: Worksheet, row: int, title: str, parts: list[PartRow], lang: str) -> int:
+    _put(ws, row, 1, label(title, lang), bold=True)
+    keys = ("rank", "part_no", "part_name", "qty", "cost")
+    _header(ws, row + 1, [label(k, lang) for k in keys], numbers_from=4)
+    row += 2
+    for rank, part in enumerate(parts, start=1):
+        _put(ws, row, 1, rank, "0").alignment = Alignment(horizontal="center")
+        _put(ws, row, 2, part.part_no)
+        _put(ws, row, 3, part.part_name)
+        _put(ws, row, 4, part.qty, "0")
+        _put(ws, row, 5, part.cost, MONEY_FORMAT)
+        row += 1
+    return row + 1
+
+
+def _parts_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
+    _title(ws, f"{label('parts', lang)} {report.month}", label("parts_note", lang))
+    row = _parts_table(ws, 4, "by_qty", report.parts_by_qty, lang)
+    _parts_table(ws, row, "by_cost", report.parts_by_cost, lang)
+    ws.freeze_panes = "A3"
+    _widths(ws, [8, 14, 24, 10, 14])
+    _print_setup(ws)
+
+
+def write_report(report: MonthlyReport, path: str | os.PathLike[str], lang: str = "zh") -> Path:
+    """The report workbook: overview, complaints, callbacks, technicians, parts, daily calls."""
+    wb = Workbook()
+    titles = sheet_titles(lang)
+    overview = wb.active
+    overview.title = titles["overview"]
+    sheets = {key: wb.create_sheet(titles[key]) for key in list(titles)[1:]}
+    _daily_sheet(sheets["daily"], report, lang)
+    _overview(overview, report, lang, sheets["daily"])
+    _complaints_sheet(sheets["complaints"], report, lang)
+    _callbacks_sheet(sheets["callbacks"], report, lang)
+    _technicians_sheet(sheets["technicians"], report, lang)
+    _parts_sheet(sheets["parts"], report, lang)
+    return save_workbook(wb, path)
+
+
+def demo_report(loaded: Any, book: Path, policy: Any, as_of: datetime, lang: str) -> Iterator[str]:
+    """The demo's report step: ``report.xlsx`` for 2026-10 beside the book, and what to print."""
+    from svctools.compute.report import compute_report
+    from svctools.core.clock import parse_month
+    from svctools.core.schema import load_schema
+    from svctools.reading.usable import usable_records
+
+    month = "2026-10"
+    out = book.parent / "report.xlsx"
+    records = usable_records(loaded, load_schema(), "report", True, lang).records
+    report = compute_report(records, policy, *parse_month(month), as_of)
+    write_report(report, out, lang)
+    stamp = as_of.isoformat(timespec="minutes")
+    yield ""
+    yield f"$ svctools report {book} --month {month} --as-of {stamp} --skip-invalid --out {out}"
+    figures = [report.kpi(k) for k in ("calls", "orders_completed", "first_time_fix_rate")]
+    shown = text_value(RATE, report.kpi("sla_compliance").value)
+    calls, done, fttr = (f.value for f in figures)
+    fttr_text = text_value(RATE, fttr)
+    if lang == "zh":
+        yield f"  来电 {calls}，完工 {done}，一次修复率 {fttr_text}，SLA 达标率 {shown} -> {out}"
+    else:
+        yield (
+            f"  {calls} calls, {done} completed, first-time fix {fttr_text}, "
+            f"SLA compliance {shown} -> {out}"
+        )

@@ -1,0 +1,267 @@
+"""Renderers for penalties and settlements: text tables for people and xlsx files to sign and file.
+
+They read the result records of ``penalties`` and ``settlement`` and compute nothing themselves.
+The workbooks are written by ``statements_xlsx``, loaded only when a file is asked for (openpyxl
+takes a tenth of a second to import, and most runs print only): every text that came from the
+book goes through ``set_text`` so a name such as ``=HYPERLINK(...)`` stays text; files are
+written atomically through ``save_workbook``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from svctools.compute.penalties import PenaltyStatement
+from svctools.compute.settlement import ORDER_MONEY, TOTAL_MONEY, Settlement, Totals
+from svctools.core.money import money_str
+from svctools.outputs.render import minute_text, table
+
+RULES: dict[str, tuple[str, str]] = {
+    "late_response": ("late response", "响应超时"),
+    "late_acceptance": ("late acceptance", "接单超时"),
+    "late_arrival": ("late arrival", "到场超时"),
+    "overdue_repair": ("overdue repair", "维修超期"),
+    "qc_rework": ("QC rework", "质检返工"),
+    "repeat_repair": ("repeat repair", "保修期内返修"),
+    "late_complaint_feedback": ("late complaint feedback", "投诉反馈超时"),
+    "complaint_general": ("general complaint", "一般投诉"),
+    "complaint_serious": ("serious complaint", "严重投诉"),
+    "late_callback": ("late callback", "回访超时"),
+}
+
+# label key -> (English, Chinese)
+_LABELS: dict[str, tuple[str, str]] = {
+    "penalties_title": ("Staff penalties", "职员处罚汇总"),
+    "slip_title": ("Staff penalty slip", "职员处罚单"),
+    "summary": ("Summary", "汇总"),
+    "staff_id": ("Staff ID", "工号"),
+    "name": ("Name", "姓名"),
+    "month": ("Month", "月份"),
+    "gross": ("Gross", "本月处罚合计"),
+    "carried_in": ("Carried in", "上月结转"),
+    "deducted": ("Deducted", "本月扣款"),
+    "carried_out": ("Carried out", "结转下月"),
+    "monthly_wage": ("Monthly wage", "月工资"),
+    "cap": ("Cap", "扣款上限"),
+    "rule": ("Rule", "处罚项目"),
+    "record": ("Record", "单号"),
+    "deadline": ("Deadline / date", "时限/日期"),
+    "amount": ("Amount", "金额"),
+    "open": ("Open", "未完成"),
+    "explain": ("Why", "说明"),
+    "source": ("Source", "来源"),
+    "pending": ("Pending (not charged yet)", "待定(暂不扣款)"),
+    "warnings": ("Warnings", "提示"),
+    "nothing": ("No penalties this month.", "本月无处罚。"),
+    "employee_sign": ("Employee signature:", "员工签字:"),
+    "manager_sign": ("Manager signature:", "经理签字:"),
+    "date": ("Date:", "日期:"),
+    "settle_title": ("Settlement", "费用结算"),
+    "orders_sheet": ("Orders", "工单结算"),
+    "stores_sheet": ("Stores", "门店汇总"),
+    "technicians_sheet": ("Technicians", "维修员汇总"),
+    "order_id": ("Order ID", "工单号"),
+    "row": ("Row", "行号"),
+    "customer": ("Customer", "客户姓名"),
+    "technician": ("Technician", "维修员"),
+    "technician_name": ("Technician name", "维修员姓名"),
+    "store": ("Store", "门店"),
+    "store_name": ("Store name", "门店名称"),
+    "completed_at": ("Completed", "完工时间"),
+    "warranty": ("Warranty", "保修"),
+    "warranty_reason": ("Warranty reason", "保修依据"),
+    "cause": ("Cause", "故障原因"),
+    "free": ("Free", "免费"),
+    "free_reason": ("Free reason", "收费依据"),
+    "labour": ("Labour", "工时费"),
+    "parts": ("Parts cost", "配件成本"),
+    "customer_parts": ("Customer parts", "客户配件费"),
+    "customer_shipping": ("Customer shipping", "客户运费"),
+    "company_shipping": ("Company shipping", "公司运费"),
+    "customer_charge": ("Customer charge", "客户应付"),
+    "company_cost": ("Company cost", "公司成本"),
+    "amount_paid": ("Paid", "已收金额"),
+    "balance_due": ("Balance due", "应收余额"),
+    "orders": ("Orders", "工单数"),
+    "free_orders": ("Free orders", "免费工单"),
+    "total": ("Total", "合计"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "in": ("in", "保内"),
+    "out": ("out", "保外"),
+    "quality": ("quality", "质量问题"),
+    "human": ("human", "人为损坏"),
+    "wear": ("wear", "正常磨损"),
+    "other": ("other", "其他"),
+}
+
+
+def label(key: str, lang: str) -> str:
+    """A fixed label in ``lang`` (zh or en); rule keys give their rule name."""
+    en, zh = RULES.get(key) or _LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def _yes(value: bool, lang: str) -> str:
+    return label("yes" if value else "no", lang)
+
+
+def _table(
+    headers: Sequence[str],
+    rows: list[list[Any]],
+    money_from: int | None = None,
+    right: Sequence[int] = (),
+) -> str:
+    """A plain table; numbers stay as written (money keeps its two decimals), right-aligned."""
+    align = ["left"] * len(headers)
+    if money_from is not None:
+        align[money_from:] = ["right"] * (len(headers) - money_from)
+    for column in right:
+        align[column] = "right"
+    return table(rows, headers, colalign=align)
+
+
+# ---------------------------------------------------------------- penalties, text
+
+
+def penalties_text(stmt: PenaltyStatement, lang: str = "zh") -> str:
+    """The month's penalties for people: a summary, each person's lines, pending, warnings."""
+    out = [f"{label('penalties_title', lang)} {stmt.month}", ""]
+    if not stmt.staff:
+        out.append(label("nothing", lang))
+    else:
+        keys = ("staff_id", "name", "gross", "carried_in", "deducted", "carried_out")
+        rows = [
+            [
+                s.staff_id,
+                s.name or "",
+                money_str(s.gross),
+                money_str(s.carried_in),
+                money_str(s.deducted),
+                money_str(s.carried_out),
+            ]
+            for s in stmt.staff
+        ]
+        out.append(_table([label(k, lang) for k in keys], rows, money_from=2))
+    for person in stmt.staff:
+        out += ["", f"{person.staff_id} {person.name or ''}".rstrip()]
+        line_keys = ("deadline", "rule", "record", "open", "amount", "explain")
+        rows = [
+            [
+                minute_text(line.deadline),
+                label(line.rule, lang),
+                line.record,
+                _yes(line.open, lang) if line.open else "",
+                money_str(line.amount),
+                line.why.text(lang),
+            ]
+            for line in person.lines
+        ]
+        out.append(_table([label(k, lang) for k in line_keys], rows, right=(4,)))
+        if person.cap_why is not None:
+            out.append(person.cap_why.text(lang))
+    if stmt.pending:
+        out += ["", label("pending", lang)]
+        pending_keys = ("rule", "record", "staff_id", "amount", "explain")
+        rows = [
+            [
+                label(p.rule, lang),
+                p.record,
+                p.staff_id or "",
+                "" if p.amount is None else money_str(p.amount),
+                p.why.text(lang),
+            ]
+            for p in stmt.pending
+        ]
+        out.append(_table([label(k, lang) for k in pending_keys], rows, right=(3,)))
+    if stmt.warnings:
+        out += ["", label("warnings", lang)]
+        out += [f"- {text}" for text in stmt.warning_texts(lang)]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------- settlement, text
+
+_ORDER_MONEY = tuple(key for key in ORDER_MONEY if key != "parts")  # customer_parts says it
+
+
+def _total_cells(totals: Totals) -> list[Any]:
+    return [
+        str(totals.orders),
+        str(totals.free_orders),
+        *(money_str(getattr(totals, key)) for key in TOTAL_MONEY),
+    ]
+
+
+def settlement_text(stl: Settlement, lang: str = "zh") -> str:
+    """The month's settlement for people: orders, then totals per store and per technician."""
+    out = [f"{label('settle_title', lang)} {stl.month}", ""]
+    keys = ("order_id", "customer", "technician", "warranty", "free", *_ORDER_MONEY)
+    rows = [
+        [
+            o.order_id,
+            o.customer_name or "",
+            o.technician_id or "",
+            label("in" if o.in_warranty else "out", lang),
+            _yes(o.free, lang),
+            *(money_str(getattr(o, key)) for key in _ORDER_MONEY),
+        ]
+        for o in stl.orders
+    ]
+    sums = [sum((getattr(o, key) for o in stl.orders), Decimal("0.00")) for key in _ORDER_MONEY]
+    rows.append(
+        [
+            label("total", lang),
+            "",
+            "",
+            "",
+            str(stl.totals.free_orders),
+            *(money_str(amount) for amount in sums),
+        ]
+    )
+    out.append(_table([label(k, lang) for k in keys], rows, money_from=5))
+    total_keys = ("orders", "free_orders", *TOTAL_MONEY)
+    out += ["", label("stores_sheet", lang)]
+    rows = [[s.key or "", s.name or "", *_total_cells(s)] for s in stl.stores]
+    headers = [label(k, lang) for k in ("store", "store_name", *total_keys)]
+    out.append(_table(headers, rows, money_from=2))
+    out += ["", label("technicians_sheet", lang)]
+    rows = [
+        [t.key or "", t.name or "", t.store_id or "", *_total_cells(t)] for t in stl.technicians
+    ]
+    headers = [label(k, lang) for k in ("technician", "name", "store", *total_keys)]
+    out.append(_table(headers, rows, money_from=3))
+    notes = [f"{o.order_id}: {n.text(lang)}" for o in stl.orders for n in o.notes]
+    if notes:
+        out += ["", label("warnings", lang), *(f"- {note}" for note in notes)]
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------- xlsx
+
+
+def safe_sheet_name(wanted: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts: ≤ 31 chars, none of []:*?/\\, not 'History', unique."""
+    from svctools.outputs.statements_xlsx import safe_sheet_name as safe
+
+    return safe(wanted, taken)
+
+
+def write_penalty_slips(
+    stmt: PenaltyStatement, path: str | os.PathLike[str], lang: str = "zh"
+) -> Path:
+    """A workbook: a summary sheet, then one signable slip per person."""
+    from svctools.outputs.statements_xlsx import write_penalty_slips as write
+
+    return write(stmt, path, lang)
+
+
+def write_settlement(stl: Settlement, path: str | os.PathLike[str], lang: str = "zh") -> Path:
+    """A workbook: per-order settlement, totals per store, totals per technician."""
+    from svctools.outputs.statements_xlsx import write_settlement as write
+
+    return write(stl, path, lang)

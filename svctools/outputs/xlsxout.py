@@ -1,0 +1,130 @@
+"""Writing output workbooks safely: user text stays text, files appear only when complete."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from svctools.core.errors import SvctoolsError
+
+MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+# What Excel and WPS take as the start of a formula when a cell is typed or edited.
+FORMULA_START = ("=", "+", "-", "@")
+_BOLD = Font(bold=True)
+# Characters XML 1.0 cannot hold (openpyxl and lxml refuse to save them): control characters
+# other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text an xlsx file can hold: each character XML refuses becomes U+FFFD (visible)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def set_text(cell: Cell, value: Any) -> Cell:
+    """Put a value in a cell; text from a book or a person is never taken as a formula.
+
+    openpyxl makes a string starting with ``=`` a formula: it is set back to text. Text
+    starting with ``= + - @`` also gets Excel's quote prefix (the ``'`` a clerk would type),
+    so that editing the cell later in Excel or WPS keeps it text instead of evaluating it.
+    Values XML cannot hold become text too: control characters, ``nan`` and ``inf``.
+    """
+    if isinstance(value, str):
+        value = clean_text(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        value = str(value)
+    elif isinstance(value, Decimal) and not value.is_finite():
+        value = str(value)
+    cell.value = value
+    if cell.data_type == "f":  # openpyxl made "=..." a formula: keep it as the text it was
+        cell.data_type = "s"
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def put(
+    ws: Worksheet, row: int, column: int, value: Any, fmt: str | None = None, bold: bool = False
+) -> Cell:
+    """One output cell (``set_text``), with ``fmt`` or the date/time format its value needs."""
+    cell = set_text(ws.cell(row=row, column=column), value)
+    if fmt is not None:
+        cell.number_format = fmt
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    if bold:
+        cell.font = _BOLD
+    return cell
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it into place.
+
+    An existing file at ``path`` is replaced only when the new one is complete. The temporary
+    name ends in the target's suffix because openpyxl refuses ``.tmp`` paths.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise SvctoolsError(f"{target}: folder {folder} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+# Set by ``--encrypt`` for the whole command: every workbook it writes is encrypted with it.
+OUTPUT_PASSWORD: ContextVar[str | None] = ContextVar("svctools_output_password", default=None)
+
+
+def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Save an openpyxl workbook atomically; encrypted when ``OUTPUT_PASSWORD`` is set, in
+    memory first, so no unencrypted copy ever reaches the disk."""
+    password = OUTPUT_PASSWORD.get()
+
+    def write(tmp: Path) -> None:
+        if password is None:
+            workbook.save(tmp)
+            return
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        plain = io.BytesIO()
+        workbook.save(plain)
+        plain.seek(0)
+        with open(tmp, "wb") as out:
+            OOXMLFile(plain).encrypt(password, out)
+
+    try:
+        return write_atomic(path, write)
+    except PermissionError as exc:
+        raise SvctoolsError(
+            f"{path}: cannot write ({exc.strerror}); is it open in Excel?"
+        ) from None

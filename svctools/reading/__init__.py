@@ -1,0 +1,1 @@
+"""Raw rows to typed records and problems: cell values, columns, the whole book, usable rows."""

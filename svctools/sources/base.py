@@ -1,0 +1,54 @@
+"""Where a book comes from. Everything above this module sees only ``BookSource``: raw rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+Row = tuple[int, Sequence[Any]]  # (row number as Excel shows it, raw cell values from column A)
+Block = tuple[Sequence[int], list[Sequence[Any]]]  # (row numbers, those rows' raw values)
+BLOCK_ROWS = 4096  # rows read and parsed together, column by column
+
+
+class BookSource(Protocol):
+    """A book: its sheet names and, per sheet, rows of raw cell values.
+
+    Raw values are ``None`` for blanks, ``str``, ``int``, ``float``, ``bool``, ``datetime``,
+    ``date`` or ``time``; a formula gives its cached value. A source may also offer
+    ``blocks(sheet)``: the same rows in blocks of up to ``BLOCK_ROWS``, whose values may still be
+    raw (``''`` for a blank, a float for a whole number, a ``date`` for a midnight date-time):
+    ``columns.normalise_cell`` makes one what ``rows`` gives.
+    """
+
+    name: str
+
+    def sheet_names(self) -> list[str]: ...
+
+    def rows(self, sheet: str) -> Iterator[Row]: ...
+
+    def close(self) -> None: ...
+
+
+def blocks_of(rows: Iterator[Row]) -> Iterator[Block]:
+    """Rows (``BookSource.rows``) grouped in blocks (``BookSource.blocks``)."""
+    while chunk := list(islice(rows, BLOCK_ROWS)):
+        yield [number for number, _ in chunk], [values for _, values in chunk]
+
+
+def is_google(spec: str) -> bool:
+    """BOOK names a Google Sheet (``gsheet:KEY`` or its URL) rather than an ``.xlsx`` path."""
+    return spec.startswith("gsheet:") or "docs.google.com/spreadsheets/" in spec[:40]
+
+
+def open_elsewhere(spec: str) -> str | None:
+    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside a book
+    that is open, if any: the clerk may have unsaved edits, which svctools cannot see."""
+    if is_google(spec):
+        return None
+    path = Path(spec)
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            return lock.name
+    return None

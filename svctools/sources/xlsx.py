@@ -1,0 +1,177 @@
+"""An ``.xlsx`` file as a ``BookSource``: streamed (read-only mode), formulas by cached value.
+
+Opening checks what the file really is first, so a CSV, an old ``.xls``, an empty or damaged
+file or a password-protected book each get one clear line instead of a parser's traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from svctools.core.errors import BookError
+from svctools.core.records import column_number
+from svctools.sources.base import Row
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+def sniff(path: Path) -> None:
+    """Refuse, with one line, a path that is not a readable ``.xlsx`` file."""
+    if not path.exists():
+        raise BookError(f"{path}: no such file")
+    if path.is_dir():
+        raise BookError(f"{path}: is a folder, not an .xlsx file")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+            ole_body = handle.read(1 << 20) if head[:8] == _OLE else b""
+    except OSError as exc:
+        raise BookError(f"{path}: cannot read ({exc.strerror})") from None
+    if not head:
+        raise BookError(f"{path}: the file is empty (0 bytes)")
+    if head[:8] == _OLE:
+        if _ENCRYPTED_MARK in head + ole_body:  # open_xlsx decrypts these before sniffing
+            raise BookError(f"{path}: the book is password-protected")
+        raise BookError(
+            f"{path}: this is an old Excel 97-2003 .xls file; open it in Excel or WPS and "
+            "save it as .xlsx"
+        )
+    if head[:4] != _ZIP:
+        kind = "a CSV or text file" if _looks_like_text(head) else "not an Excel file"
+        raise BookError(f"{path}: not an .xlsx workbook ({kind}); save it as .xlsx")
+    if not zipfile.is_zipfile(path):
+        raise BookError(f"{path}: the file is damaged or incomplete (not a complete .xlsx)")
+    check_package(path)
+
+
+# Limits on what a book may make svctools unpack or allocate (README: "Hostile files").
+MAX_PART_BYTES = 2 << 30  # one part of the package, unpacked
+MAX_TOTAL_BYTES = 4 << 30  # all parts together
+MAX_RATIO = 200  # unpacked / packed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 32 << 20
+MAX_SHEET_CELLS = 100_000_000  # rows x columns a sheet's <dimension> may claim
+_PROLOG_BYTES = 4096
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?:?([A-Z]{1,3})?(\d+)?"')
+
+
+def check_package(path: Path, data: BinaryIO | None = None) -> None:
+    """Refuse a zip bomb, XML with a DTD (entity bombs, external entities) and a sheet that
+    claims an absurd grid, before any XML parser or reader allocates for them."""
+    try:
+        with zipfile.ZipFile(data if data is not None else path) as archive:
+            parts = archive.infolist()
+            total = sum(part.file_size for part in parts)
+            if total > MAX_TOTAL_BYTES:
+                raise BookError(f"{path}: unpacks to {total >> 20} MB; refused as a zip bomb")
+            for part in parts:
+                _check_part(path, archive, part)
+    except (zipfile.BadZipFile, EOFError, zlib.error):
+        raise BookError(
+            f"{path}: the file is damaged or incomplete (not a complete .xlsx)"
+        ) from None
+    finally:
+        if data is not None:
+            data.seek(0)
+
+
+def _check_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    size, packed = part.file_size, max(part.compress_size, 1)
+    if size > MAX_PART_BYTES or (size > RATIO_FLOOR and size / packed > MAX_RATIO):
+        raise BookError(
+            f"{path}: {part.filename} is compressed {size // packed}:1 to {size >> 20} MB; "
+            "refused as a zip bomb"
+        )
+    if not part.filename.endswith((".xml", ".rels", ".vml")):
+        return
+    with archive.open(part) as handle:
+        prolog = handle.read(_PROLOG_BYTES)
+    if any(mark in prolog for mark in _DTD):
+        raise BookError(
+            f"{path}: unsafe XML in {part.filename} (a DTD or entity declaration, as in "
+            "entity-expansion bombs); refused"
+        )
+    match = _DIMENSION.search(prolog) if part.filename.startswith("xl/worksheets/") else None
+    if match and match.group(3) and match.group(4):
+        columns = column_number(match.group(3).decode())
+        rows = int(match.group(4))
+        if columns * rows > MAX_SHEET_CELLS:
+            raise BookError(
+                f"{path}: {part.filename} claims {columns:,} columns x {rows:,} rows; "
+                "refused as damaged or crafted (re-save it from Excel after deleting unused "
+                "rows and columns)"
+            )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Text (CSV, notes) has no NUL bytes, unless it is UTF-16 with its byte-order mark."""
+    return head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" not in head
+
+
+class XlsxBook:
+    """An ``.xlsx`` file read with openpyxl in read-only mode: memory stays flat as rows stream."""
+
+    def __init__(self, path: Path, data: BinaryIO | None = None) -> None:
+        """``data``: the package already in memory (a decrypted book); else ``path`` is read."""
+        import openpyxl
+
+        if data is None:
+            sniff(path)
+            data = open(path, "rb")  # a file object: openpyxl skips its suffix check
+        else:
+            check_package(path, data)
+        self.path = path
+        self.name = str(path)
+        self._handle = data
+        try:
+            self._workbook = openpyxl.load_workbook(
+                self._handle, read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as exc:  # zipfile, KeyError, XML errors: all mean a broken book
+            self._handle.close()
+            raise BookError(
+                f"{path}: the file is damaged or not an Excel workbook ({exc})"
+            ) from None
+
+    def sheet_names(self) -> list[str]:
+        return list(self._workbook.sheetnames)
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        worksheet = self._workbook[sheet]
+        worksheet.reset_dimensions()  # a wrong <dimension> tag would silently cut rows
+        try:
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if any(map(_escaped, values)):
+                    values = tuple(_unescape(v) if isinstance(v, str) else v for v in values)
+                yield number, values
+        except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
+            raise BookError(f"{self.path}: sheet '{sheet}' is damaged ({exc})") from None
+
+    def close(self) -> None:
+        self._workbook.close()
+        self._handle.close()
+
+    def __enter__(self) -> XlsxBook:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _escaped(value: Any) -> bool:
+    """Text holding Excel's ``_xHHHH_`` escape (a carriage return is stored as ``_x000D_``),
+    which openpyxl's read-only mode leaves as it is and calamine (and Excel) decode."""
+    return value.__class__ is str and "_x" in value
+
+
+def _unescape(text: str) -> str:
+    from openpyxl.utils.escape import unescape
+
+    return str(unescape(text))

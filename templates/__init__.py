@@ -1,0 +1,1 @@
+"""The reminder templates and sample config, shipped as package data (``svctools.templates``)."""

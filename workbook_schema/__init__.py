@@ -1,0 +1,1 @@
+"""The sheet and column definitions, shipped as package data (``svctools.workbook_schema``)."""
