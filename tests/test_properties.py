@@ -36,10 +36,10 @@ from svctools.compute.reminders import due_reminders
 from svctools.compute.report import compute_report
 from svctools.compute.settlement import compute_settlement
 from svctools.compute.sla import compute_sla
-from svctools.compute.sla import render_text as sla_text
 from svctools.core.errors import SvctoolsError
 from svctools.core.policy import Policy
 from svctools.core.schema import Column, load_schema
+from svctools.outputs.sla_text import render_text as sla_text
 from svctools.outputs.statements import penalties_text, settlement_text
 from svctools.reading.usable import usable_records
 

@@ -32,9 +32,9 @@ from svctools.core.schema import Column, load_schema
 from svctools.demo.sample import DEMO_AS_OF, build_demo_book
 from svctools.outputs.xlsxout import save_workbook
 from svctools.reading.book import LoadedBook, read_book
-from svctools.reading.columns import BAD, column_reader, normalise_cell
+from svctools.reading.columns import BAD, column_reader
 from svctools.reading.values import CellError, cell_reader, converter, is_blank
-from svctools.sources.base import BookSource
+from svctools.sources.base import BookSource, normalise_cell
 from svctools.sources.calamine import CalamineBook, open_xlsx
 from svctools.sources.xlsx import XlsxBook
 

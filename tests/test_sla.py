@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 from wcwidth import wcswidth
 
-from svctools.compute.sla import Breach, SlaResult, compute_sla, late_hours, render_text
+from svctools.compute.sla import Breach, SlaResult, compute_sla, late_hours
 from svctools.compute.workcal import WorkCalendar
 from svctools.core.clock import parse_month
 from svctools.core.policy import Policy, policy_from_dict
 from svctools.core.records import Records
+from svctools.outputs.sla_text import render_text
 
 AS_OF = datetime(2026, 11, 30, 12, 0)
 

@@ -509,7 +509,7 @@ def test_last_excel_second_raises_only_cell_error(raw: Any) -> None:
 def test_display_never_gives_json_what_it_cannot_hold() -> None:
     import json
 
-    from svctools.reading.values import display
+    from svctools.core.problems import display
 
     # NaN and infinities as text: json.dumps would otherwise write NaN / Infinity (not JSON).
     assert json.dumps([display(float("nan")), display(float("-inf")), display(3.0)]) == (

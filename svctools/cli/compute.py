@@ -41,9 +41,10 @@ def sla(
     Example:
       svctools sla 售后台账.xlsx --month 2026-10 --explain
     """
-    from svctools.compute.sla import compute_sla, render_text
+    from svctools.compute.sla import compute_sla
     from svctools.core.clock import parse_month
     from svctools.outputs.render import dumps
+    from svctools.outputs.sla_text import render_text
 
     env = env_for(ctx, config, lang)
     work = Computation(env, book, "sla", as_of, skip_invalid)

@@ -32,8 +32,9 @@ def _computations(
     """sla, penalties and settle for the demo's first full month, on the valid rows."""
     from svctools.compute.penalties import compute_penalties
     from svctools.compute.settlement import compute_settlement
-    from svctools.compute.sla import compute_sla, render_text
+    from svctools.compute.sla import compute_sla
     from svctools.core.clock import parse_month
+    from svctools.outputs.sla_text import render_text
     from svctools.outputs.statements import (
         penalties_text,
         settlement_text,

@@ -16,11 +16,10 @@ from typing import Any
 from svctools.compute.computing import collection_paused, record_columns
 from svctools.compute.settlement import RepeatRepair, repeat_repairs
 from svctools.compute.sla import Breach
-from svctools.core.clock import iso, month_of
+from svctools.core.clock import iso, minute_text, month_of
 from svctools.core.money import ZERO, money_str, round_money
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
-from svctools.outputs.render import minute_text
 
 # code -> (English, Chinese); parameters are filled with str.format.
 _TEXTS: dict[str, tuple[str, str]] = {

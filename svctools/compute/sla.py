@@ -16,12 +16,6 @@ from typing import Any, NamedTuple
 
 from svctools.compute.computing import collection_paused, first_by, record_columns, sheet_columns
 from svctools.compute.workcal import (
-    EXTRA_HOLIDAY,
-    EXTRA_WORKDAY,
-    HOLIDAY,
-    HOLIDAY_NAMES_ZH,
-    MAKEUP,
-    WEEKEND,
     Counted,
     WorkCalendar,
     hours_delta,
@@ -29,7 +23,6 @@ from svctools.compute.workcal import (
 from svctools.core.clock import iso
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
-from svctools.outputs.render import minute_text, table
 
 RULES = (
     "late_response",
@@ -170,7 +163,7 @@ def _breach_dict(breach: Breach, names: dict[str, str], explain: bool) -> dict[s
         "late_hours": format(breach.late_hours, "f"),
         "open": breach.open,
         "start": iso(breach.start),
-        "limit": _number(breach.limit),
+        "limit": number_text(breach.limit),
         "unit": breach.unit,
     }
     if explain:
@@ -178,7 +171,7 @@ def _breach_dict(breach: Breach, names: dict[str, str], explain: bool) -> dict[s
     return out
 
 
-def _number(value: Decimal | None) -> str | None:
+def number_text(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
@@ -500,143 +493,3 @@ def _late_callback(
 
 
 # -- text --------------------------------------------------------------------------------------
-
-_HEADERS = {
-    "zh": ["规则", "工作表", "行", "单号", "责任人", "截止时间", "实际时间", "超时(小时)"],
-    "en": ["Rule", "Sheet", "Row", "Record", "Staff", "Deadline", "Actual", "Late (h)"],
-}
-_ALIGN = ("left", "left", "right", "left", "left", "left", "left", "right")
-_WORDS = {
-    "zh": {
-        "none": "没有超时记录。",
-        "open": "未完成",
-        HOURS: "小时",
-        BUSINESS_HOURS: "工作小时",
-        WORKING_DAYS: "个工作日",
-        DAYS: "天",
-        "row": "第{row}行",
-        "counted": "计入时段",
-        "counted_days": "计入工作日",
-        "skipped": "跳过",
-        "paused": "待料暂停",
-        "wait": "待料",
-        WEEKEND: "周末",
-        EXTRA_HOLIDAY: "公司休息日",
-        EXTRA_WORKDAY: "公司加班日",
-        MAKEUP: "调休上班",
-        "sep": "；",
-        "colon": "：",
-        "paren": "（{}）",
-    },
-    "en": {
-        "none": "No SLA breaches.",
-        "open": "open",
-        HOURS: "h",
-        BUSINESS_HOURS: "business h",
-        WORKING_DAYS: "working days",
-        DAYS: "days",
-        "row": "row {row}",
-        "counted": "counted",
-        "counted_days": "working days counted",
-        "skipped": "skipped",
-        "paused": "parts wait (paused)",
-        "wait": "waiting for parts",
-        WEEKEND: "weekend",
-        EXTRA_HOLIDAY: "firm holiday",
-        EXTRA_WORKDAY: "firm extra workday",
-        MAKEUP: "make-up workday",
-        "sep": "; ",
-        "colon": ": ",
-        "paren": " ({})",
-    },
-}
-
-
-def rule_label(rule: str, lang: str) -> str:
-    return RULE_NAMES_ZH.get(rule, rule) if lang == "zh" else rule
-
-
-def _minute(moment: datetime | None) -> str:
-    return "" if moment is None else minute_text(moment)
-
-
-def render_text(
-    result: SlaResult,
-    lang: str = "zh",
-    explain: bool = False,
-    sheet_names: dict[str, str] | None = None,
-) -> str:
-    """The clerk's table of breaches; with ``explain``, what each deadline counted."""
-    key = "zh" if lang == "zh" else "en"
-    words = _WORDS[key]
-    if not result.breaches:
-        return words["none"]
-    names = sheet_names or {}
-    rows = [
-        [
-            rule_label(b.rule, key),
-            names.get(b.sheet, b.sheet),
-            b.row,
-            b.record,
-            b.staff_id or "",
-            _minute(b.deadline),
-            words["open"] if b.open else _minute(b.actual),
-            format(b.late_hours, "f"),
-        ]
-        for b in result.breaches
-    ]
-    text = table(rows, _HEADERS[key], colalign=_ALIGN)
-    if not explain:
-        return text
-    blocks = [_explain_block(i, b, key, names) for i, b in enumerate(result.breaches, start=1)]
-    return text + "\n\n" + "\n\n".join(blocks)
-
-
-def _explain_block(number: int, breach: Breach, lang: str, names: dict[str, str]) -> str:
-    """One breach's reckoning: start + limit -> deadline, then what was counted and skipped."""
-    words = _WORDS[lang]
-    where = f"{names.get(breach.sheet, breach.sheet)} {words['row'].format(row=breach.row)}"
-    limit = f"{_number(breach.limit)} {words.get(breach.unit, breach.unit)}"
-    head = (
-        f"[{number}] {rule_label(breach.rule, lang)} {breach.record}"
-        f"{words['paren'].format(where)}{words['colon']}"
-        f"{_minute(breach.start)} + {limit} -> {_minute(breach.deadline)}"
-    )
-    lines = [head]
-    for kind, label in (("window", "counted"), ("day", "counted_days"), ("skipped", "skipped")):
-        items = [_step_text(s, lang) for s in breach.explain if s["kind"] == kind]
-        if items:
-            lines.append(f"    {words[label]}{words['colon']}{words['sep'].join(items)}")
-    waits = [s for s in breach.explain if s["kind"] == "wait"]
-    for wait in waits:
-        paused = [s["date"] for s in breach.explain if s["kind"] == "paused"]
-        span = f"{_iso_minute(wait['start'])} -> {_iso_minute(wait['end'])}"
-        days = ", ".join(paused) or "-"
-        lines.append(
-            f"    {words['wait']} {span}{words['sep']}{words['paused']}{words['colon']}{days}"
-        )
-    return "\n".join(lines)
-
-
-def _iso_minute(text: str | None) -> str:
-    return "" if text is None else text[:16].replace("T", " ")
-
-
-def _step_text(step: dict[str, Any], lang: str) -> str:
-    if step["kind"] == "window":
-        start, end = _iso_minute(step["start"]), _iso_minute(step["end"])
-        if start[:10] == end[:10]:
-            end = end[11:]
-        return f"{start}–{end}"
-    return f"{step['date']} {day_reason(step['why'], step.get('name'), lang)}".rstrip()
-
-
-def day_reason(why: str, name: str | None, lang: str) -> str:
-    """Why a day counts or not, in the clerk's language (holiday names from the package)."""
-    words = _WORDS["zh" if lang == "zh" else "en"]
-    shown = HOLIDAY_NAMES_ZH.get(name, name) if (lang == "zh" and name) else name
-    if why == HOLIDAY:
-        return shown or ""
-    if why == MAKEUP:
-        return words[MAKEUP] + words["paren"].format(shown) if shown else words[MAKEUP]
-    return words.get(why, "")

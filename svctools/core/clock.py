@@ -71,3 +71,14 @@ def iso(moment: date | datetime | None) -> str | None:
     if isinstance(moment, datetime):
         return moment.isoformat(timespec="seconds")
     return moment.isoformat()
+
+
+def minute_text(moment: date) -> str:
+    """``moment.strftime("%Y-%m-%d %H:%M")``, four times faster (tables print tens of thousands).
+
+    A plain datetime of years 1000-9999 goes through ``isoformat``; anything else (a date, a
+    time zone, a year strftime pads differently per platform) through strftime itself.
+    """
+    if type(moment) is datetime and moment.tzinfo is None and moment.year >= 1000:
+        return moment.isoformat(" ", "minutes")
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
-
-from svctools.reading.values import display
 
 ERROR = "error"
 WARNING = "warning"
@@ -190,3 +190,20 @@ class Problem:
 
     def sort_key(self) -> tuple[int, int, int, str]:
         return (self.order[0], self.row or 0, self.order[1], self.code)
+
+
+def display(value: Any) -> Any:
+    """A cell value as JSON shows it: numbers stay numbers, times ISO, the rest text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):  # JSON has no NaN or Infinity
+            return str(value)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)

@@ -22,9 +22,9 @@ from typing import Any, cast
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData
 from svctools.core.schema import Column, Schema, Sheet, normalize_header
-from svctools.reading.columns import BAD, column_reader, normalise_cell
+from svctools.reading.columns import BAD, column_reader
 from svctools.reading.values import CellError, converter, is_blank
-from svctools.sources.base import Block, BookSource, blocks_of
+from svctools.sources.base import Block, BookSource, blocks_of, normalise_cell
 
 HEADER_SEARCH_ROWS = 10
 _TOTALS = re.compile(r"\s*(合计|总计|小计|total)", re.IGNORECASE)  # matched from the start

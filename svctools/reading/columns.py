@@ -23,11 +23,11 @@ from typing import Any
 
 from svctools.core.schema import Column
 from svctools.reading.values import EXCEL_ERRORS, PLAIN_MOBILE, CellError, cell_reader
+from svctools.sources.base import INT_LIMIT, normalise_cell
 
 Read = tuple[list[Any], bool]  # the parsed values, and whether a ``BAD`` may be among them
 ColumnReader = Callable[[list[Any]], Read]
 
-_INT_LIMIT = 1e15  # a whole float this big stays a float (as openpyxl reads "1E+20")
 _CACHE_LIMIT = 1 << 16  # distinct raw values remembered per column
 _NONE = type(None)
 _RAW = frozenset({str, int, float, bool, datetime, date, time, _NONE})  # what readers give
@@ -47,20 +47,6 @@ _MISS = object()
 _EMPTY_TO_NONE = {"": None}.get  # called (value, value): '' -> None, anything else as it is
 _NONE_TO_EMPTY = {None: ""}.get
 _NONE_TO_BAD = {None: BAD}.get  # a blank in a required column
-
-
-def normalise_cell(value: Any) -> Any:
-    """One raw value as openpyxl gives it: ``''`` -> ``None``, a whole float -> ``int``, a
-    ``date`` -> midnight ``datetime`` (what ``fastxlsx.normalise`` does to a row)."""
-    kind = value.__class__
-    if kind is str:
-        return value or None
-    if kind is float:
-        if value.is_integer() and -_INT_LIMIT < value < _INT_LIMIT:
-            return int(value)
-    elif kind is date:
-        return datetime(value.year, value.month, value.day)
-    return value
 
 
 class _Cells:
@@ -221,7 +207,7 @@ def _cached_reader(column: Column, cells: _Cells) -> ColumnReader:
                         found = one(raw)
                         refused[0] = refused[0] or found is BAD
                         if len(cache) < _CACHE_LIMIT and (
-                            raw.__class__ is not float or -_INT_LIMIT < raw < _INT_LIMIT
+                            raw.__class__ is not float or -INT_LIMIT < raw < INT_LIMIT
                         ):
                             cache[raw] = found
                     out[position] = found

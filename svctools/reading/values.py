@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -407,20 +407,3 @@ def _remember_numbers(general: Converter, parse: Converter) -> Converter:
         return general(value)
 
     return read
-
-
-def display(value: Any) -> Any:
-    """A cell value as JSON shows it: numbers stay numbers, times ISO, the rest text."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):  # JSON has no NaN or Infinity
-            return str(value)
-        return int(value) if value.is_integer() else value
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)

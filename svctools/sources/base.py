@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
@@ -52,3 +53,20 @@ def open_elsewhere(spec: str) -> str | None:
         if lock.exists():
             return lock.name
     return None
+
+
+INT_LIMIT = 1e15  # a whole float this big stays a float (as openpyxl reads "1E+20")
+
+
+def normalise_cell(value: Any) -> Any:
+    """One raw value as openpyxl gives it: ``''`` -> ``None``, a whole float -> ``int``, a
+    ``date`` -> midnight ``datetime`` (what ``fastxlsx.normalise`` does to a row)."""
+    kind = value.__class__
+    if kind is str:
+        return value or None
+    if kind is float:
+        if value.is_integer() and -INT_LIMIT < value < INT_LIMIT:
+            return int(value)
+    elif kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value

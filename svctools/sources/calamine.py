@@ -42,8 +42,7 @@ from typing import Any
 
 from svctools.core.errors import BookError, ConfigError
 from svctools.core.records import column_number
-from svctools.reading.columns import normalise_cell
-from svctools.sources.base import BLOCK_ROWS, Block, BookSource, Row, blocks_of
+from svctools.sources.base import BLOCK_ROWS, Block, BookSource, Row, blocks_of, normalise_cell
 from svctools.sources.xlsx import XlsxBook, sniff
 
 READER_ENV = "SVCTOOLS_READER"
