@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,6 @@ from openpyxl.workbook import Workbook
 
 from svctools.core.clock import add_months
 from svctools.core.schema import Schema, load_schema, package_folder
-from svctools.outputs.xlsxout import save_workbook
 
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
 BOOK_NAME = "svctools-demo.xlsx"
@@ -611,14 +609,3 @@ def write_demo_config(path: Path) -> Path:
     source = package_folder("templates") / "svctools.toml"
     shutil.copyfile(source, path)
     return path
-
-
-def run_demo(folder: Path, seed: int, as_of: datetime, lang: str) -> Iterator[str]:
-    """Write the demo book and config into ``folder``, run each command, say where results are."""
-    from svctools.cli.demo import run_all
-
-    folder.mkdir(parents=True, exist_ok=True)
-    workbook, planted = build_demo_book(seed, as_of, lang)
-    book = save_workbook(workbook, folder / BOOK_NAME)
-    config = write_demo_config(folder / "svctools.toml")
-    yield from run_all(book, config, planted, as_of, lang)
