@@ -40,6 +40,7 @@ from svctools.core.clock import parse_month
 from svctools.core.policy import Policy
 from svctools.core.records import Records
 from svctools.demo.sample import DEMO_AS_OF, build_demo_book
+from svctools.outputs.report_text import report_text
 from svctools.outputs.report_xlsx import demo_report, sheet_titles, write_report
 
 AS_OF_TEXT = "2026-11-20T09:00"
@@ -353,12 +354,12 @@ def test_json_numbers_are_numbers_money_strings_rates_fractions(small: MonthlyRe
 
 
 def test_render_text_overview_zh_and_en(small: MonthlyReport) -> None:
-    zh = small.render_text()
+    zh = report_text(small)
     assert zh.startswith("月度报告 2026-10（对比 2026-09）")
     assert re.search(r"指标\s+2026-10\s+2026-09\s+变化", zh)
     assert re.search(r"一次修复率\s+33\.3%\s+100\.0%\s+-66\.7 个百分点", zh)
     assert re.search(r"客户收费\s+237\.50\s+100\.00\s+\+137\.50", zh)
-    en = small.render_text("en")
+    en = report_text(small, "en")
     assert re.search(r"KPI\s+2026-10\s+2026-09\s+Change", en)
     assert re.search(r"SLA: arrival on time\s+100\.0%\s+—\s+—", en)
     assert re.search(r"Calls\s+5\s+1\s+\+4", en)

@@ -58,6 +58,7 @@ def report(
     from svctools.compute.report import compute_report
     from svctools.core.clock import parse_month
     from svctools.outputs.render import dumps
+    from svctools.outputs.report_text import report_text
     from svctools.outputs.report_xlsx import write_report
 
     env = env_for(ctx, config, lang)
@@ -73,5 +74,5 @@ def report(
     if fmt == "json":
         click.echo(dumps({**result.to_dict(env.lang), "out": out, **work.extra()}))
     else:
-        click.echo(result.render_text(env.lang))
+        click.echo(report_text(result, env.lang))
         click.echo(("月度报告：" if env.lang == "zh" else "Report: ") + out)

@@ -15,8 +15,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tabulate import tabulate
-
 from svctools.compute.penalties import PenaltyStatement, compute_penalties
 from svctools.compute.report_records import (
     KPIS,
@@ -32,12 +30,9 @@ from svctools.compute.report_records import (
     PersonComplaints,
     TechnicianRow,
     hours,
-    kpi_label,
     percentile,
     rate,
     round_two,
-    text_change,
-    text_value,
 )
 from svctools.compute.settlement import RepeatRepair, Settlement, compute_settlement, repeat_repairs
 from svctools.compute.sla import MET, PENDING, RULES, Deadline, SlaResult, compute_sla
@@ -97,41 +92,6 @@ class MonthlyReport:
             },
             "warnings": self.warnings(lang),
         }
-
-    def render_text(self, lang: str = "zh") -> str:
-        """The overview as a table: each KPI, the month before and the change."""
-        zh = lang == "zh"
-        head = (
-            f"月度报告 {self.month}（对比 {self.previous_month}）"
-            if zh
-            else f"Monthly report {self.month} (against {self.previous_month})"
-        )
-        headers = (
-            ["指标", self.month, self.previous_month, "变化"]
-            if zh
-            else [
-                "KPI",
-                self.month,
-                self.previous_month,
-                "Change",
-            ]
-        )
-        rows = [
-            [
-                kpi_label(k.key, lang),
-                text_value(k.kind, k.value),
-                text_value(k.kind, k.previous),
-                text_change(k.kind, k.change, lang),
-            ]
-            for k in self.kpis
-        ]
-        table = tabulate(
-            rows,
-            headers=headers,
-            disable_numparse=True,
-            colalign=("left", "right", "right", "right"),
-        )
-        return f"{head}\n\n{table}\n"
 
 
 # -- computing -------------------------------------------------------------------------------
