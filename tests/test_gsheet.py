@@ -25,8 +25,9 @@ from svctools.core.policy import Policy
 from svctools.core.schema import load_schema
 from svctools.demo.sample import DEMO_AS_OF, build_demo_book
 from svctools.outputs.blank import blank_book
+from svctools.outputs.gsheet_write import write_back
 from svctools.sources import gsheet
-from svctools.sources.gsheet import Backoff, GoogleBook, parse_spec, retry_after, write_back
+from svctools.sources.gsheet import Backoff, GoogleBook, parse_spec, retry_after
 
 AS_OF = "2026-11-20T09:00"
 PROBLEMS_TAB = "问题清单 (svctools)"

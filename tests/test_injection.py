@@ -278,7 +278,7 @@ def test_google_annotate_writes_only_our_links(sheets: Any) -> None:
 
 def test_google_write_back_and_log_keep_text(sheets: Any) -> None:
     from svctools.core.policy import Policy
-    from svctools.sources.gsheet import log_sent, write_back
+    from svctools.outputs.gsheet_write import log_sent, write_back
 
     write_back("gsheet:HOSTILE", Policy(), "服务协议", [(2, "K", h) for h in HOSTILE[:1]])
     write_back("gsheet:HOSTILE", Policy(), "服务协议", [(3, 11, H1), (4, 11, H2), (5, 11, H3)])

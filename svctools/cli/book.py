@@ -51,7 +51,7 @@ def validate(
     loaded, _, _ = env.read_checked(book, as_of)
     errors = any(p.severity == "error" for p in loaded.problems)
     if annotate and is_google(book):  # a Sheet is marked in place: problems tab + notes
-        from svctools.sources.gsheet import annotate_sheet
+        from svctools.outputs.gsheet_write import annotate_sheet
 
         if annotate != "-":
             raise UsageError(f"{annotate}: on a Google Sheet, give --annotate without a file name")
@@ -96,7 +96,7 @@ def init(
     path = Path(book)
     schema = env.schema()
     if is_google(book):  # an empty Google Sheet is laid out in place, in one batchUpdate
-        from svctools.sources.gsheet import init_sheet
+        from svctools.outputs.gsheet_write import init_sheet
 
         init_sheet(book, env.policy, schema, env.lang)
     else:

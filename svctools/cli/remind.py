@@ -128,7 +128,7 @@ LOG_HEADER = {
 
 def _write_back(env: Env, book: str, report: Any, moment: datetime) -> None:
     """Append this run's sent reminders to the book's log tab, in one batched write."""
-    from svctools.sources.gsheet import log_sent
+    from svctools.outputs.gsheet_write import log_sent
 
     rows = [
         (due.key, due.kind, ", ".join(str(p) for p in due.to), moment)
