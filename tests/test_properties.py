@@ -39,6 +39,7 @@ from svctools.compute.sla import compute_sla
 from svctools.core.errors import SvctoolsError
 from svctools.core.policy import Policy
 from svctools.core.schema import Column, load_schema
+from svctools.outputs.report_text import report_text
 from svctools.outputs.sla_text import render_text as sla_text
 from svctools.outputs.statements import penalties_text, settlement_text
 from svctools.reading.usable import usable_records
@@ -193,7 +194,7 @@ def _settle(records: Any, lang: str) -> None:
 def _report(records: Any, lang: str) -> None:
     report = compute_report(records, POLICY, *MONTH, AS_OF)
     for shown in (report, mask_report(report)):
-        shown.render_text(lang)
+        report_text(shown, lang)
         strict_json(shown.to_dict(lang))
 
 
