@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import random
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
-
 from svctools.core.clock import add_months
-from svctools.core.schema import Schema, load_schema, package_folder
+from svctools.core.schema import load_schema, package_folder
+from svctools.outputs.sample_book import SampleSheet, write_sample_book
 
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
 BOOK_NAME = "svctools-demo.xlsx"
@@ -95,18 +92,6 @@ class Planted:
     row: int
     field: str
     code: str
-
-
-@dataclass
-class _Sheet:
-    key: str
-    rows: list[dict[str, Any]]
-    title: str | None = None
-    order: list[str] | None = None  # column keys in the order the firm put them
-    extra: str | None = None  # a column of the firm's own that svctools ignores
-    totals: tuple[str, ...] = ()  # money columns summed in a totals row
-    name: str | None = None  # the sheet's name, when the firm uses another
-    planted: list[tuple[int, str, str]] = field(default_factory=list)  # (index, field, code)
 
 
 class _Maker:
@@ -458,7 +443,7 @@ def _contracts(m: _Maker) -> list[dict[str, Any]]:
     return rows
 
 
-def _plant(sheets: dict[str, _Sheet], as_of: datetime) -> None:
+def _plant(sheets: dict[str, SampleSheet], as_of: datetime) -> None:
     """The mistakes a clerk makes; each must come back from ``validate`` as exactly one problem."""
     calls, ledger = sheets["call_log"].rows, sheets["repair_ledger"].rows
     done = [i for i, o in enumerate(ledger) if o["_status"] == "completed"]
@@ -504,7 +489,7 @@ def _plant(sheets: dict[str, _Sheet], as_of: datetime) -> None:
     plant("staff", 4, "email", "li.jun@", "bad_email")
 
 
-def demo_sheets(seed: int, as_of: datetime) -> dict[str, _Sheet]:
+def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
     m = _Maker(seed, as_of)
     calls: list[dict[str, Any]] = []
     orders: list[dict[str, Any]] = []
@@ -524,20 +509,20 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, _Sheet]:
             orders.append(order)
     parts, callbacks = _details(m, orders)
     sheets = {
-        "call_log": _Sheet("call_log", calls, title=f"{START.year}年来电登记表", extra="备注"),
-        "repair_ledger": _Sheet(
+        "call_log": SampleSheet("call_log", calls, title=f"{START.year}年来电登记表", extra="备注"),
+        "repair_ledger": SampleSheet(
             "repair_ledger",
             orders,
             name="维修台账",
             totals=("labour_fee", "amount_paid"),
             order=["order_id", "status", "call_id", "technician_id", "service_mode"],
         ),
-        "parts_used": _Sheet("parts_used", parts),
-        "complaints": _Sheet("complaints", _complaints(m, orders), title="客户投诉登记表"),
-        "staff": _Sheet("staff", _staff()),
-        "stores": _Sheet("stores", _stores()),
-        "contracts": _Sheet("contracts", _contracts(m)),
-        "callbacks": _Sheet("callbacks", callbacks),
+        "parts_used": SampleSheet("parts_used", parts),
+        "complaints": SampleSheet("complaints", _complaints(m, orders), title="客户投诉登记表"),
+        "staff": SampleSheet("staff", _staff()),
+        "stores": SampleSheet("stores", _stores()),
+        "contracts": SampleSheet("contracts", _contracts(m)),
+        "callbacks": SampleSheet("callbacks", callbacks),
     }
     _plant(sheets, as_of)
     for key in ("call_log", "repair_ledger", "complaints"):
@@ -552,57 +537,16 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, _Sheet]:
     return sheets
 
 
-def build_demo_book(seed: int, as_of: datetime, lang: str = "zh") -> tuple[Workbook, list[Planted]]:
+def build_demo_book(seed: int, as_of: datetime, lang: str = "zh") -> tuple[Any, list[Planted]]:
     """The demo workbook and the list of mistakes planted in it (with their Excel rows)."""
-    schema = load_schema()
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    planted: list[Planted] = []
-    for key, sheet in demo_sheets(seed, as_of).items():
-        header_row = _write_sheet(workbook, schema, sheet, lang)
-        planted += [Planted(key, header_row + 1 + i, f, c) for i, f, c in sheet.planted]
+    sheets = demo_sheets(seed, as_of)
+    workbook, header_rows = write_sample_book(load_schema(), list(sheets.values()), lang)
+    planted = [
+        Planted(key, header_rows[key] + 1 + i, f, c)
+        for key, sheet in sheets.items()
+        for i, f, c in sheet.planted
+    ]
     return workbook, planted
-
-
-def _write_sheet(workbook: Workbook, schema: Schema, sheet: _Sheet, lang: str) -> int:
-    spec = schema[sheet.key]
-    english = sheet.key == "staff"  # this firm's roster came from head office, in English
-    worksheet = workbook.create_sheet(sheet.name or spec.title(lang))
-    keys = sheet.order or []
-    keys += [c.key for c in spec.columns if c.key not in keys]
-    headers = [spec.by_key[k].header("en" if english else lang) for k in keys]
-    if sheet.extra:
-        headers.append(sheet.extra)
-    header_row = 1
-    if sheet.title:
-        worksheet.cell(row=1, column=1, value=sheet.title).font = Font(bold=True, size=14)
-        worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-        worksheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-        header_row = 2
-    for index, header in enumerate(headers, start=1):
-        worksheet.cell(row=header_row, column=index, value=header).font = Font(bold=True)
-        worksheet.column_dimensions[get_column_letter(index)].width = 14
-    for offset, row in enumerate(sheet.rows, start=1):
-        for index, key in enumerate(keys, start=1):
-            value = row.get(key)
-            cell = worksheet.cell(row=header_row + offset, column=index, value=value)
-            if isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-    if sheet.totals:
-        last = header_row + len(sheet.rows)
-        total_row = last + 1
-        worksheet.cell(row=total_row, column=1, value="合计").font = Font(bold=True)
-        for key in sheet.totals:
-            letter = get_column_letter(keys.index(key) + 1)
-            worksheet.cell(
-                row=total_row,
-                column=keys.index(key) + 1,
-                value=f"=SUM({letter}{header_row + 1}:{letter}{last})",
-            )
-    worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1)
-    return header_row
 
 
 def write_demo_config(path: Path) -> Path:
