@@ -27,8 +27,8 @@ from conftest import Book, set_cell, valid_rows, write_book
 
 from svctools.cli import cli
 from svctools.demo.sample import BOOK_NAME
-from svctools.mail import delivery as mail
-from svctools.mail.delivery import TemplateError, Templates
+from svctools.mail import templates as mail
+from svctools.mail.templates import TemplateError, Templates
 from svctools.outputs.xlsxout import FORMULA_START, set_text
 
 HOSTILE = ('=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)")
@@ -208,7 +208,8 @@ def test_names_an_xlsx_or_a_mail_cannot_hold_are_cleaned(tmp_path: Path) -> None
     from svctools.compute.penalties import PenaltyStatement, StaffPenalty
     from svctools.compute.reminders import Person
     from svctools.core.policy import SmtpPolicy
-    from svctools.mail.delivery import build_message, sample_reminders, sender_address
+    from svctools.mail.messages import build_message, sender_address
+    from svctools.mail.templates import sample_reminders
     from svctools.outputs.statements import write_penalty_slips
 
     one = Decimal(1)

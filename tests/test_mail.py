@@ -14,17 +14,9 @@ import pytest
 
 from svctools.compute.reminders import Due
 from svctools.core.policy import SmtpPolicy
-from svctools.mail.delivery import (
-    PASSWORD_ENV,
-    OutboxTransport,
-    TemplateError,
-    Templates,
-    build_message,
-    eml_name,
-    sample_reminders,
-    sender_address,
-    smtp_password,
-)
+from svctools.mail.messages import build_message, eml_name, sender_address
+from svctools.mail.templates import TemplateError, Templates, sample_reminders
+from svctools.mail.transport import PASSWORD_ENV, OutboxTransport, smtp_password
 
 NOW = datetime(2026, 11, 20, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -1,12 +1,11 @@
 """``svctools remind``: the command cron runs every morning (SPEC §5). Parsing and printing only:
 ``compute.reminders`` says what is due, ``mail.delivery`` sends it, ``mail.state`` keeps each
-key once.
+key once, ``outputs.remind_text`` shows the run.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -111,9 +110,9 @@ def remind(
     if fmt == "json":
         click.echo(_dumps(data))
     elif report.news or not quiet:
-        from svctools.mail.delivery import report_text
+        from svctools.outputs.remind_text import report_text
 
-        click.echo(report_text(report, env.lang))
+        click.echo(report_text(data, env.lang))
     if report.error:
         click.echo(f"svctools: {report.error}", err=True)
     ctx.exit(3 if report.undelivered else 0)
@@ -187,8 +186,9 @@ def _parts_present(env: Env, book: str, records: Any) -> tuple[Any, ...]:
 
 def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None, fmt: str) -> None:
     from svctools.core.clock import now_local
-    from svctools.mail.delivery import resolve_path, status_text
+    from svctools.mail.delivery import resolve_path
     from svctools.mail.state import State, read_rows
+    from svctools.outputs.remind_text import status_text
 
     policy = env.policy
     path = resolve_path(policy, policy.reminders.state)
@@ -211,7 +211,7 @@ def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None,
         done = "已更新" if env.lang == "zh" else "Updated"
         click.echo(f"{done}: {resolved.key} -> {resolved.shown}")
     if show_status:
-        click.echo(status_text(rows, Path(path), env.lang))
+        click.echo(status_text([r.to_dict() for r in rows], path, env.lang))
 
 
 def _dumps(data: Any) -> str:
