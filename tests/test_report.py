@@ -41,7 +41,7 @@ from svctools.core.policy import Policy
 from svctools.core.records import Records
 from svctools.demo.sample import DEMO_AS_OF, build_demo_book
 from svctools.outputs.report_text import report_text
-from svctools.outputs.report_xlsx import demo_report, sheet_titles, write_report
+from svctools.outputs.report_xlsx import sheet_titles, write_report
 
 AS_OF_TEXT = "2026-11-20T09:00"
 D = Decimal
@@ -593,15 +593,17 @@ def test_figures_agree_with_sla_penalties_and_settle(
 
 
 def test_demo_writes_the_report(tmp_path: Path) -> None:
-    from svctools.compute.checks import validate
-    from svctools.core.schema import load_schema
-    from svctools.sources.xlsx import XlsxBook
+    from click.testing import CliRunner
 
-    book = _demo_book(tmp_path)
-    with XlsxBook(book) as source:
-        loaded = validate(source, load_schema(), Policy(), DEMO_AS_OF, "zh")
-    lines = list(demo_report(loaded, book, Policy(), DEMO_AS_OF, "zh"))
-    assert lines[1].startswith(f"$ svctools report {book} --month 2026-10")
-    assert lines[2].startswith("  来电 ") and lines[2].endswith(f"-> {tmp_path / 'report.xlsx'}")
+    from svctools.cli import cli
+
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    book = tmp_path / "svctools-demo.xlsx"
+    at = next(i for i, line in enumerate(lines) if line.startswith("$ svctools report"))
+    assert lines[at].startswith(f"$ svctools report {book} --month 2026-10")
+    assert lines[at + 1].startswith("  来电 ")
+    assert lines[at + 1].endswith(f"-> {tmp_path / 'report.xlsx'}")
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
     assert sum(len(ws._charts) for ws in wb) == 5

@@ -1,165 +1,198 @@
-"""The demo's second half: run every command on the demo book and write each result to a file."""
+"""``svctools demo``: write the sample book and config, then run every command on them.
+
+Each step is the real command, invoked through the same click group a clerk types into (so the
+demo cannot drift from the CLI): its stdout goes to a file beside the book, and the demo prints
+the command line and a one-line summary read from the command's own JSON output.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 
 from svctools.cli.env import env_for
 from svctools.cli.options import as_of_option
-from svctools.compute.checks import validate
-from svctools.core.policy import Policy, load_policy
-from svctools.core.problems import ERROR
-from svctools.core.schema import load_schema
-from svctools.demo.sample import BOOK_NAME, build_demo_book, write_demo_config
-from svctools.outputs.render import dumps, problems_text
+from svctools.compute.report_records import RATE, text_value
+from svctools.demo.sample import BOOK_NAME, DEMO_MONTH, Planted, build_demo_book, write_demo_config
 from svctools.outputs.xlsxout import save_workbook, write_atomic
-from svctools.reading.book import LoadedBook
-from svctools.reading.usable import usable_records
-from svctools.sources.opening import open_book
 
 
-def _write_text(path: Path, text: str) -> Path:
-    return write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+@dataclass
+class Demo:
+    """The demo folder and how to run a command in it, in-process."""
+
+    root: click.Group
+    folder: Path
+    book: Path
+    config: Path
+    as_of: datetime
+    lang: str
+
+    def run(self, *args: str, out: str | None = None) -> tuple[int, str]:
+        """``svctools --config CONFIG --lang LANG ARGS``; stdout saved to ``out`` when given."""
+        line = ["--config", str(self.config), "--lang", self.lang, *args]
+        stdout, stderr = io.StringIO(), io.StringIO()  # warnings stay out of the demo's story
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            code = self.root.main(line, prog_name="svctools", standalone_mode=False)
+        text = stdout.getvalue()
+        if out:
+            write_atomic(self.folder / out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return code or 0, text
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.run(*args, "--format", "json")[1])
+
+    @property
+    def stamp(self) -> str:
+        return self.as_of.isoformat(timespec="minutes")
+
+    def words(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
 
 
-def _computations(
-    loaded: LoadedBook, book: Path, policy: Policy, as_of: datetime, lang: str
-) -> Iterator[str]:
-    """sla, penalties and settle for the demo's first full month, on the valid rows."""
-    from svctools.compute.penalties import compute_penalties
-    from svctools.compute.settlement import compute_settlement
-    from svctools.compute.sla import compute_sla
-    from svctools.core.clock import parse_month
-    from svctools.outputs.sla_text import render_text
-    from svctools.outputs.statements import (
-        penalties_text,
-        settlement_text,
-        write_penalty_slips,
-        write_settlement,
+Step = Callable[[Demo], Iterator[str]]
+
+
+def _validate(demo: Demo, planted: list[Planted]) -> Iterator[str]:
+    annotated = demo.folder / "validate-annotated.xlsx"
+    demo.run("validate", str(demo.book), "--as-of", demo.stamp, out="validate.txt")
+    _, text = demo.run(
+        "validate", str(demo.book), "--as-of", demo.stamp, "--annotate", str(annotated),
+        "--format", "json", out="validate.json",
+    )  # fmt: skip
+    problems = json.loads(text)["problems"]
+    errors = sum(1 for p in problems if p["severity"] == "error")
+    found = {(p["sheet"], p["row"], p["field"], p["code"]) for p in problems}
+    expected = {(p.title, p.row, p.field, p.code) for p in planted}
+    verdict = demo.words("全部找到", "all found") if found == expected else "MISMATCH!"
+    yield f"$ svctools validate {demo.book} --as-of {demo.stamp} --annotate {annotated}"
+    yield demo.words(
+        f"  {errors} 个错误，{len(problems) - errors} 个警告"
+        f"（故意埋下 {len(planted)} 个问题：{verdict}）",
+        f"  {errors} errors, {len(problems) - errors} warnings "
+        f"({len(planted)} planted on purpose: {verdict})",
+    )
+    for name in ("validate.txt", "validate.json", annotated.name):
+        yield f"  -> {demo.folder / name}"
+
+
+def _month_args(demo: Demo) -> list[str]:
+    return [str(demo.book), "--month", DEMO_MONTH, "--as-of", demo.stamp, "--skip-invalid"]
+
+
+def _sla(demo: Demo) -> Iterator[str]:
+    args = ["sla", *_month_args(demo), "--explain"]
+    demo.run(*args, out="sla.txt")
+    _, text = demo.run(*args, "--format", "json", out="sla.json")
+    count = len(json.loads(text)["breaches"])
+    yield "$ svctools " + " ".join(args)
+    yield demo.words(f"  {count} 条超时记录", f"  {count} breaches") + (
+        f" -> {demo.folder / 'sla.txt'}, {demo.folder / 'sla.json'}"
     )
 
-    folder, stamp, month = book.parent, as_of.isoformat(timespec="minutes"), "2026-10"
-    first_day, next_first_day = parse_month(month)
-    names = {key: data.name for key, data in loaded.records.sheets.items()}
-    records = usable_records(loaded, load_schema(), "penalties", True, lang).records
-    breaches = compute_sla(records, policy, as_of)
-    in_month = breaches.filter_month(first_day, next_first_day)
-    _write_text(folder / "sla.txt", render_text(in_month, lang, explain=True, sheet_names=names))
-    _write_text(folder / "sla.json", dumps(in_month.to_dict(sheet_names=names)))
-    statement = compute_penalties(records, breaches.breaches, policy, first_day)
-    _write_text(folder / "penalties.txt", penalties_text(statement, lang))
-    write_penalty_slips(statement, folder / "penalties.xlsx", lang)
-    settlement = compute_settlement(records, policy, first_day, next_first_day)
-    _write_text(folder / "settle.txt", settlement_text(settlement, lang))
-    write_settlement(settlement, folder / "settle.xlsx", lang)
-    common = f"{book} --month {month} --as-of {stamp} --skip-invalid"
-    zh = lang == "zh"
-    yield ""
-    yield f"$ svctools sla {common} --explain"
+
+def _penalties(demo: Demo) -> Iterator[str]:
+    slips = demo.folder / "penalties.xlsx"
+    args = ["penalties", *_month_args(demo), "--out", str(slips)]
+    demo.run(*args, out="penalties.txt")
+    staff = demo.json(*args)["staff"]
+    total = sum((Decimal(s["deducted"]) for s in staff), Decimal(0))
+    yield "$ svctools " + " ".join(args)
     yield (
-        f"  {len(in_month.breaches)} 条超时记录" if zh else f"  {len(in_month.breaches)} breaches"
-    ) + f" -> {folder / 'sla.txt'}, {folder / 'sla.json'}"
-    yield ""
-    yield f"$ svctools penalties {common} --out {folder / 'penalties.xlsx'}"
-    total = sum((s.deducted for s in statement.staff), Decimal(0))
-    yield (
-        f"  {len(statement.staff)} 人，本月扣款合计 {total}"
-        if zh
-        else f"  {len(statement.staff)} people, {total} deducted"
-    ) + f" -> {folder / 'penalties.txt'}, {folder / 'penalties.xlsx'}"
-    yield ""
-    yield f"$ svctools settle {common} --out {folder / 'settle.xlsx'}"
-    due = settlement.to_dict(lang)["totals"]["balance_due"]
-    yield (
-        f"  {len(settlement.orders)} 张完工工单，应收余额 {due}"
-        if zh
-        else f"  {len(settlement.orders)} completed orders, {due} balance due"
-    ) + (f" -> {folder / 'settle.txt'}, {folder / 'settle.xlsx'}")
-
-
-def run_all(book: Path, config: Path, planted: list, as_of: datetime, lang: str) -> Iterator[str]:
-    from svctools.outputs.annotate import annotate
-    from svctools.outputs.blank import write_blank_book
-
-    zh = lang == "zh"
-    folder = book.parent
-    policy = load_policy(config)
-    schema = load_schema()
-    stamp = as_of.isoformat(timespec="minutes")
-    yield ("示例台账" if zh else "Sample book") + f": {book}"
-    yield ("配置文件" if zh else "Config") + f":   {config}"
-
-    source = open_book(str(book))
-    try:
-        loaded = validate(source, schema, policy, as_of, lang)
-    finally:
-        source.close()
-    _write_text(folder / "validate.txt", problems_text(loaded.problems, str(book), lang))
-    data = {
-        "ok": not any(p.severity == ERROR for p in loaded.problems),
-        "problems": [p.to_dict(lang) for p in loaded.problems],
-    }
-    _write_text(folder / "validate.json", dumps(data))
-    annotate(book, folder / "validate-annotated.xlsx", loaded.problems, lang)
-    errors = sum(1 for p in loaded.problems if p.severity == ERROR)
-    found = {(p.sheet_key, p.row, p.field, p.code) for p in loaded.problems}
-    expected = {(p.sheet, p.row, p.field, p.code) for p in planted}
-    verdict = (
-        ("全部找到" if zh else "all found")
-        if found == expected
-        else ("与预期不符！" if zh else "MISMATCH!")
+        demo.words(
+            f"  {len(staff)} 人，本月扣款合计 {total}", f"  {len(staff)} people, {total} deducted"
+        )
+        + f" -> {demo.folder / 'penalties.txt'}, {slips}"
     )
-    yield ""
-    yield f"$ svctools validate {book} --as-of {stamp} --annotate {folder}/validate-annotated.xlsx"
-    if zh:
-        yield (
-            f"  {errors} 个错误，{len(loaded.problems) - errors} 个警告"
-            f"（故意埋下 {len(planted)} 个问题：{verdict}）"
+
+
+def _settle(demo: Demo) -> Iterator[str]:
+    statement = demo.folder / "settle.xlsx"
+    args = ["settle", *_month_args(demo), "--out", str(statement)]
+    demo.run(*args, out="settle.txt")
+    result = demo.json(*args)
+    count, due = len(result["orders"]), result["totals"]["balance_due"]
+    yield "$ svctools " + " ".join(args)
+    yield (
+        demo.words(
+            f"  {count} 张完工工单，应收余额 {due}",
+            f"  {count} completed orders, {due} balance due",
         )
-    else:
-        yield (
-            f"  {errors} errors, {len(loaded.problems) - errors} warnings "
-            f"({len(planted)} planted on purpose: {verdict})"
-        )
-    for name in ("validate.txt", "validate.json", "validate-annotated.xlsx"):
-        yield f"  -> {folder / name}"
+        + f" -> {demo.folder / 'settle.txt'}, {statement}"
+    )
 
-    yield from _computations(loaded, book, policy, as_of, lang)
 
-    from svctools.outputs.report_xlsx import demo_report
+def _report(demo: Demo) -> Iterator[str]:
+    report = demo.folder / "report.xlsx"
+    args = ["report", *_month_args(demo), "--out", str(report)]
+    kpis = demo.json(*args)["kpis"]
+    calls, done = kpis["calls"]["value"], kpis["orders_completed"]["value"]
+    fttr, sla = (
+        text_value(RATE, Decimal(str(kpis[key]["value"])))
+        for key in ("first_time_fix_rate", "sla_compliance")
+    )
+    yield "$ svctools " + " ".join(args)
+    yield demo.words(
+        f"  来电 {calls}，完工 {done}，一次修复率 {fttr}，SLA 达标率 {sla} -> {report}",
+        f"  {calls} calls, {done} completed, first-time fix {fttr}, "
+        f"SLA compliance {sla} -> {report}",
+    )
 
-    yield from demo_report(loaded, book, policy, as_of, lang)
 
-    blank = folder / "blank-book.xlsx"
-    write_blank_book(schema, blank, lang)
-    yield ""
+def _init(demo: Demo) -> Iterator[str]:
+    blank = demo.folder / "blank-book.xlsx"
+    demo.run("init", str(blank), "--force")
     yield f"$ svctools init {blank}"
     yield f"  -> {blank}"
 
-    import tomli_w
 
-    _write_text(folder / "config.txt", tomli_w.dumps(policy.to_dict()))
-    yield ""
-    yield f"$ svctools --config {config} config"
-    yield f"  -> {folder / 'config.txt'}"
-
-    from svctools.mail.delivery import demo_reminders
-
-    yield from demo_reminders(loaded, book, policy, as_of, lang)
+def _config(demo: Demo) -> Iterator[str]:
+    demo.run("config", out="config.txt")
+    yield f"$ svctools --config {demo.config} config"
+    yield f"  -> {demo.folder / 'config.txt'}"
 
 
-def run_demo(folder: Path, seed: int, as_of: datetime, lang: str) -> Iterator[str]:
+def _remind(demo: Demo) -> Iterator[str]:
+    args = ["remind", "all", str(demo.book), "--as-of", demo.stamp, "--dry-run", "--skip-invalid"]
+    due = demo.json(*args)["due"]
+    renewals = sum(1 for d in due if d["kind"] == "renewal")
+    yield "$ svctools " + " ".join(args)
+    yield demo.words(
+        f"  {renewals} 条续签提醒，{len(due) - renewals} 份回访清单，写出 {len(due)} 封邮件",
+        f"  {renewals} renewals, {len(due) - renewals} callback digests, {len(due)} messages",
+    )
+    yield f"  -> {demo.folder / 'outbox'}"
+
+
+# The demo's steps in order; a new command adds its step here.
+STEPS: list[Step] = [_sla, _penalties, _settle, _report, _init, _config, _remind]
+
+
+def run_demo(
+    root: click.Group, folder: Path, seed: int, as_of: datetime, lang: str
+) -> Iterator[str]:
     """Write the demo book and config into ``folder``, run each command, say where results are."""
     folder.mkdir(parents=True, exist_ok=True)
     workbook, planted = build_demo_book(seed, as_of, lang)
     book = save_workbook(workbook, folder / BOOK_NAME)
     config = write_demo_config(folder / "svctools.toml")
-    yield from run_all(book, config, planted, as_of, lang)
+    demo = Demo(root, folder, book, config, as_of, lang)
+    yield demo.words("示例台账", "Sample book") + f": {book}"
+    yield demo.words("配置文件", "Config") + f":   {config}"
+    yield ""
+    yield from _validate(demo, planted)
+    for step in STEPS:
+        yield ""
+        yield from step(demo)
 
 
 @click.command()
@@ -179,5 +212,7 @@ def demo(ctx: click.Context, folder: str, seed: int, as_of: str | None, lang: st
 
     env = env_for(ctx, None, lang)
     moment = env.as_of(as_of) if as_of else DEMO_AS_OF
-    for line in run_demo(Path(folder), seed=seed, as_of=moment, lang=env.lang):
+    root = ctx.find_root().command
+    assert isinstance(root, click.Group)
+    for line in run_demo(root, Path(folder), seed=seed, as_of=moment, lang=env.lang):
         click.echo(line)

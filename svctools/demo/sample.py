@@ -20,6 +20,7 @@ from svctools.outputs.sample_book import SampleSheet, write_sample_book
 
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
 BOOK_NAME = "svctools-demo.xlsx"
+DEMO_MONTH = "2026-10"  # the month the demo computes: the last full month before DEMO_AS_OF
 START = date(2026, 10, 1)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘"
@@ -92,6 +93,7 @@ class Planted:
     row: int
     field: str
     code: str
+    title: str = ""  # the sheet's name in the book
 
 
 class _Maker:
@@ -541,8 +543,9 @@ def build_demo_book(seed: int, as_of: datetime, lang: str = "zh") -> tuple[Any, 
     """The demo workbook and the list of mistakes planted in it (with their Excel rows)."""
     sheets = demo_sheets(seed, as_of)
     workbook, header_rows = write_sample_book(load_schema(), list(sheets.values()), lang)
+    titles = {key: workbook.worksheets[i].title for i, key in enumerate(sheets)}
     planted = [
-        Planted(key, header_rows[key] + 1 + i, f, c)
+        Planted(key, header_rows[key] + 1 + i, f, c, titles[key])
         for key, sheet in sheets.items()
         for i, f, c in sheet.planted
     ]

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -30,7 +29,7 @@ from svctools.mail.transport import (
 )
 
 if TYPE_CHECKING:
-    from svctools.reading.book import LoadedBook
+    pass
 
 
 def resolve_path(policy: Policy, value: str) -> Path:
@@ -212,36 +211,3 @@ def _triage(due: list[Due], known: dict[str, str], report: RunReport) -> list[Du
         else:
             pending.append(item)
     return pending
-
-
-def demo_reminders(
-    loaded: LoadedBook, book: Path, policy: Policy, as_of: datetime, lang: str
-) -> Iterator[str]:
-    """The demo's reminders step: ``remind all --dry-run --skip-invalid`` into ``DIR/outbox``."""
-    from svctools.compute.reminders import KINDS, due_reminders
-    from svctools.core.schema import load_schema
-    from svctools.reading.usable import usable_records
-
-    folder = book.parent
-    records = usable_records(loaded, load_schema(), "remind_all", True, lang).records
-    due = due_reminders(records, policy.reminders, as_of, KINDS["all"])
-    delivery = Delivery(
-        templates=Templates(),
-        lang=lang,
-        smtp=policy.smtp,
-        state=folder / Path(policy.reminders.state).name,
-        outbox=folder / "outbox",
-        zone=policy.zone,
-        dry_run=True,
-    )
-    report = delivery.run(due, as_of)
-    renewals = sum(1 for d in due if d.kind == "renewal")
-    stamp = as_of.isoformat(timespec="minutes")
-    yield ""
-    yield f"$ svctools remind all {book} --as-of {stamp} --dry-run --skip-invalid"
-    written = len(report.files)
-    if lang == "zh":
-        yield f"  {renewals} 条续签提醒，{len(due) - renewals} 份回访清单，写出 {written} 封邮件"
-    else:
-        yield f"  {renewals} renewals, {len(due) - renewals} callback digests, {written} messages"
-    yield f"  -> {folder / 'outbox'}"

@@ -9,8 +9,7 @@ is written atomically by ``save_workbook``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from svctools.compute.report_records import (
     Compliance,
     PartRow,
     kpi_label,
-    text_value,
 )
 from svctools.compute.sla import RULE_NAMES_ZH
 from svctools.outputs.xlsxout import DATE_FORMAT, MONEY_FORMAT, put, save_workbook
@@ -535,31 +533,3 @@ def write_report(report: MonthlyReport, path: str | os.PathLike[str], lang: str 
     _technicians_sheet(sheets["technicians"], report, lang)
     _parts_sheet(sheets["parts"], report, lang)
     return save_workbook(wb, path)
-
-
-def demo_report(loaded: Any, book: Path, policy: Any, as_of: datetime, lang: str) -> Iterator[str]:
-    """The demo's report step: ``report.xlsx`` for 2026-10 beside the book, and what to print."""
-    from svctools.compute.report import compute_report
-    from svctools.core.clock import parse_month
-    from svctools.core.schema import load_schema
-    from svctools.reading.usable import usable_records
-
-    month = "2026-10"
-    out = book.parent / "report.xlsx"
-    records = usable_records(loaded, load_schema(), "report", True, lang).records
-    report = compute_report(records, policy, *parse_month(month), as_of)
-    write_report(report, out, lang)
-    stamp = as_of.isoformat(timespec="minutes")
-    yield ""
-    yield f"$ svctools report {book} --month {month} --as-of {stamp} --skip-invalid --out {out}"
-    figures = [report.kpi(k) for k in ("calls", "orders_completed", "first_time_fix_rate")]
-    shown = text_value(RATE, report.kpi("sla_compliance").value)
-    calls, done, fttr = (f.value for f in figures)
-    fttr_text = text_value(RATE, fttr)
-    if lang == "zh":
-        yield f"  来电 {calls}，完工 {done}，一次修复率 {fttr_text}，SLA 达标率 {shown} -> {out}"
-    else:
-        yield (
-            f"  {calls} calls, {done} completed, first-time fix {fttr_text}, "
-            f"SLA compliance {shown} -> {out}"
-        )
