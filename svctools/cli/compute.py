@@ -10,6 +10,7 @@ from svctools.cli.options import (
     common_options,
     mask_option,
     month_option,
+    out_option,
     skip_invalid_option,
 )
 
@@ -63,13 +64,7 @@ def sla(
 @click.command()
 @click.argument("book")
 @month_option(required=True)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="F.xlsx",
-    help="Also write the penalty slips: one sheet per person, ready to sign.",
-)
+@out_option("Also write the penalty slips: one sheet per person, ready to sign.")
 @as_of_option
 @skip_invalid_option
 @mask_option
@@ -123,13 +118,7 @@ def penalties(
 @click.command()
 @click.argument("book")
 @month_option(required=True)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="F.xlsx",
-    help="Also write the statement workbook: orders, per store, per technician.",
-)
+@out_option("Also write the statement workbook: orders, per store, per technician.")
 @as_of_option
 @skip_invalid_option
 @mask_option

@@ -68,3 +68,15 @@ def month_option(required: bool) -> Callable[[F], F]:
         metavar="YYYY-MM",
         help="The month, e.g. 2026-10." + ("" if required else " Default: every month."),
     )
+
+
+def out_option(what: str, required: bool = False) -> Callable[[F], F]:
+    """``--out F.xlsx``: the workbook a command writes besides its output (``what`` it holds)."""
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False),
+        required=required,
+        default=None,
+        metavar="F.xlsx",
+        help=what,
+    )

@@ -14,6 +14,7 @@ from svctools.cli.options import (
     common_options,
     mask_option,
     month_option,
+    out_option,
     skip_invalid_option,
 )
 
@@ -21,12 +22,9 @@ from svctools.cli.options import (
 @click.command()
 @click.argument("book")
 @month_option(required=True)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
+@out_option(
+    "The report workbook to write (overview, complaints, callbacks, technicians, parts).",
     required=True,
-    metavar="F.xlsx",
-    help="The report workbook to write (overview, complaints, callbacks, technicians, parts).",
 )
 @as_of_option
 @skip_invalid_option
