@@ -72,11 +72,7 @@ def month_option(required: bool) -> Callable[[F], F]:
 
 def out_option(what: str, required: bool = False) -> Callable[[F], F]:
     """``--out F.xlsx``: the workbook a command writes besides its output (``what`` it holds)."""
+    # no explicit default=None: since click 8.3 that counts as a value and defeats required
     return click.option(
-        "--out",
-        type=click.Path(dir_okay=False),
-        required=required,
-        default=None,
-        metavar="F.xlsx",
-        help=what,
+        "--out", type=click.Path(dir_okay=False), required=required, metavar="F.xlsx", help=what
     )
