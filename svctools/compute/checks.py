@@ -99,18 +99,14 @@ class _Context:
 
     def required_when(self, sheet: Sheet, data: SheetData) -> Iterator[Problem]:
         for column in sheet.columns:
-            for condition_key, condition_value in column.required_when:
-                matches = list(
-                    map(operator.eq, data.column(condition_key), repeat(condition_value))
-                )
+            for condition_key, condition_values in column.required_when:
+                if condition_key not in data.columns:
+                    continue
+                wanted = frozenset(condition_values)
+                matches = list(map(wanted.__contains__, data.column(condition_key)))
                 if not any(matches):
                     continue
-                condition = sheet.by_key[condition_key]
-                option = next(o for o in condition.enum if o.key == condition_value)
-
-                def when(lang: str, c: Column = condition, o: Any = option) -> str:
-                    return f"{c.header(lang)} = {o.label(lang)}"
-
+                when = _when_text(sheet.by_key[condition_key], condition_values)
                 if column.key not in data.columns:
                     names = "、".join(dict.fromkeys(column.names))
                     yield self.problem(
@@ -119,7 +115,7 @@ class _Context:
                         column,
                         data.header_row,
                         detail="needed",
-                        params={"names": names},
+                        params={"names": names, "when": when},
                     )
                     continue
                 blank = map(operator.is_, data.column(column.key), repeat(None))
@@ -328,6 +324,17 @@ def _holds(check: Callable[[Any, Any], bool], value: Any, other: Any) -> bool:
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def _when_text(condition: Column, values: tuple[str, ...]) -> Callable[[str], str]:
+    """``状态 = 已完工`` / ``Status = completed, cancelled``: the rows a column is required on."""
+    labels = {o.key: o for o in condition.enum}
+
+    def when(lang: str) -> str:
+        shown = [labels[v].label(lang) if v in labels else str(v) for v in values]
+        return f"{condition.header(lang)} = {('、' if lang == 'zh' else ', ').join(shown)}"
+
+    return when
 
 
 def errors_in(problems: list[Problem]) -> list[Problem]:

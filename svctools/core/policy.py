@@ -141,6 +141,22 @@ class PrivacyPolicy(_Section):
     mask: bool = False
 
 
+class DispatchPolicy(_Section):
+    """Who may take a waiting order (SPEC §7.1): skill by fault level, a cap on open orders."""
+
+    min_skill: dict[Level, Annotated[int, Field(ge=1, le=5)]] = {1: 4, 2: 3, 3: 2, 4: 1}
+    max_open_orders: Annotated[int, Field(gt=0)] = 8
+    pending_days: Annotated[int, Field(ge=0)] = 14
+
+    @field_validator("min_skill")
+    @classmethod
+    def _every_level(cls, value: dict[int, int]) -> dict[int, int]:
+        missing = sorted({1, 2, 3, 4} - set(value))
+        if missing:
+            raise ValueError(f"fault levels {missing} have no skill level; give all of 1, 2, 3, 4")
+        return value
+
+
 class Policy(_Section):
     """The effective policy; ``source`` names the file it came from (``None`` = defaults)."""
 
@@ -156,6 +172,7 @@ class Policy(_Section):
     smtp: SmtpPolicy = SmtpPolicy.model_validate({})
     google: GooglePolicy = GooglePolicy()
     privacy: PrivacyPolicy = PrivacyPolicy()
+    dispatch: DispatchPolicy = DispatchPolicy()
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

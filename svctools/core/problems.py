@@ -32,8 +32,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "(accepted headers: {names})",
         ),
         "needed": (
-            "有已完工的行，需要「{column}」这一列（可用列名：{names}）",
-            "Completed rows need the column '{column}' (accepted headers: {names})",
+            "有{when}的行，需要「{column}」这一列（可用列名：{names}）",
+            "Rows with {when} need the column '{column}' (accepted headers: {names})",
         ),
     },
     "missing_required": {

@@ -53,7 +53,9 @@ class Column:
     type: str
     aliases: tuple[str, ...] = ()
     required: bool = False
-    required_when: tuple[tuple[str, str], ...] = ()
+    # (column key, the values that make this column required): ``{ status = "completed" }`` or
+    # ``{ status = ["dispatched", "in_progress"] }`` in the TOML file
+    required_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unique: bool = False
     ref: str | None = None
     min: int | None = None
@@ -199,7 +201,10 @@ def _column(data: dict[str, Any]) -> Column:
         type=data["type"],
         aliases=tuple(data.get("aliases", ())),
         required=bool(data.get("required", False)),
-        required_when=tuple(data.get("required_when", {}).items()),
+        required_when=tuple(
+            (key, tuple(values) if isinstance(values, list) else (values,))
+            for key, values in data.get("required_when", {}).items()
+        ),
         unique=bool(data.get("unique", False)),
         ref=data.get("ref"),
         min=data.get("min"),
