@@ -83,7 +83,7 @@ def test_init_in_english(tmp_path: Path) -> None:
 
 def test_init_refuses_to_overwrite(blank: Path) -> None:
     before = digest(blank)
-    code, out, err = run("init", blank)
+    code, out, err = run("--lang", "en", "init", blank)
     assert code == 2 and "already exists" in err and "--force" in err
     assert digest(blank) == before
     assert run("init", blank, "--force")[0] == 0
@@ -159,7 +159,7 @@ def test_annotate_marks_cells_and_leaves_the_book_alone(demo_book: Path, tmp_pat
 
 def test_annotate_refuses_to_write_over_the_book(demo_book: Path) -> None:
     before = digest(demo_book)
-    code, _, err = run("validate", demo_book, "--annotate", demo_book)
+    code, _, err = run("--lang", "en", "validate", demo_book, "--annotate", demo_book)
     assert code == 2 and "new file" in err and digest(demo_book) == before
 
 
@@ -186,7 +186,7 @@ def test_unreadable_books_exit_2_with_one_line(
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    code, out, err = run("validate", path)
+    code, out, err = run("--lang", "en", "validate", path)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and expected in err and str(path) in err
     assert "Traceback" not in err
@@ -194,12 +194,12 @@ def test_unreadable_books_exit_2_with_one_line(
 
 def test_truncated_and_foreign_zip_exit_2(tmp_path: Path, blank: Path) -> None:
     truncated = _zip_truncated(blank, tmp_path / "cut.xlsx")
-    code, _, err = run("validate", truncated)
+    code, _, err = run("--lang", "en", "validate", truncated)
     assert code == 2 and "damaged or incomplete" in err
     foreign = tmp_path / "letter.xlsx"
     with zipfile.ZipFile(foreign, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
-    code, _, err = run("validate", foreign)
+    code, _, err = run("--lang", "en", "validate", foreign)
     assert code == 2 and "damaged or not an Excel workbook" in err
 
 
@@ -209,7 +209,7 @@ def test_password_protected_book_exit_2(tmp_path: Path, blank: Path) -> None:
     locked = tmp_path / "locked.xlsx"
     with open(blank, "rb") as plain, open(locked, "wb") as out:
         OOXMLFile(plain).encrypt("secret", out)
-    code, _, err = run("validate", locked)
+    code, _, err = run("--lang", "en", "validate", locked)
     assert code == 2 and "password-protected" in err and "secret" not in err
 
 
@@ -258,13 +258,13 @@ def test_bad_config_is_one_line_naming_file_and_key(
 ) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
-    code, _, err = run("--config", path, "config")
+    code, _, err = run("--lang", "en", "--config", path, "config")
     assert code == 2 and expected in err and str(path) in err
     assert err.count("\n") == 1
 
 
 def test_missing_config_file_is_exit_2(tmp_path: Path) -> None:
-    code, _, err = run("--config", tmp_path / "nope.toml", "config")
+    code, _, err = run("--lang", "en", "--config", tmp_path / "nope.toml", "config")
     assert code == 2 and "not found" in err
 
 

@@ -35,7 +35,7 @@ def locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_no_password_is_one_line_saying_how_to_give_it(locked: Path) -> None:
-    code, out, err = run("validate", locked, "--as-of", "2026-11-20")
+    code, out, err = run("--lang", "en", "validate", locked, "--as-of", "2026-11-20")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "password-protected" in err and "SVCTOOLS_BOOK_PASSWORD" in err
 
@@ -44,7 +44,7 @@ def test_wrong_password_is_one_line_and_never_echoed(
     locked: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SVCTOOLS_BOOK_PASSWORD", "guess-123")
-    code, out, err = run("validate", locked, "--as-of", "2026-11-20")
+    code, out, err = run("--lang", "en", "validate", locked, "--as-of", "2026-11-20")
     assert code == 2 and "wrong password" in err and "guess-123" not in out + err
 
 
@@ -89,7 +89,15 @@ def test_encrypt_writes_outputs_only_the_password_opens(
 def test_encrypt_without_any_password_is_a_usage_error(tmp_path: Path) -> None:
     book = write_book(tmp_path / "plain.xlsx", valid_rows())
     code, _, err = run(
-        "--encrypt", "settle", book, "--month", "2026-10", "--out", tmp_path / "s.xlsx"
+        "--lang",
+        "en",
+        "--encrypt",
+        "settle",
+        book,
+        "--month",
+        "2026-10",
+        "--out",
+        tmp_path / "s.xlsx",
     )
     assert code == 2 and "--encrypt needs a password" in err
     assert not (tmp_path / "s.xlsx").exists()

@@ -372,9 +372,9 @@ def test_validate_annotate_adds_a_problems_tab_and_notes_never_values(
 def test_annotate_takes_a_file_for_xlsx_and_none_for_a_sheet(
     server: SheetsServer, demo: tuple[Any, Path]
 ) -> None:
-    code, _, err = run("validate", "gsheet:VALID", "--annotate", "out.xlsx")
+    code, _, err = run("--lang", "en", "validate", "gsheet:VALID", "--annotate", "out.xlsx")
     assert code == 2 and "on a Google Sheet, give --annotate without a file name" in one_line(err)
-    code, _, err = run("validate", demo[1], "--annotate")
+    code, _, err = run("--lang", "en", "validate", demo[1], "--annotate")
     assert code == 2 and "--annotate needs OUT.xlsx" in one_line(err)
     assert "spreadsheets.batchUpdate" not in server.counts
 
@@ -442,7 +442,9 @@ def test_remind_write_back_refuses_an_xlsx_book(
     monkeypatch.delenv("SVCTOOLS_CONFIG", raising=False)
     path = write_book(tmp_path / "book.xlsx", valid_rows())
     before = path.read_bytes()
-    code, _, err = run("remind", "renewals", path, "--as-of", "2026-12-30T07:30", "--write-back")
+    code, _, err = run(
+        "--lang", "en", "remind", "renewals", path, "--as-of", "2026-12-30T07:30", "--write-back"
+    )
     assert code == 2 and "Google Sheets only" in one_line(err)
     assert path.read_bytes() == before
     assert not (tmp_path / "outbox").exists()  # refused before anything was sent

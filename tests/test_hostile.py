@@ -42,7 +42,17 @@ def _limit() -> None:
 def run_limited(path: Path, reader: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SVCTOOLS_READER": reader}
     return subprocess.run(
-        [sys.executable, "-m", "svctools", "validate", str(path), "--as-of", "2026-11-20"],
+        [
+            sys.executable,
+            "-m",
+            "svctools",
+            "--lang",
+            "en",
+            "validate",
+            str(path),
+            "--as-of",
+            "2026-11-20",
+        ],
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT,

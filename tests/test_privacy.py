@@ -161,7 +161,9 @@ def test_the_config_switch_and_no_mask(tmp_path: Path) -> None:
     assert shown(run(*args, "--no-mask")[1], CUSTOMERS) == ["刘女士", "陈先生"]
     data = json.loads(run("--config", conf, "config", "--format", "json")[1])
     assert data["privacy"] == {"mask": True}
-    code, _, err = run("--config", config(tmp_path, '[privacy]\nmask = "yes please"\n'), "config")
+    code, _, err = run(
+        "--lang", "en", "--config", config(tmp_path, '[privacy]\nmask = "yes please"\n'), "config"
+    )
     assert code == 2 and "privacy.mask" in err
 
 
@@ -260,7 +262,7 @@ def test_config_never_shows_a_password(tmp_path: Path) -> None:
     assert code == 0 and PASSWORD not in out + text and "password =" not in text
     # A password written into the file anyway is refused, and not echoed back.
     conf = config(tmp_path, f'[smtp]\nuser = "robot"\npassword = "{PASSWORD}"\n')
-    code, out, err = run("--config", conf, "config")
+    code, out, err = run("--lang", "en", "--config", conf, "config")
     assert code == 2 and "smtp.password: unknown key" in err and PASSWORD not in out + err
 
 

@@ -553,7 +553,7 @@ def test_renewals_need_no_repair_ledger_and_callbacks_no_contracts(
     assert code == 0 and [d["key"] for d in data["due"]] == KEYS[:3]
     assert remind(conf, book, "--dry-run")[1]["written"] == 3  # all = the renewals it can do
     code, _, err = remind(conf, book, kind="callbacks")
-    assert code == 1 and "needs the sheet '来电登记'" in err
+    assert code == 1 and "需要工作表「来电登记」" in err  # zh, the default
 
     other = tmp_path / "no-contracts.xlsx"
     invoke("init", other)
@@ -564,7 +564,7 @@ def test_renewals_need_no_repair_ledger_and_callbacks_no_contracts(
 
 
 def test_usage_without_kind_or_book(tmp_path: Path) -> None:
-    result = invoke("remind", "--config", config(tmp_path, None))
+    result = invoke("--lang", "en", "remind", "--config", config(tmp_path, None))
     assert result.exit_code == 2 and "give KIND" in result.stderr
     empty = invoke("remind", "--status", "--config", config(tmp_path, None))
     assert empty.exit_code == 0 and "还没有记录" in empty.stdout

@@ -545,7 +545,9 @@ def test_cli_refuses_a_book_without_a_call_log(tmp_path: Path) -> None:
     rows = valid_rows()
     del rows["来电登记"]
     book = write_book(tmp_path / "b.xlsx", rows)
-    code, _, err = run("report", book, "--month", "2026-10", "--out", tmp_path / "r.xlsx")
+    code, _, err = run(
+        "--lang", "en", "report", book, "--month", "2026-10", "--out", tmp_path / "r.xlsx"
+    )
     assert code == 1 and "report needs the sheet" in err
     assert not (tmp_path / "r.xlsx").exists()
 

@@ -8,6 +8,7 @@ import click
 
 from svctools.cli.env import env_for
 from svctools.cli.options import as_of_option, common_options
+from svctools.core.messages import Msg, say
 
 
 @click.command()
@@ -54,13 +55,13 @@ def validate(
         from svctools.outputs.gsheet_write import annotate_sheet
 
         if annotate != "-":
-            raise UsageError(f"{annotate}: on a Google Sheet, give --annotate without a file name")
+            raise UsageError(Msg("arg.annotate_gsheet", out=annotate))
         annotate = annotate_sheet(book, env.policy, loaded.problems, env.lang)
     elif annotate:
         from svctools.outputs.annotate import annotate as write_annotated
 
         if annotate == "-":
-            raise UsageError("--annotate needs OUT.xlsx, the annotated copy to write")
+            raise UsageError(Msg("arg.annotate_needs_out"))
         write_annotated(Path(book), Path(annotate), loaded.problems, env.lang)
     if fmt == "json":
         data = {"ok": not errors, "problems": [p.to_dict(env.lang) for p in loaded.problems]}
@@ -68,7 +69,7 @@ def validate(
     else:
         click.echo(problems_text(loaded.problems, book, env.lang))
         if annotate:
-            click.echo(("标注副本：" if env.lang == "zh" else "Annotated copy: ") + annotate)
+            click.echo(say("cli.annotated", env.lang) + annotate)
     ctx.exit(1 if errors else 0)
 
 
@@ -101,16 +102,14 @@ def init(
         init_sheet(book, env.policy, schema, env.lang)
     else:
         if path.exists() and not force:
-            raise UsageError(
-                f"{path}: already exists; choose a new name or add --force to replace it"
-            )
+            raise UsageError(Msg("arg.exists", path=path))
         write_blank_book(schema, path, env.lang)
     shown = book if is_google(book) else str(path)
     sheets = [s.title(env.lang) for s in schema.sheets]
     if fmt == "json":
         click.echo(dumps({"book": shown, "sheets": sheets}))
     else:
-        done = "已创建" if env.lang == "zh" else "Created"
+        done = say("cli.created", env.lang)
         click.echo(f"{done} {shown}: " + ", ".join(sheets))
 
 

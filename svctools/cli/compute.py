@@ -13,6 +13,7 @@ from svctools.cli.options import (
     out_option,
     skip_invalid_option,
 )
+from svctools.core.messages import say
 
 
 @click.command()
@@ -43,16 +44,16 @@ def sla(
       svctools sla 售后台账.xlsx --month 2026-10 --explain
     """
     from svctools.compute.sla import compute_sla
-    from svctools.core.clock import parse_month
     from svctools.outputs.render import dumps
     from svctools.outputs.sla_text import render_text
 
     env = env_for(ctx, config, lang)
+    months = env.month(month, as_of) if month else None  # refused before the book is read
     work = Computation(env, book, "sla", as_of, skip_invalid)
     with work.phase():
         result = compute_sla(work.records, env.policy, work.as_of)
-    if month:
-        result = result.filter_month(*parse_month(month))
+    if months:
+        result = result.filter_month(*months)
     warn(result.warnings)
     if fmt == "json":
         data = result.to_dict(sheet_names=work.sheet_names, explain=explain)
@@ -90,12 +91,11 @@ def penalties(
     """
     from svctools.compute.penalties import compute_penalties
     from svctools.compute.sla import compute_sla
-    from svctools.core.clock import parse_month
     from svctools.outputs.render import dumps
     from svctools.outputs.statements import penalties_text, write_penalty_slips
 
     env = env_for(ctx, config, lang)
-    first_day, _ = parse_month(month)
+    first_day, _ = env.month(month, as_of)
     work = Computation(env, book, "penalties", as_of, skip_invalid)
     with work.phase():
         breaches = compute_sla(work.records, env.policy, work.as_of)
@@ -112,7 +112,7 @@ def penalties(
     else:
         click.echo(penalties_text(statement, env.lang))
         if out:
-            click.echo(("处罚单：" if env.lang == "zh" else "Penalty slips: ") + out)
+            click.echo(say("cli.slips_written", env.lang) + out)
 
 
 @click.command()
@@ -143,12 +143,11 @@ def settle(
       svctools settle 售后台账.xlsx --month 2026-10 --out 结算-2026-10.xlsx
     """
     from svctools.compute.settlement import compute_settlement
-    from svctools.core.clock import parse_month
     from svctools.outputs.render import dumps
     from svctools.outputs.statements import settlement_text, write_settlement
 
     env = env_for(ctx, config, lang)
-    first_day, next_first_day = parse_month(month)
+    first_day, next_first_day = env.month(month, as_of)
     work = Computation(env, book, "settle", as_of, skip_invalid)
     with work.phase():
         result = compute_settlement(work.records, env.policy, first_day, next_first_day)
@@ -163,4 +162,4 @@ def settle(
     else:
         click.echo(settlement_text(result, env.lang))
         if out:
-            click.echo(("结算表：" if env.lang == "zh" else "Statement: ") + out)
+            click.echo(say("cli.statement_written", env.lang) + out)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
 import click
+
+from svctools.core.messages import say
 
 
 class Env:
@@ -20,6 +22,7 @@ class Env:
     ) -> None:
         self.config, self._lang, self.debug = config, lang, debug
         self.password = password  # --password: for a protected book, never printed
+        self.current = self  # the Env the running command made (its own --lang, --config)
 
     @cached_property
     def policy(self) -> Any:
@@ -31,10 +34,29 @@ class Env:
     def lang(self) -> str:
         return self._lang or self.policy.lang
 
+    def error_lang(self) -> str:
+        """The language of an error line, known even when the config is what is broken:
+        ``--lang``, else the config's ``lang`` (read leniently), else zh."""
+        if self._lang:
+            return self._lang
+        policy = self.__dict__.get("policy")
+        if policy is not None:
+            return str(policy.lang)
+        from svctools.core.policy import peek_lang
+
+        return peek_lang(self.config)
+
     def as_of(self, text: str | None) -> datetime:
         from svctools.core.clock import parse_as_of
 
         return parse_as_of(text, self.policy.zone)
+
+    def month(self, text: str, as_of: str | None) -> tuple[date, date]:
+        """``--month`` checked before the book is opened (with ``--as-of`` and the config, whose
+        zone says what year ``10月`` means): [first day, first day of the next month)."""
+        from svctools.core.clock import parse_month
+
+        return parse_month(text, self.as_of(as_of).year)
 
     def mask(self, flag: bool | None) -> bool:
         """``--mask`` / ``--no-mask`` when given, else the config's ``[privacy] mask``."""
@@ -94,11 +116,14 @@ def records_kept() -> Iterator[None]:
 
 
 def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
-    env: Env = ctx.find_object(Env) or Env(None, None, False)
+    root: Env | None = ctx.find_object(Env)
+    env = root or Env(None, None, False)
     if config:
         env = Env(config, lang or env._lang, env.debug, env.password)
     elif lang:
         env = Env(env.config, lang, env.debug, env.password)
+    if root is not None:
+        root.current = env  # errors are worded in the command's own --lang
     return env
 
 
@@ -117,11 +142,7 @@ class Computation:
         self.sheet_names = {key: data.name for key, data in loaded.records.sheets.items()}
         if self.skipped:
             rows = "; ".join(f"{sheet} {row}" for sheet, row in self.skipped)
-            left_out = (
-                "跳过有错误的行及引用它们的行"
-                if env.lang == "zh"
-                else "left out: rows with errors and rows referring to them"
-            )
+            left_out = say("cli.skipped", env.lang)
             click.echo(f"svctools: {left_out} ({len(self.skipped)}): {rows}", err=True)
 
     def phase(self) -> Any:
@@ -141,11 +162,7 @@ def notice_open_elsewhere(book: str, lang: str) -> None:
     lock = open_elsewhere(book)
     if lock:
         click.echo(
-            f"svctools: warning: {book} 正在被 Excel/WPS 打开（{lock}）；读取的是最后保存的版本"
-            if lang == "zh"
-            else f"svctools: warning: {book} is open in Excel/WPS ({lock}); "
-            "reading its last saved version",
-            err=True,
+            "svctools: warning: " + say("cli.open_elsewhere", lang, book=book, lock=lock), err=True
         )
 
 

@@ -12,6 +12,7 @@ import click
 from svctools import __version__
 from svctools.cli.env import Env
 from svctools.core.errors import SvctoolsError
+from svctools.core.messages import Msg, say
 
 
 class SvctoolsGroup(click.Group):
@@ -23,28 +24,35 @@ class SvctoolsGroup(click.Group):
         except SvctoolsError as exc:
             if _debug(ctx):
                 raise
+            lang = _lang(ctx)
             problems = getattr(exc, "problems", None)
             if problems:
                 from svctools.outputs.render import problems_text
 
-                lang = ctx.obj.lang if isinstance(ctx.obj, Env) else "zh"
                 click.echo(problems_text(problems, "", lang).rsplit("\n\n", 1)[0], err=True)
-            click.echo(f"svctools: {exc}", err=True)
+            click.echo(f"svctools: {exc.text(lang)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("svctools: interrupted", err=True)
+            click.echo("svctools: " + say("cli.interrupted", _lang(ctx)), err=True)
             ctx.exit(130)
         except Exception as exc:
             if _debug(ctx):
                 raise
-            click.echo(
-                f"svctools: internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug for the details, and please report it)",
-                err=True,
-            )
+            internal = say("cli.internal", _lang(ctx), kind=type(exc).__name__, detail=exc)
+            click.echo(f"svctools: {internal}", err=True)
             ctx.exit(70)
+
+
+def _lang(ctx: click.Context) -> str:
+    """The language of an error line: the command's --lang, the group's, the config's, zh."""
+    if not isinstance(ctx.obj, Env):
+        return "zh"
+    try:
+        return ctx.obj.current.error_lang()
+    except Exception:  # the line must be printed whatever is broken
+        return "zh"
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -104,6 +112,6 @@ def cli(
 
         secret = password or os.environ.get(PASSWORD_ENV)
         if not secret:
-            raise UsageError(f"--encrypt needs a password: add --password or set ${PASSWORD_ENV}")
+            raise UsageError(Msg("cli.encrypt_password", env=PASSWORD_ENV))
         token = OUTPUT_PASSWORD.set(secret)
         ctx.call_on_close(lambda: OUTPUT_PASSWORD.reset(token))

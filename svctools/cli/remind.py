@@ -18,6 +18,7 @@ from svctools.cli.options import (
     skip_invalid_option,
 )
 from svctools.core.errors import MissingSheet, UsageError
+from svctools.core.messages import Msg, say
 from svctools.sources.base import is_google
 
 # For `remind all`: a part runs when its first sheet is in the book; it then needs the rest.
@@ -94,15 +95,9 @@ def remind(
         _state_command(env, show_status, resolve, fmt)
         return
     if not kind or not book:
-        raise UsageError(
-            "remind: give KIND (renewals, callbacks or all) and BOOK, or --status, or --resolve"
-        )
+        raise UsageError(Msg("arg.remind_what"))
     if write_back and not is_google(book):
-        raise UsageError(
-            f"{book}: --write-back works on Google Sheets only; an .xlsx book is never rewritten "
-            "(openpyxl would drop its formulas' cached results). `svctools remind --status` "
-            "lists what was sent."
-        )
+        raise UsageError(Msg("arg.write_back_xlsx", book=book))
     report = _run(env, kind, book, as_of, dry_run, templates, skip_invalid, env.mask(mask))
     if write_back and not dry_run:
         _write_back(env, book, report, env.as_of(as_of))
@@ -173,13 +168,12 @@ def _parts_present(env: Env, book: str, records: Any) -> tuple[Any, ...]:
     kinds = tuple(k for k, sheets in _PARTS.items() if records.has(sheets[0]))
     if not kinds:
         names = " / ".join(schema[s[0]].title(env.lang) for s in _PARTS.values())
-        raise MissingSheet(f"{book}: remind all needs at least one of the sheets {names}")
+        raise MissingSheet(Msg("book.remind_needs_any", book=book, names=names))
     for part in kinds:
         for key in _PARTS[part][1:]:
             if not records.has(key):
                 raise MissingSheet(
-                    f"{book}: remind all ({part}) needs the sheet '{schema[key].title(env.lang)}',"
-                    " which the book lacks"
+                    Msg("book.remind_needs_sheet", book=book, part=part, title=schema[key].title)
                 )
     return kinds
 
@@ -195,7 +189,7 @@ def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None,
     resolved = None
     if resolve:
         if not path.is_file():
-            raise UsageError(f"{path}: no reminders state file yet; nothing to resolve")
+            raise UsageError(Msg("arg.no_state", path=path))
         with State.locked(path) as state:
             resolved = state.resolve(resolve[0], resolve[1], now_local(policy.zone))
     rows = read_rows(path) if show_status else []
@@ -208,7 +202,7 @@ def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None,
         click.echo(_dumps(data))
         return
     if resolved:
-        done = "已更新" if env.lang == "zh" else "Updated"
+        done = say("cli.updated", env.lang)
         click.echo(f"{done}: {resolved.key} -> {resolved.shown}")
     if show_status:
         click.echo(status_text([r.to_dict() for r in rows], path, env.lang))

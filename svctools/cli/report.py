@@ -17,6 +17,7 @@ from svctools.cli.options import (
     out_option,
     skip_invalid_option,
 )
+from svctools.core.messages import say
 
 
 @click.command()
@@ -54,13 +55,12 @@ def report(
       svctools report book.xlsx --month 2026-10 --out report.xlsx --format json
     """
     from svctools.compute.report import compute_report
-    from svctools.core.clock import parse_month
     from svctools.outputs.render import dumps
     from svctools.outputs.report_text import report_text
     from svctools.outputs.report_xlsx import write_report
 
     env = env_for(ctx, config, lang)
-    first_day, next_first_day = parse_month(month)
+    first_day, next_first_day = env.month(month, as_of)
     work = Computation(env, book, "report", as_of, skip_invalid)
     result = compute_report(work.records, env.policy, first_day, next_first_day, work.as_of)
     if env.mask(mask):  # one place: the text, json and xlsx renderers read the masked report
@@ -73,4 +73,4 @@ def report(
         click.echo(dumps({**result.to_dict(env.lang), "out": out, **work.extra()}))
     else:
         click.echo(report_text(result, env.lang))
-        click.echo(("月度报告：" if env.lang == "zh" else "Report: ") + out)
+        click.echo(say("cli.report_written", env.lang) + out)

@@ -164,14 +164,32 @@ class _Context:
         for record in data.records:
             value = record.get(column.key)
             if value is not None and value not in known:
+                ids = self.ids_named(column.ref, value)
+                params: dict[str, Any] = {"ref_sheet": ref_sheet}
+                if ids:  # a name typed where its ID belongs: say which ID it is
+                    id_key = self.schema[column.ref].id_column.key  # type: ignore[union-attr]
+                    params |= {"id_header": self.header(column.ref, id_key), "ids": ids}
                 yield self.problem(
                     data,
                     "unknown_ref",
                     column,
                     record.row,
                     value=value,
-                    params={"ref_sheet": ref_sheet},
+                    detail="by_name" if ids else "",
+                    params=params,
                 )
+
+    def ids_named(self, sheet_key: str, name: Any) -> Any:
+        """The IDs of the rows of ``sheet_key`` whose ``name`` is ``name`` (staff, stores), as a
+        callable of lang (``K01`` or ``K01 或 K07``); ``None`` when no row has that name."""
+        data = self.records.sheets[sheet_key]
+        id_column = self.schema[sheet_key].id_column
+        if "name" not in data.columns or id_column is None or not isinstance(name, str):
+            return None
+        found = [str(r.get(id_column.key)) for r in data.records if r.get("name") == name.strip()]
+        if not found:
+            return None
+        return lambda lang: (" 或 " if lang == "zh" else " or ").join(dict.fromkeys(found))
 
     def other_values(self, sheet: Sheet, data: SheetData, path: str) -> tuple[list[Any], str]:
         """What a time-order rule compares with, row by row, and its header: ``col`` of the

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from svctools.core.errors import UsageError
+from svctools.core.messages import Msg
 
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+_BARE_MONTH = re.compile(r"^\s*(\d{1,2})\s*月\s*$")
 
 
 def now_local(zone: ZoneInfo) -> datetime:
@@ -28,9 +31,7 @@ def check_as_of(text: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(
-            f"--as-of {text!r}: give a date or date and time, e.g. 2026-10-05 or 2026-10-05T14:30"
-        ) from None
+        raise UsageError(Msg("arg.as_of", text=text)) from None
 
 
 def parse_as_of(text: str | None, zone: ZoneInfo) -> datetime:
@@ -43,12 +44,19 @@ def parse_as_of(text: str | None, zone: ZoneInfo) -> datetime:
     return moment
 
 
-def parse_month(text: str) -> tuple[date, date]:
-    """``--month 2026-10`` as [first day, first day of next month)."""
-    match = _MONTH.match(text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(f"--month {text!r}: give a month as YYYY-MM, e.g. 2026-10")
-    first = date(int(match.group(1)), int(match.group(2)), 1)
+def parse_month(text: str, year: int | None = None) -> tuple[date, date]:
+    """``--month`` as [first day, first day of next month): ``2026-10``, ``2026/10``,
+    ``2026年10月``, or ``10月`` (in ``year``, the as-of year; this year when not given)."""
+    plain = unicodedata.normalize("NFKC", text or "")
+    match = _MONTH.match(plain)
+    if match:
+        first_year, month = int(match.group(1)), int(match.group(2))
+    else:
+        bare = _BARE_MONTH.match(plain)
+        first_year, month = year or date.today().year, int(bare.group(1)) if bare else 0
+    if not 1 <= month <= 12:
+        raise UsageError(Msg("arg.month", text=text))
+    first = date(first_year, month, 1)
     return first, (first + timedelta(days=32)).replace(day=1)
 
 

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from svctools.core.messages import EN, Msg
+
 
 class SvctoolsError(Exception):
-    """Base of every error a user can cause; the message is one clear line."""
+    """Base of every error a user can cause; the message is one clear line.
+
+    Raised with a ``Msg`` it is worded in the reader's language by ``text(lang)`` (``str()``
+    gives the English); raised with a plain string (a library's own words) it is that string.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str | Msg = "", *args: Any) -> None:
+        self.msg = message if isinstance(message, Msg) else None
+        super().__init__(message.text(EN) if isinstance(message, Msg) else message, *args)
+
+    def text(self, lang: str) -> str:
+        """The one line for the user, in ``lang``."""
+        return self.msg.text(lang) if self.msg is not None else str(self)
 
 
 class ConfigError(SvctoolsError):
@@ -28,7 +42,7 @@ class BookHasErrors(SvctoolsError):
 
     exit_code = 1
 
-    def __init__(self, message: str, problems: list[Any] | None = None) -> None:
+    def __init__(self, message: str | Msg, problems: list[Any] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
 

@@ -1,12 +1,14 @@
 """The firm's policy (`svctools.toml`): every number of SPEC §3 with its default, type-checked.
 
 pydantic with ``extra="forbid"`` names the offending key in every error, so a clerk's typo in
-``svctools.toml`` becomes one line such as ``sla.repair_days: Input should be greater than 0``.
+``svctools.toml`` becomes one line such as ``[sla] repair_days：应大于 0（填的是 0）`` (with
+``--lang en``: ``sla.repair_days: Input should be greater than 0``); see ``config_words``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import date, time
 from decimal import Decimal
@@ -16,7 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from svctools.core.config_words import WordedValueError, errors_detail, toml_detail
 from svctools.core.errors import ConfigError
+from svctools.core.messages import Msg
 
 CONFIG_ENV = "SVCTOOLS_CONFIG"
 DEFAULT_CONFIG_NAME = "svctools.toml"
@@ -43,13 +47,15 @@ class CalendarPolicy(_Section):
     @classmethod
     def _windows_ordered(cls, value: list[tuple[time, time]]) -> list[tuple[time, time]]:
         if not value:
-            raise ValueError("at least one working-hours window is needed")
+            raise WordedValueError(Msg("value.windows_none"))
         previous_end = time(0, 0)
         for start, end in value:
             if not start < end:
-                raise ValueError(f"window {start:%H:%M}-{end:%H:%M} ends before it starts")
+                raise WordedValueError(
+                    Msg("value.window_backwards", start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+                )
             if start < previous_end:
-                raise ValueError("windows must be in order and must not overlap")
+                raise WordedValueError(Msg("value.windows_order"))
             previous_end = end
         return value
 
@@ -74,7 +80,7 @@ class SlaPolicy(_Section):
     def _every_level(cls, value: dict[int, Decimal]) -> dict[int, Decimal]:
         missing = sorted({1, 2, 3, 4} - set(value))
         if missing:
-            raise ValueError(f"fault levels {missing} have no limit; give all of 1, 2, 3, 4")
+            raise WordedValueError(Msg("value.levels_missing", missing=missing))
         return value
 
 
@@ -115,7 +121,7 @@ class RemindersPolicy(_Section):
     @classmethod
     def _not_empty(cls, value: list[int]) -> list[int]:
         if not value:
-            raise ValueError("give at least one stage, e.g. [15, 7, 1]")
+            raise WordedValueError(Msg("value.stages_none"))
         return sorted(set(value), reverse=True)
 
 
@@ -181,7 +187,7 @@ class Policy(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (e.g. 'Asia/Shanghai')") from None
+            raise WordedValueError(Msg("value.zone", value=value)) from None
         return value
 
     @model_validator(mode="after")
@@ -189,7 +195,7 @@ class Policy(_Section):
         both = set(self.calendar.extra_holidays) & set(self.calendar.extra_workdays)
         if both:
             days = ", ".join(sorted(d.isoformat() for d in both))
-            raise ValueError(f"calendar: {days} listed as both extra holiday and extra workday")
+            raise WordedValueError(Msg("value.both_days", days=days))
         return self
 
     @property
@@ -232,13 +238,15 @@ def load_policy(explicit: str | os.PathLike[str] | None = None) -> Policy:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
+        raise ConfigError(Msg("config.not_found", path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+        raise ConfigError(Msg("config.unreadable", path=path, detail=exc)) from None
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(
+            Msg("config.not_toml", path=path, detail=toml_detail(exc, text))
+        ) from None
     return policy_from_dict(data, source=str(path))
 
 
@@ -247,15 +255,16 @@ def policy_from_dict(data: dict[str, Any], source: str | None = None) -> Policy:
     try:
         return Policy.model_validate({**data, "source": source})
     except ValidationError as exc:
-        raise ConfigError(f"{where}: {_first_error(exc)}") from None
+        detail = errors_detail(exc.errors(), Policy, data)
+        raise ConfigError(Msg("config.invalid", where=where, detail=detail)) from None
 
 
-def _first_error(exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"] if part != "[key]")
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        lines.append(f"{key}: {message}")
-    return "; ".join(lines)
+def peek_lang(explicit: str | os.PathLike[str] | None = None) -> str:
+    """The config's ``lang`` read leniently (the file may be what is broken): en or zh."""
+    try:
+        path = find_config(explicit)
+        text = path.read_text(encoding="utf-8-sig") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return "zh"
+    found = re.search(r"""^\s*lang\s*=\s*["']?(en|zh)["']?\s*(#.*)?$""", text, re.MULTILINE)
+    return found.group(1) if found else "zh"

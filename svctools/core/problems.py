@@ -103,6 +103,11 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "「{column}」{value} 在工作表「{ref_sheet}」中不存在",
             "'{column}' {value} does not exist in sheet '{ref_sheet}'",
         ),
+        "by_name": (
+            "「{column}」{value} 不是{id_header}；{ref_sheet}中 {value} 的{id_header}是 {ids}",
+            "'{column}' {value} is not a {id_header}; in '{ref_sheet}' {value} has the "
+            "{id_header} {ids}",
+        ),
     },
     "time_order": {
         "not_before": (

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from svctools.core.errors import ConfigError
+from svctools.core.messages import Msg
 
 SCHEMA_ENV = "SVCTOOLS_SCHEMA_DIR"
 TYPES = {"text", "datetime", "date", "money", "int", "bool", "enum", "phone", "email"}
@@ -167,7 +168,7 @@ def load_schema(folder: Path | None = None) -> Schema:
     folder = folder or schema_dir()
     files = sorted(folder.glob("*.toml"))
     if not files:
-        raise ConfigError(f"{folder}: no workbook schema files (*.toml) found")
+        raise ConfigError(Msg("config.schema_none", folder=folder))
     sheets = [_sheet(path) for path in files]
     return Schema(tuple(sorted(sheets, key=lambda s: s.order)))
 
@@ -186,7 +187,9 @@ def _sheet(path: Path) -> Sheet:
             columns=columns,
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: bad schema file ({type(exc).__name__}: {exc})") from None
+        raise ConfigError(
+            Msg("config.schema_bad", path=path, detail=f"{type(exc).__name__}: {exc}")
+        ) from None
     sheet.by_key.update({c.key: c for c in columns})
     return sheet
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from svctools.core.errors import UsageError
+from svctools.core.messages import Msg
 from svctools.core.problems import ERROR, Problem
 from svctools.outputs.xlsxout import clean_text, save_workbook, set_text
 
@@ -29,7 +30,7 @@ def annotate(book: Path, out: Path, problems: list[Problem], lang: str) -> Path:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     if out.resolve() == book.resolve():
-        raise UsageError(f"{out}: --annotate must name a new file, not the book itself")
+        raise UsageError(Msg("arg.annotate_self", out=out))
     workbook = openpyxl.load_workbook(book)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for problem in problems:

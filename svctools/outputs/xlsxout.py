@@ -20,6 +20,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.core.errors import SvctoolsError
+from svctools.core.messages import Msg
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -86,7 +87,7 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise SvctoolsError(f"{target}: folder {folder} does not exist")
+        raise SvctoolsError(Msg("file.no_folder", target=target, folder=folder))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -125,6 +126,4 @@ def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
     try:
         return write_atomic(path, write)
     except PermissionError as exc:
-        raise SvctoolsError(
-            f"{path}: cannot write ({exc.strerror}); is it open in Excel?"
-        ) from None
+        raise SvctoolsError(Msg("file.cannot_write", path=path, reason=exc.strerror)) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from svctools.core.errors import BookHasErrors, MissingSheet
+from svctools.core.messages import Msg
 from svctools.core.problems import ERROR, Problem
 from svctools.core.records import Records
 from svctools.core.schema import Schema
@@ -67,8 +68,13 @@ def usable_records(
         if not loaded.records.has(key):
             sheet = schema[key]
             raise MissingSheet(
-                f"{loaded.source}: {command} needs the sheet '{sheet.title(lang)}' "
-                f"(accepted names: {', '.join(dict.fromkeys(sheet.names))}), which the book lacks"
+                Msg(
+                    "book.needs_sheet",
+                    source=loaded.source,
+                    command=command,
+                    title=sheet.title,
+                    names=", ".join(dict.fromkeys(sheet.names)),
+                )
             )
     used = set(needed) | set(optional)
     errors = [p for p in loaded.problems if p.severity == ERROR and p.sheet_key in used]
@@ -118,11 +124,14 @@ def _without(
     return kept, cascaded
 
 
-def _refusal(source: str, command: str, errors: list[Problem], can_skip: bool) -> str:
+def _refusal(source: str, command: str, errors: list[Problem], can_skip: bool) -> Msg:
     sheets = ", ".join(dict.fromkeys(p.sheet for p in errors))
-    hint = (
-        "fix them, or add --skip-invalid to compute on the other rows"
-        if can_skip
-        else ("fix the header row first")
+    hint = Msg("book.hint_skip" if can_skip else "book.hint_header")
+    return Msg(
+        "book.has_errors",
+        source=source,
+        count=len(errors),
+        command=command,
+        sheets=sheets,
+        hint=hint.text,
     )
-    return f"{source}: {len(errors)} error(s) in the sheets {command} uses ({sheets}); {hint}"

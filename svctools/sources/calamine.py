@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from svctools.core.errors import BookError, ConfigError
+from svctools.core.messages import Msg
 from svctools.core.records import column_number
 from svctools.sources.base import BLOCK_ROWS, Block, BookSource, Row, blocks_of, normalise_cell
 from svctools.sources.xlsx import XlsxBook, sniff
@@ -90,7 +91,9 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
         return XlsxBook(path, decrypt(path, password_for(path, password)))
     choice = os.environ.get(READER_ENV, "").strip().lower() or "calamine"
     if choice not in READERS:
-        raise ConfigError(f"${READER_ENV}={choice!r}: choose one of {', '.join(READERS)}")
+        raise ConfigError(
+            Msg("file.reader_env", env=READER_ENV, choice=choice, choices=", ".join(READERS))
+        )
     if choice == "calamine" and path.suffix.lower() in (".xlsx", ".xlsm"):
         return CalamineBook(path)
     return XlsxBook(path)
@@ -138,9 +141,7 @@ class CalamineBook:
             self._names: list[str] = list(self._book.sheet_names)
             self._parts = _sheet_parts(path)
         except Exception as exc:  # zip, XML and calamine errors: all mean a broken book
-            raise BookError(
-                f"{path}: the file is damaged or not an Excel workbook ({exc})"
-            ) from None
+            raise BookError(Msg("file.damaged", path=path, detail=exc)) from None
         self._guards: dict[str, Future[_Verdict]] = {}
         self._loads: dict[str, Future[Any]] = {}
         self._queue: deque[str] = deque()  # sheets to load ahead, in reading order

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from svctools.core.errors import BookError
+from svctools.core.messages import Msg
 
 PASSWORD_ENV = "SVCTOOLS_BOOK_PASSWORD"
 KEYRING_SERVICE = "svctools-book"
@@ -53,8 +54,13 @@ def decrypt(path: Path, password: str | None) -> io.BytesIO:
 
     if not password:
         raise BookError(
-            f"{path}: the book is password-protected; give --password, or set "
-            f"${PASSWORD_ENV}, or store it with `keyring set {KEYRING_SERVICE} {path.name}`"
+            Msg(
+                "file.protected_how",
+                path=path,
+                env=PASSWORD_ENV,
+                service=KEYRING_SERVICE,
+                name=path.name,
+            )
         )
     plain = io.BytesIO()
     try:
@@ -63,8 +69,8 @@ def decrypt(path: Path, password: str | None) -> io.BytesIO:
             office.load_key(password=password)
             office.decrypt(plain)
     except (InvalidKeyError, DecryptionError):
-        raise BookError(f"{path}: wrong password for this book") from None
+        raise BookError(Msg("file.wrong_password", path=path)) from None
     except Exception as exc:  # a damaged container
-        raise BookError(f"{path}: cannot decrypt the book ({type(exc).__name__})") from None
+        raise BookError(Msg("file.cannot_decrypt", path=path, kind=type(exc).__name__)) from None
     plain.seek(0)
     return plain

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from svctools.core.errors import BookError
+from svctools.core.messages import Msg
 from svctools.core.records import column_number
 from svctools.sources.base import Row
 
@@ -25,29 +26,26 @@ _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 def sniff(path: Path) -> None:
     """Refuse, with one line, a path that is not a readable ``.xlsx`` file."""
     if not path.exists():
-        raise BookError(f"{path}: no such file")
+        raise BookError(Msg("file.no_such", path=path))
     if path.is_dir():
-        raise BookError(f"{path}: is a folder, not an .xlsx file")
+        raise BookError(Msg("file.folder", path=path))
     try:
         with open(path, "rb") as handle:
             head = handle.read(512)
             ole_body = handle.read(1 << 20) if head[:8] == _OLE else b""
     except OSError as exc:
-        raise BookError(f"{path}: cannot read ({exc.strerror})") from None
+        raise BookError(Msg("file.unreadable", path=path, reason=exc.strerror)) from None
     if not head:
-        raise BookError(f"{path}: the file is empty (0 bytes)")
+        raise BookError(Msg("file.empty", path=path))
     if head[:8] == _OLE:
         if _ENCRYPTED_MARK in head + ole_body:  # open_xlsx decrypts these before sniffing
-            raise BookError(f"{path}: the book is password-protected")
-        raise BookError(
-            f"{path}: this is an old Excel 97-2003 .xls file; open it in Excel or WPS and "
-            "save it as .xlsx"
-        )
+            raise BookError(Msg("file.protected", path=path))
+        raise BookError(Msg("file.xls", path=path))
     if head[:4] != _ZIP:
         kind = "a CSV or text file" if _looks_like_text(head) else "not an Excel file"
-        raise BookError(f"{path}: not an .xlsx workbook ({kind}); save it as .xlsx")
+        raise BookError(Msg("file.not_xlsx", path=path, kind=kind))
     if not zipfile.is_zipfile(path):
-        raise BookError(f"{path}: the file is damaged or incomplete (not a complete .xlsx)")
+        raise BookError(Msg("file.incomplete", path=path))
     check_package(path)
 
 
@@ -70,13 +68,11 @@ def check_package(path: Path, data: BinaryIO | None = None) -> None:
             parts = archive.infolist()
             total = sum(part.file_size for part in parts)
             if total > MAX_TOTAL_BYTES:
-                raise BookError(f"{path}: unpacks to {total >> 20} MB; refused as a zip bomb")
+                raise BookError(Msg("file.zip_bomb", path=path, mb=total >> 20))
             for part in parts:
                 _check_part(path, archive, part)
     except (zipfile.BadZipFile, EOFError, zlib.error):
-        raise BookError(
-            f"{path}: the file is damaged or incomplete (not a complete .xlsx)"
-        ) from None
+        raise BookError(Msg("file.incomplete", path=path)) from None
     finally:
         if data is not None:
             data.seek(0)
@@ -86,27 +82,25 @@ def _check_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> 
     size, packed = part.file_size, max(part.compress_size, 1)
     if size > MAX_PART_BYTES or (size > RATIO_FLOOR and size / packed > MAX_RATIO):
         raise BookError(
-            f"{path}: {part.filename} is compressed {size // packed}:1 to {size >> 20} MB; "
-            "refused as a zip bomb"
+            Msg(
+                "file.zip_ratio", path=path, part=part.filename, ratio=size // packed, mb=size >> 20
+            )
         )
     if not part.filename.endswith((".xml", ".rels", ".vml")):
         return
     with archive.open(part) as handle:
         prolog = handle.read(_PROLOG_BYTES)
     if any(mark in prolog for mark in _DTD):
-        raise BookError(
-            f"{path}: unsafe XML in {part.filename} (a DTD or entity declaration, as in "
-            "entity-expansion bombs); refused"
-        )
+        raise BookError(Msg("file.unsafe_xml", path=path, part=part.filename))
     match = _DIMENSION.search(prolog) if part.filename.startswith("xl/worksheets/") else None
     if match and match.group(3) and match.group(4):
         columns = column_number(match.group(3).decode())
         rows = int(match.group(4))
         if columns * rows > MAX_SHEET_CELLS:
             raise BookError(
-                f"{path}: {part.filename} claims {columns:,} columns x {rows:,} rows; "
-                "refused as damaged or crafted (re-save it from Excel after deleting unused "
-                "rows and columns)"
+                Msg(
+                    "file.huge_dimension", path=path, part=part.filename, columns=columns, rows=rows
+                )
             )
 
 
@@ -136,9 +130,7 @@ class XlsxBook:
             )
         except Exception as exc:  # zipfile, KeyError, XML errors: all mean a broken book
             self._handle.close()
-            raise BookError(
-                f"{path}: the file is damaged or not an Excel workbook ({exc})"
-            ) from None
+            raise BookError(Msg("file.damaged", path=path, detail=exc)) from None
 
     def sheet_names(self) -> list[str]:
         return list(self._workbook.sheetnames)
@@ -152,7 +144,9 @@ class XlsxBook:
                     values = tuple(_unescape(v) if isinstance(v, str) else v for v in values)
                 yield number, values
         except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
-            raise BookError(f"{self.path}: sheet '{sheet}' is damaged ({exc})") from None
+            raise BookError(
+                Msg("file.sheet_damaged", path=self.path, sheet=sheet, detail=exc)
+            ) from None
 
     def close(self) -> None:
         self._workbook.close()
