@@ -210,7 +210,7 @@ def test_names_an_xlsx_or_a_mail_cannot_hold_are_cleaned(tmp_path: Path) -> None
     from svctools.core.policy import SmtpPolicy
     from svctools.mail.messages import build_message, sender_address
     from svctools.mail.templates import sample_reminders
-    from svctools.outputs.statements import write_penalty_slips
+    from svctools.outputs.statements_xlsx import write_penalty_slips
 
     one = Decimal(1)
     person = StaffPenalty("T\x01", "张\n丽\ud800", None, None, None, one, one, one, one, [])

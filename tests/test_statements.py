@@ -12,13 +12,8 @@ from svctools.compute.penalties import PenaltyStatement, compute_penalties
 from svctools.compute.settlement import Settlement, compute_settlement
 from svctools.core.policy import Policy
 from svctools.core.records import Records
-from svctools.outputs.statements import (
-    penalties_text,
-    safe_sheet_name,
-    settlement_text,
-    write_penalty_slips,
-    write_settlement,
-)
+from svctools.outputs.statements import penalties_text, settlement_text
+from svctools.outputs.statements_xlsx import safe_sheet_name, write_penalty_slips, write_settlement
 from svctools.outputs.xlsxout import MONEY_FORMAT
 
 OCT = date(2026, 10, 1)

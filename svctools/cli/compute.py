@@ -92,7 +92,8 @@ def penalties(
     from svctools.compute.penalties import compute_penalties
     from svctools.compute.sla import compute_sla
     from svctools.outputs.render import dumps
-    from svctools.outputs.statements import penalties_text, write_penalty_slips
+    from svctools.outputs.statements import penalties_text
+    from svctools.outputs.statements_xlsx import write_penalty_slips
 
     env = env_for(ctx, config, lang)
     first_day, _ = env.month(month, as_of)
@@ -144,7 +145,8 @@ def settle(
     """
     from svctools.compute.settlement import compute_settlement
     from svctools.outputs.render import dumps
-    from svctools.outputs.statements import settlement_text, write_settlement
+    from svctools.outputs.statements import settlement_text
+    from svctools.outputs.statements_xlsx import write_settlement
 
     env = env_for(ctx, config, lang)
     first_day, next_first_day = env.month(month, as_of)

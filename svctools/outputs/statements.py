@@ -9,10 +9,8 @@ written atomically through ``save_workbook``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from svctools.compute.penalties import PenaltyStatement
@@ -239,29 +237,3 @@ def settlement_text(stl: Settlement, lang: str = "zh") -> str:
     if notes:
         out += ["", label("warnings", lang), *(f"- {note}" for note in notes)]
     return "\n".join(out) + "\n"
-
-
-# ----------------------------------------------------------------------- xlsx
-
-
-def safe_sheet_name(wanted: str, taken: set[str]) -> str:
-    """A sheet name Excel accepts: ≤ 31 chars, none of []:*?/\\, not 'History', unique."""
-    from svctools.outputs.statements_xlsx import safe_sheet_name as safe
-
-    return safe(wanted, taken)
-
-
-def write_penalty_slips(
-    stmt: PenaltyStatement, path: str | os.PathLike[str], lang: str = "zh"
-) -> Path:
-    """A workbook: a summary sheet, then one signable slip per person."""
-    from svctools.outputs.statements_xlsx import write_penalty_slips as write
-
-    return write(stmt, path, lang)
-
-
-def write_settlement(stl: Settlement, path: str | os.PathLike[str], lang: str = "zh") -> Path:
-    """A workbook: per-order settlement, totals per store, totals per technician."""
-    from svctools.outputs.statements_xlsx import write_settlement as write
-
-    return write(stl, path, lang)
