@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from depth import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,10 @@ from svctools.core.policy import Policy, policy_from_dict
 from svctools.core.records import Records
 
 FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
 )
 ZERO = Decimal("0")
 STAFF_IDS = ("P1", "P2", "P3")
@@ -297,7 +301,7 @@ def _closed(breaches: list[Breach]) -> dict[tuple[str, str, int], tuple[Any, ...
     }
 
 
-@settings(FAST, max_examples=40)
+@settings(FAST, max_examples=examples(40))
 @given(sla_books(), st.integers(1, 24 * 90 * 60))
 def test_later_as_of_never_changes_a_closed_breach(
     book: tuple[Records, Policy], later_minutes: int

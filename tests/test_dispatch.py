@@ -7,6 +7,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from depth import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -337,7 +338,7 @@ def _book(technicians: list[Any], items: list[Any]) -> tuple[list[Any], list[Any
     return staff, calls, ledger
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_technicians, _items, st.integers(1, 4), st.randoms(use_true_random=False))
 def test_plan_never_overloads_never_assigns_the_ineligible_and_is_deterministic(
     technicians: list[Any], items: list[Any], max_open: int, rng: random.Random

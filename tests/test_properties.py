@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from conftest import valid_rows
+from depth import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -201,7 +202,7 @@ def _report(records: Any, lang: str) -> None:
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=SLOW_OK)
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=SLOW_OK)
 @given(data=BOOKS, lang=st.sampled_from(["zh", "en"]))
 def test_any_cell_values_give_problems_or_results_never_a_crash(
     data: dict[str, list[list[Any]]], lang: str
@@ -212,7 +213,7 @@ def test_any_cell_values_give_problems_or_results_never_a_crash(
         pass
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=SLOW_OK)
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=SLOW_OK)
 @given(book=tampered_books())
 def test_a_valid_book_with_hostile_cells_computes_or_refuses(
     book: dict[str, list[list[Any]]],
@@ -223,7 +224,7 @@ def test_a_valid_book_with_hostile_cells_computes_or_refuses(
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.none(), st.text(max_size=40)))
 def test_masks_take_any_text(text: str | None) -> None:
     for mask in (mask_phone, mask_name, mask_address, mask_email, mask_text):
@@ -248,7 +249,7 @@ CELL_VALUES = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(values=st.lists(CELL_VALUES, min_size=1, max_size=30))
 def test_set_text_never_makes_a_formula_or_a_broken_file(values: list[Any]) -> None:
     import io

@@ -20,6 +20,7 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from conftest import AS_OF, SHEET, Book, set_cell, valid_rows, write_book
+from depth import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -508,7 +509,7 @@ def careful_block(column: Column, raw: Any) -> Any:
     [c for sheet in SCHEMA.sheets for c in sheet.columns],
     ids=lambda c: f"{c.key}:{c.type}",
 )
-@settings(max_examples=25, deadline=None)  # x 90 columns x 3 blocks
+@settings(max_examples=examples(25), deadline=None)  # x 90 columns x 3 blocks
 @given(data=st.data())
 def test_column_reader_agrees_with_the_careful_path(column: Column, data: st.DataObject) -> None:
     read = column_reader(column, LATEST)

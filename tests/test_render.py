@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from depth import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tabulate import tabulate
@@ -66,14 +67,14 @@ def _tables(
     return rows, headers, colalign
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_tables())
 def test_table_prints_what_tabulate_prints(case: Any) -> None:
     rows, headers, colalign = case
     assert table(rows, headers, colalign) == _tabulate(rows, headers, colalign)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_tables(st.one_of(_ORDINARY, st.none(), st.integers(0, 99), st.booleans()), _ORDINARY))
 def test_ordinary_cells_print_what_tabulate_prints(case: Any) -> None:
     rows, headers, colalign = case
@@ -85,7 +86,7 @@ _USUAL = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(st.lists(_USUAL, min_size=3, max_size=3), min_size=1, max_size=8),
     st.lists(st.sampled_from(["left", "right"]), min_size=3, max_size=3),
@@ -117,7 +118,7 @@ def test_wide_characters_line_up() -> None:
     assert text == "姓名      金额\n------  ------\n张三     12.00\nLi        3.50"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.one_of(
         st.datetimes(),
@@ -158,7 +159,7 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_JSON)
 def test_dumps_writes_what_json_dumps_writes(data: Any) -> None:
     assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from depth import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -480,7 +481,7 @@ def _check_type(col: Column, value: Any) -> None:
         assert type(value) is str
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(col=st.sampled_from(ALL_COLUMNS), value=CELL_VALUES)
 def test_any_value_any_column_raises_only_cell_error(col: Column, value: Any) -> None:
     try:
@@ -517,7 +518,7 @@ def test_display_never_gives_json_what_it_cannot_hold() -> None:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.from_regex(r"\A\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?\Z")
     | st.datetimes(datetime(1900, 1, 1), datetime(2999, 12, 31)).map(
