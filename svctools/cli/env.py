@@ -100,6 +100,8 @@ class Env:
                 bars.close()
         finally:
             source.close()
+        for note in loaded.notes:  # what was decided about the book (a sheet read by headers)
+            click.echo(f"svctools: {note.message(self.lang)}", err=True)
         return loaded, moment, bars
 
 

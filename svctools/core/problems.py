@@ -72,6 +72,32 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "「{column}」是 Excel 错误值 {value}，请修正公式",
             "'{column}' holds the Excel error {value}; fix the formula",
         ),
+        "ambiguous_money": (
+            "「{column}」金额写法有歧义：{value}（逗号或小数点可能是千位分隔符；请写成 1200.50）",
+            "'{column}' is an ambiguous amount: {value} (a comma or dot may group thousands; "
+            "write 1200.50)",
+        ),
+    },
+    "formula_not_calculated": {
+        "formula_not_calculated": (
+            "「{column}」是公式 {value}，但文件里没有它的计算结果"
+            "（由程序生成、未在 Excel 中打开过）；请先用 Excel 或 WPS 打开本工作簿并保存，再运行",
+            "'{column}' is a formula {value} with no calculated result in the file (written by "
+            "a program, never opened in Excel); open the book in Excel or WPS, save it, and "
+            "run again",
+        ),
+    },
+    "bad_encoding": {
+        "bad_encoding": (
+            "「{column}」第 {row} 行的文字无法解码（文件编码为 {encoding}）：{value}",
+            "'{column}' on line {row} cannot be decoded (the file is {encoding}): {value}",
+        ),
+    },
+    "duplicate_sheet": {
+        "duplicate_sheet": (
+            "有 {count} 张工作表都是「{kind}」：读取的是「{sheet}」，没有读 {others}",
+            "{count} sheets are all '{kind}': read '{sheet}', not {others}",
+        ),
     },
     "not_in_enum": {
         "not_in_enum": (

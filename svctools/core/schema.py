@@ -22,7 +22,8 @@ from svctools.core.messages import Msg
 SCHEMA_ENV = "SVCTOOLS_SCHEMA_DIR"
 TYPES = {"text", "datetime", "date", "money", "int", "bool", "enum", "phone", "email"}
 _SPACE = re.compile(r"\s+")
-_DECORATION = re.compile(r"(\*|\([^()]*\))+$")  # "工时费(元)", "来电编号*" (after NFKC)
+_DECORATION = re.compile(r"([*★☆※]|\([^()]*\))+$")  # "工时费(元)", "来电编号*" (after NFKC)
+_REQUIRED_MARK = re.compile(r"^[*★☆※]+")  # import templates: "*工单号", "★工单号"
 
 
 def normalize(text: str) -> str:
@@ -31,9 +32,9 @@ def normalize(text: str) -> str:
 
 
 def normalize_header(text: str) -> str:
-    """A header's matching form; a trailing unit or required mark (``(元)``, ``*``) is ignored."""
+    """A header's matching form; a unit or required mark (``(元)``, ``*``, ``★``) is ignored."""
     plain = normalize(text)
-    return _DECORATION.sub("", plain) or plain
+    return _DECORATION.sub("", _REQUIRED_MARK.sub("", plain)) or plain
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,20 @@ from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData
 from svctools.core.schema import Column, Schema, Sheet, normalize_header
 from svctools.reading.columns import BAD, column_reader
+from svctools.reading.sheets import HEADER_SEARCH_ROWS, Note, find_sheets
 from svctools.reading.values import CellError, converter, is_blank
-from svctools.sources.base import Block, BookSource, blocks_of, normalise_cell
+from svctools.sources.base import (
+    EPOCH_1900,
+    Block,
+    BookSource,
+    Unreadable,
+    blocks_of,
+    normalise_cell,
+)
 
-HEADER_SEARCH_ROWS = 10
-_TOTALS = re.compile(r"\s*(合计|总计|小计|total)", re.IGNORECASE)  # matched from the start
-_TOTAL_INITIALS = frozenset("合总小tT")
+# A totals row's first cell, matched from the start: 合计, 合  计, 总 计, 小计, 汇总, Total
+_TOTALS = re.compile(r"\s*(合\s*计|总\s*计|小\s*计|汇\s*总|total)", re.IGNORECASE)
+_TOTAL_INITIALS = frozenset("合总小汇tT")
 _FIRST_CHARACTER = slice(0, 1)
 _STR_ONLY = frozenset({str})
 PROGRESS_EVERY = 4096  # rows between two progress calls
@@ -53,6 +61,7 @@ class LoadedBook:
     source: str
     records: Records
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # what was decided (a sheet read by headers)
 
 
 def names_param(names: tuple[str, ...]) -> str:
@@ -72,15 +81,18 @@ def read_book(
     sheets may choose the reading order (``read_order``) and is told it (``prefetch``), so it
     can load sheets while others are parsed; the result is the same in any order.
     """
-    found = schema.match_sheet(source.sheet_names())
+    sheets = find_sheets(source, schema, lang)
     order = start_reading(source, schema)
     collecting = gc.isenabled()
     gc.disable()  # a record per row, none of them garbage: collections would only walk them
     try:
-        return _read_sheets(source, schema, found, order, as_of, lang, progress)
+        loaded = _read_sheets(source, schema, sheets.found, order, as_of, lang, progress)
     finally:
         if collecting:
             gc.enable()
+    loaded.problems.extend(sheets.problems(schema, lang))
+    loaded.notes.extend(sheets.notes)
+    return loaded
 
 
 def start_reading(source: BookSource, schema: Schema, load: bool = True) -> list[str]:
@@ -88,7 +100,7 @@ def start_reading(source: BookSource, schema: Schema, load: bool = True) -> list
     whole sheets (``read_order``, ``prefetch``) so that it starts checking (and, with
     ``load``, loading) them now. Why separately from ``read_book``: the CLI calls it as soon
     as the book is open, and reads the config while the sheets are checked."""
-    found = schema.match_sheet(source.sheet_names())
+    found = find_sheets(source, schema).found
     names = [found[sheet.key] for sheet in schema.sheets if sheet.key in found]
     read_order = getattr(source, "read_order", None)
     order = list(read_order(names)) if read_order is not None else names
@@ -111,10 +123,12 @@ def _read_sheets(
     sheets = {found[sheet.key]: (position, sheet) for position, sheet in enumerate(schema.sheets)
               if sheet.key in found}  # fmt: skip
     read: dict[str, tuple[SheetData, list[Problem]]] = {}
+    epoch = getattr(source, "epoch", EPOCH_1900)
     for name in order:
         position, sheet = sheets[name]
-        reader = _SheetReader(sheet, name, position, as_of, lang)
+        reader = _SheetReader(sheet, name, position, as_of, lang, epoch)
         reader.progress, reader.row_count = progress, getattr(source, "row_count", None)
+        reader.merged = getattr(source, "merged", None)
         blocks = getattr(source, "blocks", None)
         found_blocks = blocks(name) if blocks is not None else blocks_of(source.rows(name))
         read[sheet.key] = reader.read(found_blocks), reader.problems
@@ -184,6 +198,32 @@ def _data_rows(
     return list(compress(numbers, keep)), list(compress(block, keep))
 
 
+def _fill_down(
+    numbers: Sequence[int], block: list[Sequence[Any]], fills: dict[int, list[list[Any]]]
+) -> list[Sequence[Any]]:
+    """``block`` with each merged-down cell holding the value of its range's first cell (kept
+    in ``fills`` from the block that held it)."""
+    first, last = numbers[0], numbers[-1]
+    where = {number: position for position, number in enumerate(numbers)}
+    block = list(block)
+    for column, ranges in fills.items():
+        for merge in ranges:
+            top, bottom = merge[0], merge[1]
+            if bottom < first or top > last:
+                continue
+            if top in where:
+                values = block[where[top]]
+                merge[2] = values[column] if column < len(values) else None
+            for row in range(max(top + 1, first), min(bottom, last) + 1):
+                values = list(block[where[row]])
+                if column >= len(values):
+                    values.extend([None] * (column + 1 - len(values)))
+                if is_blank(values[column]):
+                    values[column] = merge[2]
+                block[where[row]] = values
+    return block
+
+
 def _not_plain_initial(initial: str) -> bool:
     return not initial or initial.isspace()
 
@@ -196,7 +236,15 @@ def _is_data(values: Sequence[Any], width: int) -> bool:
 class _SheetReader:
     """Reads one sheet: finds the header row, then parses each data row."""
 
-    def __init__(self, sheet: Sheet, name: str, position: int, as_of: datetime, lang: str):
+    def __init__(
+        self,
+        sheet: Sheet,
+        name: str,
+        position: int,
+        as_of: datetime,
+        lang: str,
+        epoch: datetime = EPOCH_1900,
+    ):
         self.sheet, self.name, self.position, self.as_of, self.lang = (
             sheet,
             name,
@@ -204,6 +252,8 @@ class _SheetReader:
             as_of,
             lang,
         )
+        self.epoch = epoch
+        self.merged: Callable[[str], list[tuple[int, int, int, int]]] | None = None
         self.problems: list[Problem] = []
         self.lookup = sheet.header_lookup()
         self.progress: Progress | None = None
@@ -265,13 +315,14 @@ class _SheetReader:
         with a blank required cell, a bad cell or a future time is read again cell by cell
         (``read_row``), which reports its problems."""
         plan = [
-            (column, self.data.columns[column.key][0], converter(column))
+            (column, self.data.columns[column.key][0], converter(column, self.epoch))
             for column in self.sheet.columns
             if column.key in self.data.columns
         ]
         width = max(index for _, index, _ in plan) + 1
         pickers = [itemgetter(index) for _, index, _ in plan]
-        readers = [column_reader(column, self.as_of) for column, _, _ in plan]
+        readers = [column_reader(column, self.as_of, self.epoch) for column, _, _ in plan]
+        fills = self._merged_down(plan)
         kind = Record.kind(self.sheet.key, tuple(column.key for column, _, _ in plan))
         make = partial(tuple.__new__, kind)
         records = self.data.records
@@ -282,6 +333,8 @@ class _SheetReader:
                 continue
             last = numbers[-1]
             tick(last)
+            if fills:
+                block = _fill_down(numbers, block, fills)
             if min(map(len, block)) < width:
                 block = [[*v, *([None] * (width - len(v)))] if len(v) < width else v for v in block]
             numbers, block = _data_rows(numbers, block, width)
@@ -298,6 +351,18 @@ class _SheetReader:
                 values = list(map(normalise_cell, block[position]))
                 records[base + position] = self.read_row(kind, numbers[position], values, plan)
         tick(last, True)
+
+    def _merged_down(self, plan: list[tuple[Column, int, Any]]) -> dict[int, list[list[Any]]]:
+        """Cells merged down one column below the header (工单号 over the parts rows of one
+        order): column -> [[first row, last row, value]]; each row reads the merged value.
+        Money is left on the first row only, so a merged amount is counted once."""
+        ranges = self.merged(self.name) if self.merged is not None else []
+        columns = {index for column, index, _ in plan if column.type != "money"}
+        fills: dict[int, list[list[Any]]] = {}
+        for top, left, bottom, right in ranges:
+            if left == right and bottom > top > self.data.header_row and left in columns:
+                fills.setdefault(left, []).append([top, bottom, None])
+        return fills
 
     def _ticker(self) -> Callable[..., None]:
         """Report rows read to ``progress``: ``tick(row)``, and ``tick(last_row, True)`` at the
@@ -324,6 +389,17 @@ class _SheetReader:
         size = len(values)
         for column, index, parse in plan:
             raw = values[index] if index < size else None
+            if isinstance(raw, Unreadable):
+                record[column.key] = None
+                bad.add(column.key)
+                self.problem(
+                    raw.code,
+                    column,
+                    number,
+                    value=str(raw) or None,
+                    params={"row": number, "encoding": getattr(raw, "encoding", "")},
+                )
+                continue
             if is_blank(raw):
                 record[column.key] = None
                 if column.required:

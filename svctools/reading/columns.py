@@ -23,7 +23,7 @@ from typing import Any
 
 from svctools.core.schema import Column
 from svctools.reading.values import EXCEL_ERRORS, PLAIN_MOBILE, CellError, cell_reader
-from svctools.sources.base import INT_LIMIT, normalise_cell
+from svctools.sources.base import EPOCH_1900, INT_LIMIT, normalise_cell
 
 Read = tuple[list[Any], bool]  # the parsed values, and whether a ``BAD`` may be among them
 ColumnReader = Callable[[list[Any]], Read]
@@ -52,8 +52,8 @@ _NONE_TO_BAD = {None: BAD}.get  # a blank in a required column
 class _Cells:
     """The careful path: one cell at a time through ``cell_reader``, ``BAD`` for a refusal."""
 
-    def __init__(self, column: Column, latest: datetime | None) -> None:
-        self.cell = cell_reader(column, latest)
+    def __init__(self, column: Column, latest: datetime | None, epoch: datetime) -> None:
+        self.cell = cell_reader(column, latest, epoch)
 
     def one(self, value: Any) -> Any:
         try:
@@ -73,9 +73,12 @@ class _Cells:
         return out, True
 
 
-def column_reader(column: Column, latest: datetime | None = None) -> ColumnReader:
-    """The reader of ``column`` for whole blocks (see the module's docstring)."""
-    cells = _Cells(column, latest)
+def column_reader(
+    column: Column, latest: datetime | None = None, epoch: datetime = EPOCH_1900
+) -> ColumnReader:
+    """The reader of ``column`` for whole blocks (see the module's docstring); ``epoch``: the
+    book's serial day 0, for numbers in date columns."""
+    cells = _Cells(column, latest, epoch)
     kind = column.type
     if kind == "text":
         return _text_reader(column, cells)

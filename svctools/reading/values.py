@@ -12,14 +12,15 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from svctools.core.schema import Column, normalize
+from svctools.sources.base import EPOCH_1900, Unreadable
 
 Converter = Callable[[Any], Any]
 
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"})
-_EXCEL_EPOCH = datetime(1899, 12, 30)
 _DATETIME = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:(?:\s+|T|\s*日?\s*)(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?"
@@ -27,7 +28,9 @@ _DATETIME = re.compile(
 )
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _ISO_MINUTES = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", re.ASCII)  # the usual text
-_MONEY_NOISE = re.compile(r"[\s,¥$元]|RMB|CNY", re.IGNORECASE)
+_MONEY_NOISE = re.compile(r"[\s¥$元]|RMB|CNY", re.IGNORECASE)
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234,567.50: commas group thousands
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")  # 1.200: 1.2, or 1200 as Europe writes it
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INT = re.compile(r"^[+-]?\d+(\.0*)?$")
 _PHONE_NOISE = re.compile(r"[\s\-()]")
@@ -65,8 +68,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def read_datetime(value: Any) -> datetime:
-    """Real dates, Excel serials, ``yyyymmdd`` numbers and the text forms of SPEC §2.1."""
+def read_datetime(value: Any, epoch: datetime = EPOCH_1900) -> datetime:
+    """Real dates, Excel serials, ``yyyymmdd`` numbers and the text forms of SPEC §2.1.
+
+    ``epoch``: serial day 0 of the book (``EPOCH_1904`` for a book saved with the 1904 date
+    system), for numbers typed into a date column or read from a date format the reader did
+    not recognise."""
     if value.__class__ is datetime and not value.microsecond and value.tzinfo is None:
         return value  # the common case, already what it should be
     if isinstance(value, datetime):
@@ -81,7 +88,7 @@ def read_datetime(value: Any) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if _is_number(value):
-        return _from_number(value)
+        return _from_number(value, epoch)
     if isinstance(value, str):
         text = _text_of(value)
         if _ISO_MINUTES.fullmatch(text):  # a shape _DATETIME reads alike, five times faster
@@ -97,11 +104,11 @@ def read_datetime(value: Any) -> datetime:
             except ValueError:
                 pass
         if _NUMBER.match(text):
-            return _from_number(float(text))
+            return _from_number(float(text), epoch)
     raise CellError("bad_value", "datetime")
 
 
-def _from_number(value: float) -> datetime:
+def _from_number(value: float, epoch: datetime = EPOCH_1900) -> datetime:
     if 19000101 <= value <= 29991231 and float(value).is_integer():  # 20261005 typed as a number
         text = str(int(value))
         try:
@@ -110,14 +117,14 @@ def _from_number(value: float) -> datetime:
             raise CellError("bad_value", "datetime") from None
     if not 1 <= value < 2958466:  # Excel's own range of serial dates
         raise CellError("bad_value", "datetime")
-    moment = _EXCEL_EPOCH + timedelta(days=float(value))
+    moment = epoch + timedelta(days=float(value))
     return read_datetime(moment)
 
 
-def read_date(value: Any) -> date:
+def read_date(value: Any, epoch: datetime = EPOCH_1900) -> date:
     if value.__class__ is datetime and not value.microsecond:
         return value.date()  # the common case: no rounding can move the day
-    return read_datetime(value).date()
+    return read_datetime(value, epoch).date()
 
 
 def read_money(value: Any) -> Decimal:
@@ -129,7 +136,7 @@ def read_money(value: Any) -> Decimal:
             Decimal(repr(round(float(value), 6))) if isinstance(value, float) else Decimal(value)
         )
     elif isinstance(value, str):
-        text = _MONEY_NOISE.sub("", _text_of(value))
+        text = _money_text(_MONEY_NOISE.sub("", _text_of(value)))
         if not _NUMBER.match(text):
             raise CellError("bad_value", "money")
         try:
@@ -141,6 +148,18 @@ def read_money(value: Any) -> Decimal:
     if amount < 0:
         raise CellError("bad_value", "negative")
     return amount + 0  # normalise -0
+
+
+def _money_text(text: str) -> str:
+    """Money text without its thousands commas; text that could mean two amounts (``1.200,50``,
+    ``1,5``, ``1.200``: a comma or a dot that may be a decimal mark) is refused, never guessed."""
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise CellError("bad_value", "ambiguous_money")
+        return text.replace(",", "")
+    if _THOUSANDS_DOT.match(text):
+        raise CellError("bad_value", "ambiguous_money")
+    return text
 
 
 def int_reader(column: Column) -> Converter:
@@ -258,19 +277,25 @@ _SIMPLE: dict[str, Converter] = {
 }
 
 
-def converter(column: Column) -> Converter:
-    """The parser for a column, chosen once from the schema."""
+def converter(column: Column, epoch: datetime = EPOCH_1900) -> Converter:
+    """The parser for a column, chosen once from the schema (``epoch``: the book's, for dates)."""
     if column.type == "int":
         return int_reader(column)
     if column.type == "enum":
         return enum_reader(column)
+    if epoch != EPOCH_1900 and column.type == "datetime":
+        return partial(read_datetime, epoch=epoch)
+    if epoch != EPOCH_1900 and column.type == "date":
+        return partial(read_date, epoch=epoch)
     return _SIMPLE[column.type]
 
 
 _MEMO_LIMIT = 2048  # distinct texts remembered per column: labels, names, models, staff ids
 
 
-def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
+def cell_reader(
+    column: Column, latest: datetime | None = None, epoch: datetime = EPOCH_1900
+) -> Converter:
     """One call per cell for whole rows on the happy path.
 
     Gives ``None`` for a blank cell, else what ``converter(column)`` gives; raises
@@ -282,7 +307,7 @@ def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
     once. Parsers are pure, so remembering is exact; only exact ``str`` keys are remembered
     (``1``, ``1.0`` and ``True`` read differently).
     """
-    parse = converter(column)
+    parse = converter(column, epoch)
     required = column.required
     memo: dict[str, Any] = {}
 
@@ -294,6 +319,8 @@ def cell_reader(column: Column, latest: datetime | None = None) -> Converter:
     def general(value: Any) -> Any:
         if value is None:
             return blank()
+        if isinstance(value, Unreadable):
+            raise CellError(value.code)
         if value.__class__ is str:
             found = memo.get(value)
             if found is not None:

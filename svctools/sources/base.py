@@ -55,6 +55,30 @@ def open_elsewhere(spec: str) -> str | None:
     return None
 
 
+EPOCH_1900 = datetime(1899, 12, 30)  # serial day 0 as Excel counts (its 1900 leap-day bug in)
+EPOCH_1904 = datetime(1904, 1, 1)  # books saved with the 1904 date system (older Mac Excel)
+
+
+class Unreadable(str):
+    """A cell whose value the file does not hold in a form we may trust: the reading layer
+    reports it (``code``) instead of reading it. The text is what is known of the cell."""
+
+    code = "unreadable"
+
+
+class NotCalculated(Unreadable):
+    """A formula cell with no stored result (a book written by a program and never opened in
+    Excel/WPS): calamine and openpyxl would both read it as blank."""
+
+    code = "formula_not_calculated"
+
+
+class Undecodable(Unreadable):
+    """A CSV cell whose bytes are not text in the file's encoding."""
+
+    code = "bad_encoding"
+
+
 INT_LIMIT = 1e15  # a whole float this big stays a float (as openpyxl reads "1E+20")
 
 

@@ -43,7 +43,24 @@ from typing import Any
 from svctools.core.errors import BookError, ConfigError
 from svctools.core.messages import Msg
 from svctools.core.records import column_number
-from svctools.sources.base import BLOCK_ROWS, Block, BookSource, Row, blocks_of, normalise_cell
+from svctools.sources.base import (
+    BLOCK_ROWS,
+    EPOCH_1900,
+    EPOCH_1904,
+    Block,
+    BookSource,
+    Row,
+    blocks_of,
+    normalise_cell,
+)
+from svctools.sources.sheetxml import (
+    Cells,
+    Merge,
+    has_uncalculated,
+    locate_uncalculated,
+    merges_in,
+    put_uncalculated,
+)
 from svctools.sources.xlsx import XlsxBook, sniff
 
 READER_ENV = "SVCTOOLS_READER"
@@ -118,6 +135,8 @@ class _Verdict:
 
     errors: _Errors = field(default_factory=dict)
     openpyxl: str = ""  # the reason; empty: calamine may load the sheet
+    uncalculated: Cells = field(default_factory=dict)  # formula cells without a stored result
+    merges: list[Merge] = field(default_factory=list)
 
 
 class CalamineBook:
@@ -130,7 +149,7 @@ class CalamineBook:
     """
 
     def __init__(self, path: Path) -> None:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
         sniff(path)
         self.path = path
@@ -139,7 +158,13 @@ class CalamineBook:
             _check_workbook_part(path)
             self._book = CalamineWorkbook.from_path(str(path))
             self._names: list[str] = list(self._book.sheet_names)
+            self._hidden = {
+                sheet.name
+                for sheet in self._book.sheets_metadata
+                if sheet.visible != SheetVisibleEnum.Visible
+            }
             self._parts = _sheet_parts(path)
+            self.epoch = EPOCH_1904 if _date1904(path) else EPOCH_1900
         except Exception as exc:  # zip, XML and calamine errors: all mean a broken book
             raise BookError(Msg("file.damaged", path=path, detail=exc)) from None
         self._guards: dict[str, Future[_Verdict]] = {}
@@ -156,9 +181,20 @@ class CalamineBook:
         self._loader: ThreadPoolExecutor | None = None
         self._sizes: dict[str, int] = {}
         self._fallback: XlsxBook | None = None
+        self._merges: dict[str, list[Merge]] = {}
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
+
+    def hidden_sheets(self) -> set[str]:
+        """The sheets the clerk does not see (hidden or very hidden)."""
+        return set(self._hidden)
+
+    def merged(self, sheet: str) -> list[Merge]:
+        """The merged ranges of ``sheet``, known once its reading has begun."""
+        if self._fallback is not None and sheet not in self._merges:
+            return self._fallback.merged(sheet)
+        return self._merges.get(sheet, [])
 
     def read_order(self, names: Sequence[str]) -> list[str]:
         """The order to read ``names`` in: the small sheets (staff, stores: parsed at once while
@@ -194,12 +230,13 @@ class CalamineBook:
         held = sheet in self._window
         try:
             sheet_data, verdict = self._take(sheet)
+            self._merges[sheet] = verdict.merges
             if sheet_data is None:  # unsafe for calamine, or error cells it cannot place
                 yield from blocks_of(self._openpyxl_rows(sheet))
                 return
             end = sheet_data.end
             self._sizes[sheet] = 0 if end is None else end[0] + 1
-            yield from _blocks(sheet_data, verdict.errors)
+            yield from _blocks(sheet_data, verdict.errors, verdict.uncalculated)
             del sheet_data  # the sheet's cells, now parsed: free them before the next sheet
             _give_back_memory()
         finally:
@@ -314,8 +351,9 @@ class CalamineBook:
         yield from self._fallback.rows(sheet)
 
 
-def _blocks(sheet: Any, errors: _Errors) -> Iterator[Block]:
-    """Calamine's rows with Excel's numbering, columns from A, error cells put back."""
+def _blocks(sheet: Any, errors: _Errors, uncalculated: Cells) -> Iterator[Block]:
+    """Calamine's rows with Excel's numbering, columns from A, error cells put back and
+    formulas without a stored result marked."""
     start = sheet.start
     if start is None:  # an empty sheet
         return
@@ -331,6 +369,9 @@ def _blocks(sheet: Any, errors: _Errors) -> Iterator[Block]:
                 for column, text in errors[row]:
                     if column < len(values):
                         values[column] = text
+        if uncalculated:
+            for row in set(uncalculated).intersection(numbers):
+                block[row - number] = put_uncalculated(block[row - number], uncalculated[row])
         yield numbers, block
         number += len(block)
 
@@ -354,6 +395,17 @@ def _check_workbook_part(path: Path) -> None:
     declared = {item.get("ContentType") for item in types}
     if not declared & _WORKBOOK_TYPES:
         raise ValueError("File contains no valid workbook part")
+
+
+_DATE1904 = re.compile(rb"""<(?:[\w.-]+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](1|true)["']""")
+
+
+def _date1904(path: Path) -> bool:
+    """The book counts dates from 1904 (``<workbookPr date1904="1">``)."""
+    with zipfile.ZipFile(path) as archive:
+        names = {name.lower(): name for name in archive.namelist()}
+        member = names.get("xl/workbook.xml")
+        return member is not None and bool(_DATE1904.search(archive.read(member)[:65536]))
 
 
 def _sheet_parts(path: Path) -> dict[str, _Part]:
@@ -432,25 +484,33 @@ def _unpacked(path: Path, part: _Part) -> Iterator[bytes]:
 
 
 def _inspect(path: Path, part: _Part) -> _Verdict:
-    """Is the sheet safe for calamine, and where are its error cells?"""
-    verdict, marked = _look(path, part)
-    if verdict.openpyxl or not marked:
+    """Is the sheet safe for calamine, and where are its error cells, formulas without a
+    stored result and merged cells?"""
+    verdict, marked, formulas = _look(path, part)
+    if verdict.openpyxl:
+        return verdict
+    if formulas:
+        verdict.uncalculated = locate_uncalculated(_unpacked(path, part))
+    if not marked:
         return verdict
     with zipfile.ZipFile(path) as archive:
         errors = _locate_errors(archive, part.member)
     if errors is None:
         return _Verdict(openpyxl="error cells without a cell reference")
-    return _Verdict(errors)
+    verdict.errors = errors
+    return verdict
 
 
-def _look(path: Path, part: _Part) -> tuple[_Verdict, bool]:
+def _look(path: Path, part: _Part) -> tuple[_Verdict, bool, bool]:
     """One pass over the sheet's XML: the grid calamine would build (rows × columns between the
-    first and last used cell; a wide sheet gets a second, exact pass), and whether any cell is
-    an error cell (``t="e"``, found in almost no book)."""
+    first and last used cell; a wide sheet gets a second, exact pass), the merged ranges, and
+    whether any cell is an error cell (``t="e"``) or a formula without a stored result (both
+    found in almost no book)."""
     if part.size > _BOMB_SIZE and part.size > _BOMB_RATIO * max(part.packed, 1):
         ratio = part.size // max(part.packed, 1)
-        return _Verdict(openpyxl=f"XML {ratio} times its packed size"), False
-    last_row, wide, marked = 0, False, False
+        return _Verdict(openpyxl=f"XML {ratio} times its packed size"), False, False
+    last_row, wide, marked, formulas = 0, False, False, False
+    merges: set[Merge] = set()
     for chunk, edge in _chunks(path, part):
         at = chunk.rfind(_ROW_REF)
         if at >= 0:
@@ -459,12 +519,15 @@ def _look(path: Path, part: _Part) -> tuple[_Verdict, bool]:
         wide = wide or bool(_WIDE.search(chunk) or _WIDE.search(edge))
         if not marked:
             marked = any(mark in chunk or mark in edge for mark in _ERROR_MARKS)
+        formulas = formulas or has_uncalculated(chunk, edge)
+        merges_in(chunk, edge, merges)
     rows, columns = last_row, 26
     if wide:
         rows, columns = _extent(path, part)
     if rows * columns * _CELL_BYTES > max(_GRID_BUDGET, 4 * part.size):
-        return _Verdict(openpyxl=f"its cells span {rows:,} rows × {columns:,} columns"), False
-    return _Verdict(), marked
+        reason = f"its cells span {rows:,} rows × {columns:,} columns"
+        return _Verdict(openpyxl=reason), False, False
+    return _Verdict(merges=sorted(merges)), marked, formulas
 
 
 def _extent(path: Path, part: _Part) -> tuple[int, int]:

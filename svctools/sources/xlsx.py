@@ -16,7 +16,8 @@ from typing import Any, BinaryIO
 from svctools.core.errors import BookError
 from svctools.core.messages import Msg
 from svctools.core.records import column_number
-from svctools.sources.base import Row
+from svctools.sources.base import EPOCH_1900, Row
+from svctools.sources.sheetxml import Merge, SheetFacts, put_uncalculated, scan
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -131,22 +132,50 @@ class XlsxBook:
         except Exception as exc:  # zipfile, KeyError, XML errors: all mean a broken book
             self._handle.close()
             raise BookError(Msg("file.damaged", path=path, detail=exc)) from None
+        self.epoch = self._workbook.epoch or EPOCH_1900
+        self._facts: dict[str, SheetFacts] = {}
 
     def sheet_names(self) -> list[str]:
         return list(self._workbook.sheetnames)
+
+    def hidden_sheets(self) -> set[str]:
+        """The sheets the clerk does not see (hidden or very hidden)."""
+        return {ws.title for ws in self._workbook.worksheets if ws.sheet_state != "visible"}
+
+    def merged(self, sheet: str) -> list[Merge]:
+        """The merged ranges of ``sheet``, known once its reading has begun."""
+        facts = self._facts.get(sheet)
+        return facts.merges if facts is not None else []
 
     def rows(self, sheet: str) -> Iterator[Row]:
         worksheet = self._workbook[sheet]
         worksheet.reset_dimensions()  # a wrong <dimension> tag would silently cut rows
         try:
+            facts = self._facts[sheet] = self._scan(worksheet)
+            missing = facts.uncalculated
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 if any(map(_escaped, values)):
                     values = tuple(_unescape(v) if isinstance(v, str) else v for v in values)
+                if missing and number in missing:
+                    values = tuple(put_uncalculated(values, missing[number]))
                 yield number, values
         except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
             raise BookError(
                 Msg("file.sheet_damaged", path=self.path, sheet=sheet, detail=exc)
             ) from None
+
+    def _scan(self, worksheet: Any) -> SheetFacts:
+        """Merged cells and formulas without a stored result, from the sheet's XML."""
+        path = getattr(worksheet, "_worksheet_path", None)
+        if path is None:
+            return SheetFacts()
+
+        def chunks() -> Iterator[bytes]:
+            with self._workbook._archive.open(path) as stream:
+                while chunk := stream.read(1 << 22):
+                    yield chunk
+
+        return scan(chunks(), chunks())
 
     def close(self) -> None:
         self._workbook.close()
