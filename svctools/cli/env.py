@@ -101,7 +101,7 @@ class Env:
         finally:
             source.close()
         for note in loaded.notes:  # what was decided about the book (a sheet read by headers)
-            click.echo(f"svctools: {note.message(self.lang)}", err=True)
+            click.echo(f"svctools: {note.text(self.lang)}", err=True)
         return loaded, moment, bars
 
 

@@ -95,7 +95,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "duplicate_sheet": {
         "duplicate_sheet": (
-            "有 {count} 张工作表都是「{kind}」：读取的是「{sheet}」，没有读 {others}",
+            "有 {count} 张工作表都是「{kind}」：读取的是「{sheet}」，没有读{others}",
             "{count} sheets are all '{kind}': read '{sheet}', not {others}",
         ),
     },

@@ -19,11 +19,12 @@ from itertools import chain, compress, count, repeat
 from operator import getitem, is_, itemgetter
 from typing import Any, cast
 
+from svctools.core.messages import Msg
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData
 from svctools.core.schema import Column, Schema, Sheet, normalize_header
 from svctools.reading.columns import BAD, column_reader
-from svctools.reading.sheets import HEADER_SEARCH_ROWS, Note, find_sheets
+from svctools.reading.sheets import HEADER_SEARCH_ROWS, find_sheets
 from svctools.reading.values import CellError, converter, is_blank
 from svctools.sources.base import (
     EPOCH_1900,
@@ -61,7 +62,7 @@ class LoadedBook:
     source: str
     records: Records
     problems: list[Problem] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)  # what was decided (a sheet read by headers)
+    notes: list[Msg] = field(default_factory=list)  # what was decided (a sheet read by headers)
 
 
 def names_param(names: tuple[str, ...]) -> str:
@@ -81,7 +82,7 @@ def read_book(
     sheets may choose the reading order (``read_order``) and is told it (``prefetch``), so it
     can load sheets while others are parsed; the result is the same in any order.
     """
-    sheets = find_sheets(source, schema, lang)
+    sheets = find_sheets(source, schema)
     order = start_reading(source, schema)
     collecting = gc.isenabled()
     gc.disable()  # a record per row, none of them garbage: collections would only walk them
@@ -90,7 +91,7 @@ def read_book(
     finally:
         if collecting:
             gc.enable()
-    loaded.problems.extend(sheets.problems(schema, lang))
+    loaded.problems.extend(sheets.problems(schema))
     loaded.notes.extend(sheets.notes)
     return loaded
 

@@ -14,23 +14,13 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from svctools.core.errors import BookError
+from svctools.core.messages import Msg
 from svctools.core.problems import WARNING, Problem
 from svctools.core.schema import Schema, Sheet, load_schema, normalize, normalize_header
 from svctools.reading.values import is_blank
 from svctools.sources.base import BookSource, normalise_cell
 
 HEADER_SEARCH_ROWS = 10
-
-
-@dataclass(frozen=True)
-class Note:
-    """An information line (not a problem): what svctools decided about the book."""
-
-    zh: str
-    en: str
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass
@@ -40,23 +30,29 @@ class SheetsFound:
     found: dict[str, str] = field(default_factory=dict)
     others: dict[str, list[str]] = field(default_factory=dict)  # kind -> sheets not read
     hidden: set[str] = field(default_factory=set)
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)  # information lines, not problems
 
-    def problems(self, schema: Schema, lang: str) -> list[Problem]:
+    def problems(self, schema: Schema) -> list[Problem]:
         """A ``duplicate_sheet`` warning for each kind with more than one matching sheet."""
         found: list[Problem] = []
         for position, sheet in enumerate(schema.sheets):
             others = self.others.get(sheet.key)
             if not others or sheet.key not in self.found:
                 continue
-            hidden = "（隐藏）" if lang == "zh" else " (hidden)"
-            named = "、".join(f"「{n}」{hidden if n in self.hidden else ''}" for n in others)
+            named = [
+                Msg("book.hidden_sheet" if name in self.hidden else "book.shown_sheet", name=name)
+                for name in others
+            ]
             found.append(
                 Problem(
                     WARNING,
                     "duplicate_sheet",
                     sheet=self.found[sheet.key],
-                    params={"count": len(others) + 1, "kind": sheet.title(lang), "others": named},
+                    params={
+                        "count": len(others) + 1,
+                        "kind": sheet.title,
+                        "others": lambda lang, named=named: "、".join(m.text(lang) for m in named),
+                    },
                     sheet_key=sheet.key,
                     order=(position, 0),
                 )
@@ -64,15 +60,15 @@ class SheetsFound:
         return found
 
 
-def find_sheets(source: BookSource, schema: Schema, lang: str = "zh") -> SheetsFound:
+def find_sheets(source: BookSource, schema: Schema) -> SheetsFound:
     """The sheets of ``schema`` in the book (remembered on the source: asked twice per run)."""
     memo: dict[int, SheetsFound] = source.__dict__.setdefault("_svctools_sheets", {})
     if id(schema) not in memo:
-        memo[id(schema)] = _find(source, schema, lang)
+        memo[id(schema)] = _find(source, schema)
     return memo[id(schema)]
 
 
-def _find(source: BookSource, schema: Schema, lang: str) -> SheetsFound:
+def _find(source: BookSource, schema: Schema) -> SheetsFound:
     names = source.sheet_names()
     hidden_of = getattr(source, "hidden_sheets", None)
     result = SheetsFound(hidden=set(hidden_of()) if hidden_of is not None else set())
@@ -86,7 +82,16 @@ def _find(source: BookSource, schema: Schema, lang: str) -> SheetsFound:
             taken.update(matches)
     _by_headers(source, schema, [n for n in names if n not in taken], result)
     if not result.found and not _any_known(schema, names):
-        raise BookError(_not_a_service_book(source.name, names, lang))
+        full = load_schema()
+        raise BookError(
+            Msg(
+                "file.not_a_service_book",
+                path=source.name,
+                sheets="、".join(names) or "—",
+                looked="、".join(sheet.zh for sheet in full.sheets),
+                looked_en=", ".join(sheet.en for sheet in full.sheets),
+            )
+        )
     return result
 
 
@@ -114,10 +119,7 @@ def _by_headers(
         name, *others = claims[sheet.key]
         result.found[sheet.key], result.others[sheet.key] = name, others
         result.notes.append(
-            Note(
-                f"{name} 按表头识别为 {sheet.zh}",
-                f"{name} recognised by its headers as {sheet.en}",
-            )
+            Msg("book.sheet_by_headers", name=name, kind=sheet.zh, kind_en=sheet.en)
         )
 
 
@@ -147,19 +149,3 @@ def _any_known(schema: Schema, names: list[str]) -> bool:
     """Some sheet of the book is one svctools knows by name (the command may need others)."""
     full = load_schema()
     return any(_named(sheet, names) for sheet in full.sheets) if full is not schema else False
-
-
-def _not_a_service_book(book: str, names: list[str], lang: str) -> str:
-    sheets = "、".join(names) if names else "—"
-    looked = "、".join(sheet.zh for sheet in load_schema().sheets)
-    if lang == "zh":
-        return (
-            f"{book}：没有认出任何工作表（本工作簿的表：{sheets}）；svctools 要找的是 {looked}，"
-            "或表头含其中一张表全部必填列的表。这是售后台账吗？"
-        )
-    looked = ", ".join(sheet.en for sheet in load_schema().sheets)
-    return (
-        f"{book}: no sheet recognised (its sheets: {', '.join(names) or '-'}); svctools looks "
-        f"for {looked}, or a sheet whose header row holds all the required columns of one. Is "
-        "this the service book?"
-    )
