@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 import string
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import set_cell, valid_rows, write_book
@@ -16,7 +18,7 @@ from conftest import set_cell, valid_rows, write_book
 from svctools.cli import cli
 from svctools.core.clock import parse_month
 from svctools.core.errors import UsageError
-from svctools.core.messages import CATALOGUE, Msg, say
+from svctools.core.messages import CATALOGUE, Msg, duration, say
 
 AS_OF = "2026-11-20T09:00"
 
@@ -236,3 +238,65 @@ def test_namesakes_are_all_named(tmp_path: Path) -> None:
     code, out, _ = run("validate", book, "--as-of", AS_OF, "--format", "json")
     messages = [p["message"] for p in json.loads(out)["problems"] if p["code"] == "unknown_ref"]
     assert messages == ["「维修员」李强 不是工号；员工花名册中 李强 的工号是 T01 或 T02"]
+
+
+# ------------------------------------------------------------------ item 3: slips speak to people
+
+
+@pytest.mark.parametrize(
+    ("hours", "zh", "en"),
+    [
+        ("0.18", "11 分钟", "11 minutes"),  # 0.18 × 60 = 10.8 -> 11
+        ("1", "1 小时", "1 hour"),
+        ("1.50", "1.5 小时", "1.5 hours"),
+        ("23.99", "23.99 小时", "23.99 hours"),
+        ("24.4", "1 天", "1 day"),  # whole hours past a day: 0.4 h rounds away
+        ("25", "1 天 1 小时", "1 day 1 hour"),
+        ("1016.25", "42 天 8 小时", "42 days 8 hours"),  # 42 × 24 = 1008; 8.25 -> 8
+    ],
+)
+def test_lateness_reads_in_days_and_hours(hours: str, zh: str, en: str) -> None:
+    assert duration(Decimal(hours), "zh") == zh and duration(Decimal(hours), "en") == en
+
+
+def test_penalty_slip_says_what_was_late_and_where(tmp_path: Path) -> None:
+    rows = valid_rows()
+    # C001: called 2026-10-05 14:30, level 2 -> response within 2 hours, by 16:30 (calendar
+    # hours); first response at 18:00 is 1.5 hours late; taken by A01.
+    set_cell(rows, "来电登记", 2, "首次响应时间", datetime(2026, 10, 5, 18, 0))
+    book = write_book(tmp_path / "b.xlsx", rows)
+    slips = tmp_path / "slips.xlsx"
+    args = ["penalties", book, "--month", "2026-10", "--as-of", AS_OF, "--format", "json"]
+    code, out, _ = run(*args, "--out", slips)
+    lines = [line for s in json.loads(out)["staff"] for line in s["lines"]]
+    late = [line for line in lines if line["record"] == "C001"]
+    assert code == 0 and [line["explain"] for line in late] == [
+        "来电 C001 首次响应超时 1.5 小时（限 2 小时）"
+    ]
+    assert "=" not in "".join(line["explain"] for line in lines)  # no `late_response = 20.00`
+    code, out, _ = run(*args, "--lang", "en")
+    late = [
+        line for s in json.loads(out)["staff"] for line in s["lines"] if line["record"] == "C001"
+    ]
+    assert late[0]["explain"] == "call C001: first response 1.5 hours late (limit 2 hours)"
+    workbook = openpyxl.load_workbook(slips)
+    texts = [c.value for ws in workbook for row in ws.iter_rows() for c in row if c.value]
+    assert "来电登记 第 2 行" in texts and "来电 C001 首次响应超时 1.5 小时（限 2 小时）" in texts
+    assert not [t for t in texts if isinstance(t, str) and re.fullmatch(r"[a-z_]+:\d+", t)]
+
+
+def test_annotated_copy_level_column_in_chinese_and_english(tmp_path: Path) -> None:
+    rows = valid_rows()
+    set_cell(rows, "来电登记", 2, "联系电话", "12345")  # an error
+    set_cell(rows, "维修台帐", 2, "保修状态", "保外")  # a warning: bought 2026-03-01, in warranty
+    book = write_book(tmp_path / "b.xlsx", rows)
+    for lang, expected in (("zh", {"错误", "警告"}), ("en", {"error", "warning"})):
+        out = tmp_path / f"annotated-{lang}.xlsx"
+        code, _, _ = run("validate", book, "--as-of", AS_OF, "--annotate", out, "--lang", lang)
+        listing = openpyxl.load_workbook(out).worksheets[0]
+        header = [c.value for c in listing[1]]
+        level = header.index("级别" if lang == "zh" else "Severity")
+        assert (
+            code == 1
+            and {r[level] for r in listing.iter_rows(min_row=2, values_only=True)} == expected
+        )

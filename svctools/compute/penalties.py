@@ -17,82 +17,53 @@ from svctools.compute.computing import collection_paused, record_columns
 from svctools.compute.settlement import RepeatRepair, repeat_repairs
 from svctools.compute.sla import Breach
 from svctools.core.clock import iso, minute_text, month_of
+from svctools.core.messages import amount_of, duration, say, word
 from svctools.core.money import ZERO, money_str, round_money
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
-
-# code -> (English, Chinese); parameters are filled with str.format.
-_TEXTS: dict[str, tuple[str, str]] = {
-    "breach": (
-        "{rule}: deadline {deadline}, done {actual} ({late_hours} h late); "
-        "policy {rule} = {amount}",
-        "{rule}:时限 {deadline},实际 {actual}(超时 {late_hours} 小时);标准 {rule} = {amount}",
-    ),
-    "qc_rework": (
-        "rework_count {count} × qc_rework {unit} = {amount}",
-        "返工次数 {count} × qc_rework {unit} = {amount}",
-    ),
-    "repeat_repair": (
-        "order {order} (serial {serial}, call {call}) repeats {earlier} completed {completed}, "
-        "{days} days ≤ {limit}; cause {cause}; repeat_repair = {amount}",
-        "工单 {order}(序列号 {serial},来电 {call})为 {earlier}({completed} 完工)的返修,"
-        "相隔 {days} 天 ≤ {limit} 天;原因 {cause};repeat_repair = {amount}",
-    ),
-    "complaint_set": (
-        "upheld {severity} complaint closed {closed}; penalty_amount {amount} set by the manager",
-        "投诉成立({severity}),{closed} 结案;处罚金额 {amount} 由经理决定",
-    ),
-    "complaint_default": (
-        "upheld {severity} complaint closed {closed}; default {rule} = {amount}",
-        "投诉成立({severity}),{closed} 结案;默认 {rule} = {amount}",
-    ),
-    "pending_complaint": (
-        "upheld complaint not closed by the month's end: charged in the month it is closed",
-        "投诉成立但月末未结案:结案当月扣款",
-    ),
-    "pending_repeat": (
-        "repeats {earlier}; charged to its technician once order {order} has a cause (not human)",
-        "为 {earlier} 的返修;工单 {order} 填写故障原因(非人为损坏)后向原维修员扣款",
-    ),
-    "cap": (
-        "cap = min(cap_ratio {ratio} × wage {wage} = {by_ratio}, "
-        "wage {wage} − minimum_wage {minimum} = {room}) = {cap}",
-        "上限 = min(扣款比例 {ratio} × 月工资 {wage} = {by_ratio},"
-        "月工资 {wage} − 最低工资 {minimum} = {room}) = {cap}",
-    ),
-    "no_wage": (
-        "staff {staff_id} ({name}) has no monthly_wage: no cap, deducted = gross + carried_in",
-        "职员 {staff_id}({name})未填月工资:不设上限,扣款 = 本月合计 + 上月结转",
-    ),
-    "no_person": (
-        "{rule} {record} ({sheet} row {row}) names no responsible person: not charged",
-        "{rule} {record}({sheet} 第 {row} 行)没有责任人:未扣款",
-    ),
-    "no_amount": (
-        "rule {rule} of {record} has no penalty amount in the policy: not charged",
-        "{record} 的规则 {rule} 在政策中没有处罚金额:未扣款",
-    ),
-}
-_ZH = {
-    "severity": {"general": "一般", "serious": "严重"},
-    "cause": {"quality": "质量问题", "human": "人为损坏", "wear": "正常磨损", "other": "其他"},
-}
+from svctools.core.schema import load_schema
 
 
 @dataclass(frozen=True)
 class Note:
-    """A message with its numbers, readable in zh or en (explanations, warnings)."""
+    """A message with its numbers, readable in zh or en (explanations, warnings); the wording is
+    ``penalty.<code>`` in ``core.messages``, and keys (rules, sheets, causes) become words."""
 
     code: str
     params: dict[str, Any] = field(default_factory=dict)
     when: datetime | None = None  # the moment a warning belongs to; it is shown in that month
 
     def text(self, lang: str = "zh") -> str:
-        en, zh = _TEXTS[self.code]
-        params = self.params
-        if lang == "zh":
-            params = {k: _ZH[k].get(v, v) if k in _ZH else v for k, v in params.items()}
-        return (zh if lang == "zh" else en).format(**params)
+        params = dict(self.params)
+        code = self.code
+        if code == "breach":
+            code = "breach_open" if params.pop("open") else "breach"
+            limit, unit = params.pop("limit"), params.pop("unit")
+            params["subject"] = word("record", params.pop("sheet"), lang)
+            params["action"] = word("action", params["rule"], lang)
+            params["late"] = duration(params["late"], lang)
+            params["limit"] = (
+                ""
+                if limit is None
+                else say("penalty.limit", lang, limit=amount_of(limit, unit, lang))
+            )
+        else:
+            if code != "no_amount" and "rule" in params:  # no_amount names the policy key
+                params["rule"] = word("rule", params["rule"], lang)
+            if "sheet" in params:
+                params["sheet"] = sheet_title(params["sheet"], lang)
+            for key in ("severity", "cause"):
+                if key in params:
+                    params[key] = word(key, params[key], lang)
+        return say(f"penalty.{code}", lang, **params)
+
+
+def sheet_title(key: str, lang: str) -> str:
+    """A sheet's name for people (维修台帐, Repair Ledger), from the schema; else the key."""
+    try:
+        return load_schema()[key].title(lang)
+    except KeyError:
+        return key
 
 
 @dataclass(frozen=True)
@@ -228,15 +199,17 @@ def _breach_lines(
             code = "no_amount" if charge is None else "no_person"
             warnings.append(Note(code, where, breach.deadline))
             continue
-        amount, amount_text = charge
+        amount, _ = charge
         why = Note(
             "breach",
             {
+                "sheet": breach.sheet,
+                "record": breach.record,
                 "rule": rule,
-                "deadline": _when(breach.deadline),
-                "actual": _when(breach.actual),
-                "late_hours": breach.late_hours,
-                "amount": amount_text,
+                "late": breach.late_hours,
+                "limit": breach.limit,
+                "unit": breach.unit,
+                "open": breach.open,
             },
         )
         lines.append(
@@ -265,7 +238,9 @@ def _qc_lines(records: Records, policy: Policy) -> list[PenaltyLine]:
         if not count or completed is None or not technician:
             continue
         amount = round_money(count * unit)
-        why = Note("qc_rework", {"count": count, "unit": unit_text, "amount": money_str(amount)})
+        why = Note(
+            "qc_rework", {"order": _id(order, "order_id"), "count": count, "unit": unit_text}
+        )
         lines.append(
             PenaltyLine(
                 "qc_rework",

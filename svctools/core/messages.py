@@ -13,6 +13,7 @@ there beside the data model. Everything else lives here; new wording goes only h
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 ZH, EN = "zh", "en"
@@ -267,6 +268,118 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "calendar：{days} 同时列为额外假日和额外工作日",
         "calendar: {days} listed as both extra holiday and extra workday",
     ),
+    # --- penalty slips (compute/penalties Note): spoken to people, not config keys
+    "penalty.breach": (
+        "{subject} {record} {action}超时 {late}{limit}",
+        "{subject} {record}: {action} {late} late{limit}",
+    ),
+    "penalty.breach_open": (
+        "{subject} {record} {action}尚未完成，已超时 {late}{limit}",
+        "{subject} {record}: {action} not done, {late} late so far{limit}",
+    ),
+    "penalty.limit": ("（限 {limit}）", " (limit {limit})"),
+    "penalty.qc_rework": (
+        "工单 {order} 返工 {count} 次，每次 {unit} 元",
+        "order {order}: reworked {count} times at {unit} each",
+    ),
+    "penalty.repeat_repair": (
+        "工单 {order}（序列号 {serial}，{call} 来电）是 {earlier}（{completed} 完工）的返修，"
+        "相隔 {days} 天（{limit} 天内返修要处罚）；故障原因：{cause}",
+        "order {order} (serial {serial}, called {call}) repeats {earlier} completed {completed}: "
+        "{days} days apart, within {limit} days; cause: {cause}",
+    ),
+    "penalty.complaint_set": (
+        "{severity}投诉成立，{closed} 结案；处罚金额由经理决定",
+        "upheld {severity} complaint closed {closed}; amount set by the manager",
+    ),
+    "penalty.complaint_default": (
+        "{severity}投诉成立，{closed} 结案；按{severity}投诉的标准金额处罚",
+        "upheld {severity} complaint closed {closed}; the standard amount for a {severity} "
+        "complaint",
+    ),
+    "penalty.pending_complaint": (
+        "投诉成立但月末未结案：结案当月扣款",
+        "upheld complaint not closed by the month's end: charged in the month it is closed",
+    ),
+    "penalty.pending_repeat": (
+        "为 {earlier} 的返修；工单 {order} 填写故障原因（非人为损坏）后向原维修员扣款",
+        "repeats {earlier}; charged to its technician once order {order} has a cause (not human)",
+    ),
+    "penalty.cap": (
+        "上限 = min(扣款比例 {ratio} × 月工资 {wage} = {by_ratio}，"
+        "月工资 {wage} − 最低工资 {minimum} = {room}) = {cap}",
+        "cap = min(cap_ratio {ratio} × wage {wage} = {by_ratio}, "
+        "wage {wage} − minimum_wage {minimum} = {room}) = {cap}",
+    ),
+    "penalty.no_wage": (
+        "职员 {staff_id}（{name}）未填月工资：不设上限，扣款 = 本月合计 + 上月结转",
+        "staff {staff_id} ({name}) has no monthly_wage: no cap, deducted = gross + carried_in",
+    ),
+    "penalty.no_person": (
+        "{rule} {record}（{sheet} 第 {row} 行）没有责任人：未扣款",
+        "{rule} {record} ({sheet} row {row}) names no responsible person: not charged",
+    ),
+    "penalty.no_amount": (
+        "{record} 的规则 {rule} 在政策中没有处罚金额：未扣款",
+        "rule {rule} of {record} has no penalty amount in the policy: not charged",
+    ),
+    "penalty.source": ("{sheet} 第 {row} 行", "{sheet} row {row}"),
+    # what a record is, by its sheet key; what was late, by its rule
+    "record.call_log": ("来电", "call"),
+    "record.repair_ledger": ("工单", "order"),
+    "record.complaints": ("投诉", "complaint"),
+    "record.callbacks": ("回访", "callback"),
+    "action.late_response": ("首次响应", "first response"),
+    "action.late_acceptance": ("接单", "acceptance"),
+    "action.late_arrival": ("到场", "arrival"),
+    "action.overdue_repair": ("维修", "repair"),
+    "action.late_complaint_feedback": ("投诉反馈", "complaint feedback"),
+    "action.late_callback": ("回访", "callback"),
+    "rule.late_response": ("响应超时", "late response"),
+    "rule.late_acceptance": ("接单超时", "late acceptance"),
+    "rule.late_arrival": ("到场超时", "late arrival"),
+    "rule.overdue_repair": ("维修超期", "overdue repair"),
+    "rule.qc_rework": ("质检返工", "QC rework"),
+    "rule.repeat_repair": ("保修期内返修", "repeat repair"),
+    "rule.late_complaint_feedback": ("投诉反馈超时", "late complaint feedback"),
+    "rule.complaint_general": ("一般投诉", "general complaint"),
+    "rule.complaint_serious": ("严重投诉", "serious complaint"),
+    "rule.late_callback": ("回访超时", "late callback"),
+    "severity.general": ("一般", "general"),
+    "severity.serious": ("严重", "serious"),
+    "cause.quality": ("质量问题", "quality"),
+    "cause.human": ("人为损坏", "human"),
+    "cause.wear": ("正常磨损", "wear"),
+    "cause.other": ("其他", "other"),
+    # the validate listing, the annotated copy and the Google Sheets problem tab
+    "level.error": ("错误", "error"),
+    "level.warning": ("警告", "warning"),
+    "col.sheet": ("工作表", "Sheet"),
+    "col.row": ("行", "Row"),
+    "col.cell": ("单元格", "Cell"),
+    "col.column": ("列", "Column"),
+    "col.level": ("级别", "Severity"),
+    "col.code": ("代码", "Code"),
+    "col.value": ("值", "Value"),
+    "col.message": ("说明", "Message"),
+    "validate.summary": (
+        "{source}：{errors} 个错误，{warnings} 个警告",
+        "{source}: {errors} error(s), {warnings} warning(s)",
+    ),
+    "validate.clean": ("{source}：没有发现问题", "{source}: no problems found"),
+    "annotate.title": ("问题清单", "Problems"),
+    # durations: long lateness reads in days and hours
+    "time.minutes": ("{n} 分钟", "{n} minutes"),
+    "time.minute": ("{n} 分钟", "{n} minute"),
+    "time.hours": ("{n} 小时", "{n} hours"),
+    "time.hour": ("{n} 小时", "{n} hour"),
+    "time.days": ("{n} 天", "{n} days"),
+    "time.day": ("{n} 天", "{n} day"),
+    "time.days_hours": ("{days} {hours}", "{days} {hours}"),
+    "unit.hours": ("{n} 小时", "{n} hours"),
+    "unit.business_hours": ("{n} 个工作小时", "{n} business hours"),
+    "unit.working_days": ("{n} 个工作日", "{n} working days"),
+    "unit.days": ("{n} 天", "{n} days"),
 }
 
 
@@ -276,6 +389,46 @@ def say(message_id: str, lang: str, /, **params: Any) -> str:
     template = en if lang == EN else zh
     values = {k: (v(lang) if callable(v) else v) for k, v in params.items()}
     return template.format(**values)
+
+
+def says(message_ids: tuple[str, ...], lang: str) -> list[str]:
+    """Several fixed words at once (a table's headers)."""
+    return [say(message_id, lang) for message_id in message_ids]
+
+
+def word(prefix: str, key: Any, lang: str) -> str:
+    """A value's word (``rule.late_response`` -> 响应超时); a key without one stays as is."""
+    found = CATALOGUE.get(f"{prefix}.{key}")
+    return str(key) if found is None else found[1] if lang == EN else found[0]
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def duration(hours: Decimal, lang: str) -> str:
+    """Lateness as people say it: ``1.5 小时``, ``42 天 8 小时`` (whole hours past a day)."""
+    if hours < 1:  # 0.18 h reads as 11 minutes
+        minutes = int((hours * 60).to_integral_value(ROUND_HALF_UP))
+        return say("time.minute" if minutes == 1 else "time.minutes", lang, n=minutes)
+    if hours < 24:
+        one = hours == 1
+        return say("time.hour" if one else "time.hours", lang, n=_number(hours))
+    total = int(hours.to_integral_value(ROUND_HALF_UP))
+    days, rest = divmod(total, 24)
+    day_text = say("time.day" if days == 1 else "time.days", lang, n=days)
+    if not rest:
+        return day_text
+    hour_text = say("time.hour" if rest == 1 else "time.hours", lang, n=rest)
+    return say("time.days_hours", lang, days=day_text, hours=hour_text)
+
+
+def amount_of(limit: Decimal, unit: str, lang: str) -> str:
+    """A limit with its unit: ``1 小时``, ``3 个工作日``, ``8 business hours``."""
+    text = say(f"unit.{unit}", lang, n=_number(limit)) if f"unit.{unit}" in CATALOGUE else ""
+    if lang == EN and limit == 1:
+        text = text.replace(" hours", " hour").replace(" days", " day")
+    return text or f"{_number(limit)} {unit}"
 
 
 def pick(lang: str, zh: str, en: str) -> str:

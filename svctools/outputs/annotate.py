@@ -9,17 +9,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from svctools.core.errors import UsageError
-from svctools.core.messages import Msg
+from svctools.core.messages import Msg, say, says, word
 from svctools.core.problems import ERROR, Problem
+from svctools.outputs.render import PROBLEM_COLUMNS
 from svctools.outputs.xlsxout import clean_text, save_workbook, set_text
 
 RED = "FFC7CE"
 AMBER = "FFEB9C"
-_LIST_TITLE = {"zh": "问题清单", "en": "Problems"}
-_LIST_HEADERS = {
-    "zh": ("工作表", "单元格", "行", "列", "级别", "代码", "值", "说明"),
-    "en": ("Sheet", "Cell", "Row", "Column", "Severity", "Code", "Value", "Message"),
-}
 
 
 def annotate(book: Path, out: Path, problems: list[Problem], lang: str) -> Path:
@@ -44,11 +40,11 @@ def annotate(book: Path, out: Path, problems: list[Problem], lang: str) -> Path:
         text = "\n".join(p.message(lang) for p in items)
         cell.comment = Comment(clean_text(text), "svctools", width=320, height=40 + 30 * len(items))
 
-    title = _LIST_TITLE[lang]
+    title = say("annotate.title", lang)
     while title in workbook.sheetnames:
         title += "_"
     listing = workbook.create_sheet(title, 0)
-    listing.append(_LIST_HEADERS[lang])
+    listing.append(says(tuple(f"col.{c}" for c in PROBLEM_COLUMNS), lang))
     for cell in listing[1]:
         cell.font = Font(bold=True)
     link_font = Font(color="0563C1", underline="single")
@@ -59,7 +55,7 @@ def annotate(book: Path, out: Path, problems: list[Problem], lang: str) -> Path:
             problem.cell,
             problem.row,
             problem.column,
-            problem.severity,
+            word("level", problem.severity, lang),  # 错误/警告 (the code column stays a key)
             problem.code,
             problem.to_dict(lang)["value"],
             problem.message(lang),

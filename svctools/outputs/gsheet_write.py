@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from svctools.core.errors import UsageError
+from svctools.core.messages import says, word
 from svctools.core.records import column_letter, column_number
+from svctools.outputs.render import PROBLEM_COLUMNS
 from svctools.sources.gsheet import (
     WRITE_SCOPES,
     Backoff,
@@ -34,12 +36,12 @@ if TYPE_CHECKING:
 
 
 PROBLEMS_TAB = {"zh": "问题清单 (svctools)", "en": "Problems (svctools)"}
-_PROBLEM_HEADERS = {
-    "zh": ("工作表", "单元格", "行", "列", "级别", "代码", "值", "说明"),
-    "en": ("Sheet", "Cell", "Row", "Column", "Severity", "Code", "Value", "Message"),
-}
 _BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _problem_headers(lang: str) -> list[str]:
+    return says(tuple(f"col.{c}" for c in PROBLEM_COLUMNS), lang)
 
 
 # --- writing: init -----------------------------------------------------------------------------
@@ -237,7 +239,7 @@ def _listing_request(
     tab_id: int, problems: Sequence[Problem], sheet: Spreadsheet, lang: str
 ) -> dict[str, Any]:
     bold = {"textFormat": {"bold": True}}
-    rows = [{"values": [_cell(h) | {"userEnteredFormat": bold} for h in _PROBLEM_HEADERS[lang]]}]
+    rows = [{"values": [_cell(h) | {"userEnteredFormat": bold} for h in _problem_headers(lang)]}]
     for problem in problems:
         link: dict[str, Any] = _cell(problem.cell)
         # Our one formula: a link to the cell. Only a plain A1 reference goes inside it.
@@ -251,7 +253,7 @@ def _listing_request(
             link,
             _cell(problem.row),
             _cell(problem.column),
-            _cell(problem.severity),
+            _cell(word("level", problem.severity, lang)),
             _cell(problem.code),
             _cell(problem.to_dict(lang)["value"]),
             _cell(problem.message(lang)),

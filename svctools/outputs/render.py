@@ -8,16 +8,11 @@ from itertools import groupby
 from typing import Any
 
 from svctools.core.clock import minute_text  # noqa: F401  (re-exported for the renderers)
+from svctools.core.messages import say, says, word
 from svctools.core.problems import ERROR, Problem, display
 
-_VALIDATE_HEADERS = {
-    "zh": ("行", "单元格", "列", "级别", "代码", "值", "说明"),
-    "en": ("Row", "Cell", "Column", "Severity", "Code", "Value", "Message"),
-}
-_SEVERITY = {
-    "zh": {"error": "错误", "warning": "警告"},
-    "en": {"error": "error", "warning": "warning"},
-}
+_VALIDATE_COLUMNS = ("row", "cell", "column", "level", "code", "value", "message")
+PROBLEM_COLUMNS = ("sheet", "cell", "row", "column", "level", "code", "value", "message")
 
 
 def table(
@@ -231,7 +226,7 @@ def _short(value: Any, limit: int = 24) -> str:
 
 def problems_text(problems: list[Problem], source: str, lang: str) -> str:
     """The validate listing: one table per sheet, rows in order, then a one-line summary."""
-    headers = _VALIDATE_HEADERS[lang]
+    headers = says(tuple(f"col.{c}" for c in _VALIDATE_COLUMNS), lang)
     blocks = []
     for sheet, items in groupby(problems, key=lambda p: p.sheet):
         rows = [
@@ -239,7 +234,7 @@ def problems_text(problems: list[Problem], source: str, lang: str) -> str:
                 p.row or "",
                 p.cell or "",
                 p.column or "",
-                _SEVERITY[lang][p.severity],
+                word("level", p.severity, lang),
                 p.code,
                 _short(p.value),
                 p.message(lang),
@@ -249,12 +244,7 @@ def problems_text(problems: list[Problem], source: str, lang: str) -> str:
         blocks.append(f"== {sheet} ==\n{table(rows, headers)}")
     errors = sum(1 for p in problems if p.severity == ERROR)
     warnings = len(problems) - errors
-    if lang == "zh":
-        summary = f"{source}：{errors} 个错误，{warnings} 个警告"
-        if not problems:
-            summary = f"{source}：没有发现问题"
-    else:
-        summary = f"{source}: {errors} error(s), {warnings} warning(s)"
-        if not problems:
-            summary = f"{source}: no problems found"
+    summary = say("validate.summary", lang, source=source, errors=errors, warnings=warnings)
+    if not problems:
+        summary = say("validate.clean", lang, source=source)
     return "\n\n".join([*blocks, summary])

@@ -13,23 +13,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from svctools.compute.penalties import PenaltyStatement
+from svctools.compute.penalties import PenaltyStatement, sheet_title
 from svctools.compute.settlement import ORDER_MONEY, TOTAL_MONEY, Settlement, Totals
+from svctools.core.messages import CATALOGUE, say, word
 from svctools.core.money import money_str
 from svctools.outputs.render import minute_text, table
-
-RULES: dict[str, tuple[str, str]] = {
-    "late_response": ("late response", "响应超时"),
-    "late_acceptance": ("late acceptance", "接单超时"),
-    "late_arrival": ("late arrival", "到场超时"),
-    "overdue_repair": ("overdue repair", "维修超期"),
-    "qc_rework": ("QC rework", "质检返工"),
-    "repeat_repair": ("repeat repair", "保修期内返修"),
-    "late_complaint_feedback": ("late complaint feedback", "投诉反馈超时"),
-    "complaint_general": ("general complaint", "一般投诉"),
-    "complaint_serious": ("serious complaint", "严重投诉"),
-    "late_callback": ("late callback", "回访超时"),
-}
 
 # label key -> (English, Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -99,9 +87,16 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 
 def label(key: str, lang: str) -> str:
-    """A fixed label in ``lang`` (zh or en); rule keys give their rule name."""
-    en, zh = RULES.get(key) or _LABELS[key]
+    """A fixed label in ``lang`` (zh or en); rule keys give their rule name (``core.messages``)."""
+    if f"rule.{key}" in CATALOGUE:
+        return word("rule", key, lang)
+    en, zh = _LABELS[key]
     return zh if lang == "zh" else en
+
+
+def source_text(sheet: str, row: int, lang: str) -> str:
+    """Where a penalty line came from: ``维修台帐 第 27 行``, ``Repair Ledger row 27``."""
+    return say("penalty.source", lang, sheet=sheet_title(sheet, lang), row=row)
 
 
 def _yes(value: bool, lang: str) -> str:

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.compute.penalties import PenaltyStatement, StaffPenalty
 from svctools.compute.settlement import ORDER_MONEY, OrderSettlement, Settlement, Totals
-from svctools.outputs.statements import _LABELS, _yes, label
+from svctools.outputs.statements import _LABELS, _yes, label, source_text
 from svctools.outputs.xlsxout import (
     MONEY_FORMAT,
     clean_text,
@@ -151,7 +151,7 @@ def _slip_sheet(ws: Worksheet, person: StaffPenalty, month: str, lang: str) -> N
                 line.deadline,
                 rule,
                 line.record,
-                f"{line.sheet}:{line.row}",
+                source_text(line.sheet, line.row, lang),
                 line.amount,
                 line.why.text(lang),
             ],
