@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from svctools.compute.computing import first_by
 from svctools.compute.settlement import (
     Settlement,
-    _serials,
     compute_settlement,
     in_warranty,
     repeat_repairs,
 )
+from svctools.compute.warranty import serial_keys
 from svctools.core.clock import add_months
 from svctools.core.policy import Policy, policy_from_dict
 from svctools.core.records import Record, Records
@@ -533,7 +533,7 @@ def test_serials_compare_trimmed_and_upper_case(values: list[Any]) -> None:
         text = str(value).strip().upper() if value is not None else ""
         return text or None
 
-    assert _serials(values) == [one(value) for value in values]
+    assert serial_keys(values) == [one(value) for value in values]
 
 
 def test_first_by_keeps_the_first_of_each_key_and_no_none() -> None:

@@ -8,6 +8,7 @@ from svctools.cli.book import config_command, init, validate
 from svctools.cli.compute import penalties, settle, sla
 from svctools.cli.demo import demo
 from svctools.cli.dispatch import dispatch
+from svctools.cli.entitlements import entitlements
 from svctools.cli.main import cli
 from svctools.cli.remind import remind
 from svctools.cli.report import report
@@ -15,6 +16,7 @@ from svctools.cli.report import report
 for command in (validate, init, config_command, demo, sla, penalties, settle, remind, report):
     cli.add_command(command)
 cli.add_command(dispatch)
+cli.add_command(entitlements)
 
 
 def main() -> None:

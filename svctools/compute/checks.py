@@ -12,7 +12,7 @@ from datetime import date, datetime
 from itertools import compress, repeat
 from typing import Any
 
-from svctools.compute.settlement import warranty_by_date
+from svctools.compute.warranty import warranty_by_date
 from svctools.core.policy import Policy
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData

@@ -8,14 +8,15 @@ Every figure carries the rule, the source row and the numbers it used (``Reason`
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from svctools.compute.computing import collection_paused, first_by, record_columns, sheet_columns
-from svctools.core.clock import add_months, iso, month_of
+from svctools.compute.warranty import as_date, serial_keys, warranty_by_date
+from svctools.core.clock import iso, month_of
 from svctools.core.money import ZERO, money_str, round_money
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
@@ -79,10 +80,6 @@ class Reason:
         return (zh if lang == "zh" else en).format(**params)
 
 
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
 def in_warranty(order: Record, call: Record | None, policy: Policy) -> tuple[bool, Reason]:
     """SPEC §4.3: the ledger's warranty column when filled, else purchase date + months."""
     stated = order.get("warranty")
@@ -96,26 +93,12 @@ def in_warranty(order: Record, call: Record | None, policy: Policy) -> tuple[boo
     call_time, purchase = call.get("call_time"), call.get("purchase_date")
     assert call_time is not None and purchase is not None  # warranty_by_date needed both
     params = {
-        "call": iso(_as_date(call_time)),
-        "purchase": iso(_as_date(purchase)),
+        "call": iso(as_date(call_time)),
+        "purchase": iso(as_date(purchase)),
         "months": policy.warranty.months,
         "until": iso(until),
     }
     return covered, Reason("warranty_by_date" if covered else "warranty_expired", params)
-
-
-def warranty_by_date(call: Record | None, policy: Policy) -> tuple[bool, date] | None:
-    """In warranty by the purchase date (call day ≤ purchase + months), and until when.
-
-    ``None`` when the call or its purchase date is unknown. validate's ``warranty_mismatch``
-    compares the ledger's stated warranty with this.
-    """
-    purchase = call.get("purchase_date") if call else None
-    call_time = call.get("call_time") if call else None
-    if purchase is None or call_time is None:
-        return None
-    until = add_months(_as_date(purchase), policy.warranty.months)
-    return _as_date(call_time) <= until, until
 
 
 @dataclass(frozen=True)
@@ -143,16 +126,6 @@ class RepeatRepair:
         return self.cause is not None and self.cause != "human"
 
 
-_BLANK_TEXT = {None: ""}
-_NO_TEXT = {"": None}
-
-
-def _serials(values: Collection[Any]) -> list[str | None]:
-    """Serial numbers as compared: trimmed, upper case, blank = none (in C-level passes)."""
-    texts = list(map(str.upper, map(str.strip, map(str, map(_BLANK_TEXT.get, values, values)))))
-    return list(map(_NO_TEXT.get, texts, texts))
-
-
 def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
     """Every order R that repeats an earlier completed order E, by R's order_id.
 
@@ -165,7 +138,7 @@ def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
     calls: dict[Any, Record] = first_by(ids, records["call_log"])
     # The serial number of each call (the first call of an id, as ``calls`` has it), once.
     first = first_by(ids, values)
-    serials = dict(zip(first, _serials(first.values()), strict=True))
+    serials = dict(zip(first, serial_keys(first.values()), strict=True))
     ledger = records["repair_ledger"]
     (call_ids,) = sheet_columns(records, "repair_ledger", "call_id")
     of_order = list(map(serials.get, call_ids))
@@ -525,7 +498,7 @@ def _settlement(
     for order, status, completed, order_id in ledger:
         if status != "completed" or completed is None:
             continue
-        if not first_day <= _as_date(completed) < next_first_day:
+        if not first_day <= as_date(completed) < next_first_day:
             continue
         repeat = repeats.get(order_id or "")
         orders.append(_settle_order(order, completed, lookups, policy, repeat))

@@ -89,6 +89,21 @@ class WarrantyPolicy(_Section):
     repair_warranty_days: Annotated[int, Field(ge=0)] = 90
 
 
+class EntitlementsPolicy(_Section):
+    """三包 rights (SPEC §7.3): the windows after purchase, repairs before an exchange, the wait."""
+
+    return_days: Annotated[int, Field(ge=0)] = 7
+    exchange_days: Annotated[int, Field(ge=0)] = 15
+    repairs_before_exchange: Annotated[int, Field(ge=1)] = 2
+    parts_wait_days: Annotated[int, Field(ge=0)] = 90
+
+    @model_validator(mode="after")
+    def _windows_in_order(self) -> EntitlementsPolicy:
+        if self.exchange_days < self.return_days:
+            raise ValueError("exchange_days must not be less than return_days")
+        return self
+
+
 class FeesPolicy(_Section):
     parts_markup: Money = Decimal("0")
     inbound_shipping_payer: Literal["customer", "company"] = "customer"
@@ -179,6 +194,7 @@ class Policy(_Section):
     google: GooglePolicy = GooglePolicy()
     privacy: PrivacyPolicy = PrivacyPolicy()
     dispatch: DispatchPolicy = DispatchPolicy()
+    entitlements: EntitlementsPolicy = EntitlementsPolicy()
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

@@ -26,6 +26,7 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("staff", "stores", "parts_used", "complaints", "callbacks"),
     ),
     "dispatch": (("call_log", "repair_ledger", "staff"), ()),
+    "entitlements": (("call_log", "repair_ledger"), ()),
     # remind: renewals need no repair ledger, callbacks no contracts; `all` runs the parts whose
     # sheets the book has (svctools.cli.remind checks them).
     "remind_renewals": (("contracts", "staff"), ("stores",)),

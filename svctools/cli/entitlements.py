@@ -1,0 +1,71 @@
+"""``svctools entitlements``: the calls that carry a 三包 right to a refund or an exchange."""
+
+from __future__ import annotations
+
+import click
+
+from svctools.cli.env import Computation, env_for
+from svctools.cli.options import as_of_option, common_options, skip_invalid_option
+
+
+@click.command()
+@click.argument("book")
+@click.option(
+    "--month",
+    default=None,
+    metavar="YYYY-MM",
+    help="The rights that arose in this month, e.g. 2026-10. Default: the 30 days up to --as-of.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="F.xlsx",
+    help="Also write the list as a workbook to print (one line per right, with why it holds).",
+)
+@as_of_option
+@skip_invalid_option
+@common_options
+@click.pass_context
+def entitlements(
+    ctx: click.Context,
+    book: str,
+    month: str | None,
+    out: str | None,
+    as_of: str | None,
+    skip_invalid: bool,
+    fmt: str,
+    lang: str | None,
+    config: str | None,
+) -> None:
+    """List the calls in BOOK whose customer may ask for a refund or an exchange (三包):
+    a fault soon after purchase, repairs that keep failing, a part that never came.
+
+    Each line says the remedy, when the right arose, the orders it rests on, and why.
+
+    \b
+    Example:
+      svctools entitlements 售后台账.xlsx
+      svctools entitlements 售后台账.xlsx --month 2026-10 --out 三包-2026-10.xlsx
+    """
+    from svctools.compute.entitlements import compute_entitlements
+    from svctools.core.clock import parse_month
+    from svctools.outputs.entitlements_text import render_text
+    from svctools.outputs.render import dumps
+
+    env = env_for(ctx, config, lang)
+    first, stop = parse_month(month) if month else (None, None)
+    work = Computation(env, book, "entitlements", as_of, skip_invalid)
+    with work.phase():
+        result = compute_entitlements(work.records, env.policy, work.as_of, first, stop, month)
+    names = work.sheet_names
+    if out:
+        from svctools.outputs.entitlements_xlsx import write_entitlements
+
+        write_entitlements(result, out, env.lang, names)
+    if fmt == "json":
+        click.echo(dumps({**result.to_dict(env.lang, names), **work.extra()}))
+    else:
+        click.echo(render_text(result, env.lang, names))
+        if out:
+            click.echo(("三包权利表：" if env.lang == "zh" else "Workbook: ") + out)
