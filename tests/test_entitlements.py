@@ -443,3 +443,31 @@ def test_command_refuses_a_bad_month_and_a_book_with_errors(tmp_path: Path) -> N
     broken = write_book(tmp_path / "broken.xlsx", rows)
     code, _, stderr = run("entitlements", broken, "--as-of", "2026-11-20T09:00")
     assert code == 1 and "--skip-invalid" in stderr
+
+
+# -- the demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_book_has_the_three_cases(tmp_path: Path) -> None:
+    from svctools.demo.sample import DEMO_AS_OF, build_demo_book
+
+    workbook, _ = build_demo_book(7, DEMO_AS_OF)
+    path = tmp_path / "demo.xlsx"
+    workbook.save(path)
+    code, stdout, _ = run(
+        "entitlements", path, "--as-of", "2026-11-20T09:00", "--skip-invalid", "--format", "json"
+    )
+    assert code == 0
+    found = {r["call_id"]: r for r in json.loads(stdout)["calls"]}
+    assert sorted(found) == ["C0903", "C0904", "C0905"]
+    # failed three times: bought 2026-05-04 (200 days before 11-20), two quality repairs before
+    assert found["C0903"]["rule"] == "repeated_failure"
+    assert found["C0903"]["orders"] == ["WO00901", "WO00902"]
+    # bought 2026-11-12, called 2026-11-18 11:00: 6 days
+    assert (found["C0904"]["rule"], found["C0904"]["days"]) == ("return_window", 6)
+    # waiting since 2026-08-13 15:00: + 90 days = 2026-11-11; 98 days 18 h up to the as-of
+    assert (found["C0905"]["rule"], found["C0905"]["arose_on"]) == (
+        "parts_unavailable",
+        "2026-11-11",
+    )
+    assert found["C0905"]["days"] == 98 and found["C0905"]["pending_cause"] is True

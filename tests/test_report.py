@@ -389,7 +389,15 @@ def _series(chart: Any) -> list[tuple[str, str, str | None]]:
 
 
 def test_workbook_sheets_and_overview_cells(workbook: Any) -> None:
-    assert workbook.sheetnames == ["概览", "投诉汇总", "回访统计", "技术员", "配件", "每日来电"]
+    assert workbook.sheetnames == [
+        "概览",
+        "投诉汇总",
+        "回访统计",
+        "技术员",
+        "配件",
+        "故障分析",
+        "每日来电",
+    ]
     ws = workbook["概览"]
     assert ws["A1"].value == "月度报告 2026-10"
     assert [c.value for c in ws[4]][:4] == ["指标", "2026-10", "2026-09", "变化"]
@@ -608,4 +616,4 @@ def test_demo_writes_the_report(tmp_path: Path) -> None:
     assert lines[at + 1].startswith("  来电 ")
     assert lines[at + 1].endswith(f"-> {tmp_path / 'report.xlsx'}")
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert sum(len(ws._charts) for ws in wb) == 5
+    assert sum(len(ws._charts) for ws in wb) == 6  # five charts and the 故障分析 Pareto chart

@@ -173,8 +173,23 @@ def _remind(demo: Demo) -> Iterator[str]:
     yield f"  -> {demo.folder / 'outbox'}"
 
 
+def _entitlements(demo: Demo) -> Iterator[str]:
+    out = demo.folder / "entitlements.xlsx"
+    args = ["entitlements", str(demo.book), "--as-of", demo.stamp, "--skip-invalid"]
+    demo.run(*args, "--out", str(out), out="entitlements.txt")
+    rights = demo.json(*args)["calls"]
+    rules = ", ".join(dict.fromkeys(r["rule"] for r in rights))
+    yield "$ svctools " + " ".join([*args, "--out", str(out)])
+    yield (
+        demo.words(
+            f"  {len(rights)} 项三包权利（{rules}）", f"  {len(rights)} 三包 rights ({rules})"
+        )
+        + f" -> {demo.folder / 'entitlements.txt'}, {out}"
+    )
+
+
 # The demo's steps in order; a new command adds its step here.
-STEPS: list[Step] = [_sla, _penalties, _settle, _report, _init, _config, _remind]
+STEPS: list[Step] = [_sla, _penalties, _settle, _report, _entitlements, _init, _config, _remind]
 
 
 def run_demo(

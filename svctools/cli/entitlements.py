@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from svctools.cli.env import Computation, env_for
-from svctools.cli.options import as_of_option, common_options, skip_invalid_option
+from svctools.cli.options import as_of_option, common_options, out_option, skip_invalid_option
 
 
 @click.command()
@@ -16,13 +16,7 @@ from svctools.cli.options import as_of_option, common_options, skip_invalid_opti
     metavar="YYYY-MM",
     help="The rights that arose in this month, e.g. 2026-10. Default: the 30 days up to --as-of.",
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="F.xlsx",
-    help="Also write the list as a workbook to print (one line per right, with why it holds).",
-)
+@out_option("Also write the list as a workbook to print (one line per right, with why it holds).")
 @as_of_option
 @skip_invalid_option
 @common_options

@@ -158,7 +158,10 @@ def _run(
         dry_run=dry_run,
         mask=mask,
     )
-    due = due_reminders(work.records, policy.reminders, work.as_of, kinds)
+    from svctools.compute.entitlements import rights_by_call
+
+    rights = rights_by_call(work.records, policy, work.as_of) if "callback" in kinds else None
+    due = due_reminders(work.records, policy.reminders, work.as_of, kinds, rights)
     return delivery.run(due, work.as_of)
 
 

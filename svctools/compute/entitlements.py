@@ -283,6 +283,18 @@ def compute_entitlements(
     return Entitlements(as_of, first, last, month, chosen)
 
 
+def rights_by_call(
+    records: Records, policy: Policy, as_of: datetime
+) -> dict[str, list[Entitlement]]:
+    """Every right each call carries at ``as_of``, whenever it arose: what the callback digest
+    marks, so the agent offers it on the call."""
+    found: dict[str, list[Entitlement]] = {}
+    with collection_paused():
+        for right in all_entitlements(records, policy, as_of):
+            found.setdefault(right.call_id, []).append(right)
+    return found
+
+
 @dataclass(frozen=True)
 class _Book:
     """The look-ups every call's rules need, made once."""

@@ -8,11 +8,13 @@ state file; ``mail.delivery`` renders and delivers,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from svctools.compute.entitlements import Entitlement
 from svctools.core.clock import iso
 from svctools.core.policy import RemindersPolicy
 from svctools.core.records import Record, Records
@@ -59,15 +61,24 @@ class Due:
         }
 
 
+Rights = Mapping[str, Sequence[Entitlement]]  # 三包 rights by call_id (compute.entitlements)
+
+
 def due_reminders(
-    records: Records, policy: RemindersPolicy, as_of: datetime, kinds: tuple[Kind, ...]
+    records: Records,
+    policy: RemindersPolicy,
+    as_of: datetime,
+    kinds: tuple[Kind, ...],
+    rights: Rights | None = None,
 ) -> list[Due]:
-    """Every reminder of ``kinds`` due at ``as_of``: renewals first, then callback digests."""
+    """Every reminder of ``kinds`` due at ``as_of``: renewals first, then callback digests.
+
+    ``rights``: the 三包 rights of the calls, marked on the callback lines (SPEC §7.3)."""
     result: list[Due] = []
     if "renewal" in kinds:
         result.extend(due_renewals(records, policy.renewal_days, as_of.date()))
     if "callback" in kinds:
-        result.extend(due_callbacks(records, policy.callback_after_days, as_of.date()))
+        result.extend(due_callbacks(records, policy.callback_after_days, as_of.date(), rights))
     return result
 
 
@@ -151,8 +162,11 @@ def _renewal_context(
     }
 
 
-def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
-    """One digest per agent (the call's taker) listing completed orders still without a callback."""
+def due_callbacks(
+    records: Records, after_days: int, today: date, rights: Rights | None = None
+) -> list[Due]:
+    """One digest per agent (the call's taker) listing completed orders still without a callback;
+    a customer whose call carries a 三包 right is marked, so the agent offers it on the call."""
     called = {r.get("order_id") for r in records["callbacks"]}
     calls = records.index("call_log", "call_id")
     staff = records.index("staff", "staff_id")
@@ -173,6 +187,7 @@ def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
         agent = staff.get(agent_id)
         person = _person(agent)
         key = f"callback:{agent_id}:{today.isoformat()}"
+        lines = [_callback_line(o, c, staff, today, rights) for _, _, o, c in orders]
         context = {
             "kind": "callback",
             "as_of": today.isoformat(),
@@ -180,14 +195,15 @@ def due_callbacks(records: Records, after_days: int, today: date) -> list[Due]:
             or {"staff_id": agent_id, "name": agent_id, "email": ""},
             "to_name": person.name if person else agent_id,
             "count": len(orders),
-            "orders": [_callback_line(o, c, staff, today) for _, _, o, c in orders],
+            "orders": lines,
+            "with_rights": sum(1 for line in lines if line["rights"]),
         }
         digests.append(Due("callback", key, [person] if person else [], [], context))
     return digests
 
 
 def _callback_line(
-    order: Record, call: Record, staff: dict[Any, Record], today: date
+    order: Record, call: Record, staff: dict[Any, Record], today: date, rights: Rights | None
 ) -> dict[str, Any]:
     done: datetime = order.get("completed_at")
     technician = staff.get(order.get("technician_id"))
@@ -202,6 +218,21 @@ def _callback_line(
         "completed_at": done.strftime("%Y-%m-%d %H:%M"),
         "days_since": (today - done.date()).days,
         "technician": _text(technician.get("name") if technician else order.get("technician_id")),
+        "rights": [_right(r) for r in (rights or {}).get(str(call.get("call_id")), ())],
+    }
+
+
+def _right(right: Entitlement) -> dict[str, Any]:
+    """A 三包 right as the digest shows it, in both languages (the template picks one)."""
+    return {
+        "rule": right.rule,
+        "name_zh": right.rule_name("zh"),
+        "name_en": right.rule_name("en"),
+        "remedy_zh": right.remedy("zh"),
+        "remedy_en": right.remedy("en"),
+        "arose_on": _text(iso(right.arose_on)),
+        "days": right.days,
+        "pending_cause": right.pending_cause,
     }
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from svctools.compute.faults import FaultAnalysis, compute_faults
 from svctools.compute.penalties import PenaltyStatement, compute_penalties
 from svctools.compute.report_records import (
     KPIS,
@@ -64,6 +65,7 @@ class MonthlyReport:
     parts_by_cost: list[PartRow]
     sla_warnings: list[str] = field(default_factory=list)
     penalties: PenaltyStatement | None = None
+    faults: FaultAnalysis | None = None  # the 故障分析 sheet (SPEC §7.4)
 
     def kpi(self, key: str) -> Kpi:
         return next(k for k in self.kpis if k.key == key)
@@ -91,6 +93,8 @@ class MonthlyReport:
                 "by_cost": [p.to_dict() for p in self.parts_by_cost],
             },
             "warnings": self.warnings(lang),
+            "models": [m.to_dict(lang) for m in self.faults.models] if self.faults else [],
+            "model_parts": [p.to_dict() for p in self.faults.parts] if self.faults else [],
         }
 
 
@@ -475,4 +479,5 @@ def compute_report(
         parts_by_cost=by_cost,
         sla_warnings=list(book.sla.warnings),
         penalties=month.penalties,
+        faults=compute_faults(records, month.settlement, first_day),
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from svctools.core.clock import add_months
 from svctools.core.schema import load_schema, package_folder
+from svctools.demo.entitlements import add_entitlement_cases
 from svctools.outputs.sample_book import SampleSheet, write_sample_book
 
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
@@ -536,6 +537,7 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
         for column in ("labour_fee", "inbound_shipping", "return_shipping"):
             if isinstance(order[column], str):
                 order[column] = m.money(order[column])
+    add_entitlement_cases(sheets, as_of)
     return sheets
 
 

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from svctools.compute.entitlements import Entitlements
 from svctools.outputs.entitlements_text import HEADERS, row_values, title
-from svctools.outputs.xlsxout import DATE_FORMAT, put, save_workbook
+from svctools.outputs.xlsxout import DATE_FORMAT, put, save_workbook, text_lines
 
 _SHEET = {"zh": "三包权利", "en": "Rights"}
 _WHY = {"zh": "依据（行与数字）", "en": "Why (rows and numbers)"}
@@ -23,12 +23,6 @@ _TOP = Alignment(vertical="top")
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _LINE_HEIGHT = 14.5  # points per wrapped line of 10-point text
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (CJK = 2)."""
-    used = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, -(-used // max(int(width) - 4, 1)))
 
 
 def write_entitlements(
@@ -58,7 +52,7 @@ def write_entitlements(
             cell = put(ws, row, column, value, DATE_FORMAT if column == 7 else None)
             cell.alignment = _WRAP if column in (3, 5, 6, 9, 11) else _TOP
             cell.border = _BOX
-        ws.row_dimensions[row].height = _LINE_HEIGHT * _lines(why, _WIDTHS[-1]) + 2
+        ws.row_dimensions[row].height = _LINE_HEIGHT * text_lines(why, _WIDTHS[-1]) + 2
     for column, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "B4"

@@ -34,6 +34,7 @@ from svctools.compute.report_records import (
     kpi_label,
 )
 from svctools.compute.sla import RULE_NAMES_ZH
+from svctools.outputs.faults_xlsx import fault_sheet
 from svctools.outputs.xlsxout import DATE_FORMAT, MONEY_FORMAT, put, save_workbook
 
 # label key -> (English, Chinese)
@@ -43,6 +44,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "callbacks": ("Callbacks", "回访统计"),
     "technicians": ("Technicians", "技术员"),
     "parts": ("Parts", "配件"),
+    "faults": ("Faults", "故障分析"),
     "daily": ("Daily calls", "每日来电"),
     "title": ("Monthly report", "月度报告"),
     "against": ("against {previous}; figures as of {as_of}", "对比 {previous}；数据截至 {as_of}"),
@@ -163,7 +165,7 @@ def label(key: str, lang: str, **params: Any) -> str:
 
 def sheet_titles(lang: str) -> dict[str, str]:
     """The sheet names of the report workbook in ``lang``, by key."""
-    keys = ("overview", "complaints", "callbacks", "technicians", "parts", "daily")
+    keys = ("overview", "complaints", "callbacks", "technicians", "parts", "faults", "daily")
     return {key: label(key, lang) for key in keys}
 
 
@@ -532,4 +534,5 @@ def write_report(report: MonthlyReport, path: str | os.PathLike[str], lang: str 
     _callbacks_sheet(sheets["callbacks"], report, lang)
     _technicians_sheet(sheets["technicians"], report, lang)
     _parts_sheet(sheets["parts"], report, lang)
+    fault_sheet(sheets["faults"], report.faults, lang)
     return save_workbook(wb, path)
