@@ -179,7 +179,7 @@ def test_server_errors_until_the_time_bound_give_one_line(
     server: SheetsServer, fake_time: FakeTime
 ) -> None:
     server.fail_next(500, times=1000)
-    code, out, err = run("sla", "gsheet:VALID", "--as-of", AS_OF)
+    code, out, err = run("--lang", "en", "sla", "gsheet:VALID", "--as-of", AS_OF)
     line = one_line(err)
     assert code == 2 and out == ""
     assert line.startswith("svctools: gsheet:VALID: the Sheets API keeps failing (500)")
@@ -190,7 +190,9 @@ def test_server_errors_until_the_time_bound_give_one_line(
 
 def test_quota_still_exceeded_says_to_wait(server: SheetsServer, fake_time: FakeTime) -> None:
     server.fail_next(429, times=1000, retry_after="30")
-    code, _, err = run("settle", "gsheet:VALID", "--month", "2026-10", "--as-of", AS_OF)
+    code, _, err = run(
+        "--lang", "en", "settle", "gsheet:VALID", "--month", "2026-10", "--as-of", AS_OF
+    )
     assert code == 2
     assert "gsheet:VALID: Google Sheets quota exceeded (429)" in one_line(err)
     assert fake_time.sleeps == [30, 30, 30]
@@ -212,7 +214,9 @@ def test_no_access_and_wrong_key_are_one_clear_line(
     server.add_spreadsheet("LOCKED", valid_rows())
     server.forbidden.add("LOCKED")
     for command in (("validate",), ("penalties", "--month", "2026-10")):
-        code, out, err = run(command[0], f"gsheet:{key}", *command[1:], "--as-of", AS_OF)
+        code, out, err = run(
+            "--lang", "en", command[0], f"gsheet:{key}", *command[1:], "--as-of", AS_OF
+        )
         assert (code, out) == (2, "")
         assert one_line(err).startswith(f"svctools: {message}")
 
@@ -221,7 +225,7 @@ def test_no_credentials_with_googles_endpoint_is_one_clear_error(
     server: SheetsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SVCTOOLS_GOOGLE_API_ROOT")
-    code, _, err = run("validate", "gsheet:VALID")
+    code, _, err = run("--lang", "en", "validate", "gsheet:VALID")
     assert code == 2
     line = one_line(err)
     assert "service-account key" in line and "GOOGLE_APPLICATION_CREDENTIALS" in line
@@ -234,7 +238,7 @@ def test_an_unreachable_api_root_is_one_line(
     with SheetsServer() as gone:
         url = gone.url
     monkeypatch.setenv("SVCTOOLS_GOOGLE_API_ROOT", url)
-    code, _, err = run("validate", "gsheet:VALID")
+    code, _, err = run("--lang", "en", "validate", "gsheet:VALID")
     assert code == 2
     assert one_line(err).startswith(f"svctools: gsheet:VALID: cannot reach the Sheets API at {url}")
 
@@ -271,14 +275,18 @@ def test_a_service_account_key_signs_in_and_names_itself_on_403(
     _service_account_key(folder, server.url + "/token")
     (folder / "svctools.toml").write_text('[google]\ncredentials = "key.json"\n', encoding="utf-8")
     server.token = "tok-123"
-    code, out, err = run("--config", folder / "svctools.toml", "validate", "gsheet:VALID")
+    code, out, err = run(
+        "--lang", "en", "--config", folder / "svctools.toml", "validate", "gsheet:VALID"
+    )
     assert (code, err) == (0, "")
     assert set(server.authorizations) == {"Bearer tok-123"}
     claims = server.assertions[0].split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
     assert claims["scope"] == "https://www.googleapis.com/auth/spreadsheets.readonly"
     server.forbidden.add("VALID")
-    code, _, err = run("--config", folder / "svctools.toml", "validate", "gsheet:VALID")
+    code, _, err = run(
+        "--lang", "en", "--config", folder / "svctools.toml", "validate", "gsheet:VALID"
+    )
     assert code == 2
     assert "share the spreadsheet with the service account office@svctools-test" in one_line(err)
 
@@ -314,7 +322,7 @@ def test_init_lays_out_an_empty_spreadsheet_in_one_batch_update(server: SheetsSe
 
 
 def test_init_refuses_a_spreadsheet_with_data(server: SheetsServer) -> None:
-    code, out, err = run("init", "gsheet:VALID")
+    code, out, err = run("--lang", "en", "init", "gsheet:VALID")
     assert (code, out) == (2, "")
     assert "gsheet:VALID: the spreadsheet already has data" in one_line(err)
     assert "spreadsheets.batchUpdate" not in server.counts

@@ -299,3 +299,10 @@ def test_annotated_copy_level_column_in_chinese_and_english(tmp_path: Path) -> N
             code == 1
             and {r[level] for r in listing.iter_rows(min_row=2, values_only=True)} == expected
         )
+
+
+def test_google_sheets_errors_in_chinese_and_english() -> None:
+    code, _, err = run("validate", "gsheet:")  # no key
+    assert code == 2 and "gsheet:：找不到表格的 key" in one_line(err)
+    code, _, err = run("--lang", "en", "validate", "gsheet:")
+    assert code == 2 and "gsheet:: no spreadsheet key found" in one_line(err)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from svctools.core.errors import UsageError
-from svctools.core.messages import says, word
+from svctools.core.messages import Msg, says, word
 from svctools.core.records import column_letter, column_number
 from svctools.outputs.render import PROBLEM_COLUMNS
 from svctools.sources.gsheet import (
@@ -59,10 +59,7 @@ def init_sheet(
     try:
         for title, rows in sheet.values(list(sheet.grids)).items():
             if any(v is not None for _, values in rows for v in values):
-                raise UsageError(
-                    f"{sheet.name}: the spreadsheet already has data (sheet '{title}'); "
-                    "init only lays out an empty spreadsheet: create a new one and try again"
-                )
+                raise UsageError(Msg("gsheet.has_data", name=sheet.name, title=title))
         sheet.batch_update(_layout_requests(sheet.grids, schema, lang))
     finally:
         sheet.close()

@@ -32,6 +32,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient, ParamsType
 
 from svctools.core.errors import BookError, ConfigError, UsageError
+from svctools.core.messages import Msg
 from svctools.core.records import column_number
 from svctools.sources.base import Row
 
@@ -72,17 +73,14 @@ def parse_spec(spec: str) -> str:
     """The spreadsheet key from ``gsheet:KEY`` or ``https://docs.google.com/spreadsheets/d/KEY/…``."""
     match = _SPEC.match(spec.strip())
     if match is None:
-        raise UsageError(f"{spec}: not a Google Sheet (give gsheet:KEY or the sheet's URL)")
+        raise UsageError(Msg("gsheet.not_a_sheet", spec=spec))
     if match.group("key") is not None:
         key = match.group("key").strip()
     else:
         found = _URL_KEY.match(match.group("rest"))
         key = found.group(1) if found else ""
     if not _KEY.match(key):
-        raise UsageError(
-            f"{spec}: no spreadsheet key found; copy the URL of the open sheet "
-            "(https://docs.google.com/spreadsheets/d/KEY/edit) or give gsheet:KEY"
-        )
+        raise UsageError(Msg("gsheet.no_key", spec=spec))
     return key
 
 
@@ -188,7 +186,7 @@ def _settings(policy: Policy) -> tuple[str, str | None]:
     """(api_root, credentials path): the env var overrides api_root; the config wins for keys."""
     root = (os.environ.get(API_ROOT_ENV) or policy.google.api_root or GOOGLE_ROOT).strip()
     if not re.match(r"^https?://[^/]", root):
-        raise ConfigError(f"google.api_root: {root!r} is not an http(s) URL")
+        raise ConfigError(Msg("gsheet.api_root", root=root))
     credentials = policy.google.credentials.strip() or os.environ.get(CREDENTIALS_ENV, "").strip()
     if credentials and policy.google.credentials.strip() and policy.source:
         credentials = str(Path(policy.source).parent / Path(credentials).expanduser())
@@ -205,10 +203,7 @@ def connect(
     root, credentials = _settings(policy)
     if credentials is None:
         if root == GOOGLE_ROOT:
-            raise ConfigError(
-                f'{name}: a service-account key is needed: set credentials = "key.json" under '
-                f"[google] in svctools.toml, or ${CREDENTIALS_ENV} (see docs/google-sheets.md)"
-            )
+            raise ConfigError(Msg("gsheet.needs_key", name=name, env=CREDENTIALS_ENV))
         return SheetsHTTPClient(None, requests.Session(), api_root=root, backoff=backoff), None
     keys = _load_key(credentials, scopes)
     client = SheetsHTTPClient(keys, api_root=root, backoff=backoff)
@@ -219,14 +214,11 @@ def _load_key(path: str, scopes: list[str]) -> Any:
     from google.oauth2.service_account import Credentials
 
     if not Path(path).is_file():
-        raise ConfigError(f"{path}: service-account key file not found ([google] credentials)")
+        raise ConfigError(Msg("gsheet.key_missing", path=path))
     try:
         return Credentials.from_service_account_file(path, scopes=scopes)
     except (ValueError, KeyError, OSError) as exc:
-        raise ConfigError(
-            f"{path}: not a service-account key file ({exc}); download a JSON key from "
-            "Google Cloud Console > IAM > Service accounts > Keys"
-        ) from None
+        raise ConfigError(Msg("gsheet.key_bad", path=path, detail=exc)) from None
 
 
 # --- one spreadsheet: requests and their errors ----------------------------------------------
@@ -259,14 +251,11 @@ class Spreadsheet:
         except TransportError as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise BookError(
-                f"{self.name}: cannot reach the sign-in server ({first[:200]})"
+                Msg("gsheet.sign_in_unreachable", name=self.name, detail=first[:200])
             ) from None
         except GoogleAuthError as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
-            raise BookError(
-                f"{self.name}: the service-account key was refused ({first[:200]}); "
-                "check [google] credentials"
-            ) from None
+            raise BookError(Msg("gsheet.key_refused", name=self.name, detail=first[:200])) from None
 
     def load_metadata(self) -> None:
         """One ``spreadsheets.get``: the title and every grid sheet's properties, no cells."""
@@ -281,7 +270,7 @@ class Spreadsheet:
 
     def sheet_id(self, title: str) -> int:
         if title not in self.grids:
-            raise BookError(f"{self.name}: no sheet named '{title}' in this spreadsheet")
+            raise BookError(Msg("gsheet.no_such_sheet", name=self.name, sheet=title))
         return int(self.grids[title]["sheetId"])
 
     def values(self, titles: Sequence[str]) -> dict[str, list[Row]]:
@@ -320,44 +309,39 @@ def _numbered(value_range: Mapping[str, Any]) -> list[Row]:
     return rows
 
 
-def _api_message(name: str, exc: APIError, email: str | None, sheet: str | None) -> str:
+def _api_message(name: str, exc: APIError, email: str | None, sheet: str | None) -> Msg:
     status = exc.response.status_code
     detail = str(exc.error.get("message", "")).strip().splitlines()
     text = (detail[0] if detail else exc.response.reason or "")[:200]
     if status == 403:
         if "has not been used" in text or "disabled" in text.lower():
-            return (
-                f"{name}: the Google Sheets API is not enabled for the service account's "
-                "project; enable it in Google Cloud Console > APIs & Services, then try again"
-            )
-        who = f"the service account {email}" if email else "the service account's email"
-        return f"{name}: no access (403); share the spreadsheet with {who} and try again"
+            return Msg("gsheet.api_disabled", name=name)
+        if email:
+            return Msg("gsheet.no_access", name=name, email=email)
+        return Msg("gsheet.no_access_anon", name=name)
     if status == 404:
-        return f"{name}: no spreadsheet with this key (404); check the key or URL"
+        return Msg("gsheet.not_found", name=name)
     if status == 401:
-        return f"{name}: not signed in (401: {text}); check [google] credentials"
+        return Msg("gsheet.not_signed_in", name=name, detail=text)
     if status == 400 and sheet and "Unable to parse range" in text:
-        return f"{name}: no sheet named '{sheet}' in this spreadsheet"
-    return f"{name}: the Sheets API refused the request ({status}: {text})"
+        return Msg("gsheet.no_such_sheet", name=name, sheet=sheet)
+    return Msg("gsheet.refused", name=name, status=status, detail=text)
 
 
-def _gave_up_message(name: str, exc: GaveUp) -> str:
+def _gave_up_message(name: str, exc: GaveUp) -> Msg:
     status = exc.error.response.status_code
-    waited = f"after retrying for {exc.waited:.0f} s"
+    waited = Msg("gsheet.waited", seconds=exc.waited)
     if exc.asked is not None and exc.waited < 1:
-        waited = f"and asked to wait {exc.asked:.0f} s"
+        waited = Msg("gsheet.asked", seconds=exc.asked)
     if status == 429:
-        return (
-            f"{name}: Google Sheets quota exceeded (429) {waited}; wait a minute and run again "
-            "(each command uses 2 read requests; other programs may share the quota)"
-        )
-    return f"{name}: the Sheets API keeps failing ({status}) {waited}; try again later"
+        return Msg("gsheet.quota", name=name, waited=waited.text)
+    return Msg("gsheet.keeps_failing", name=name, status=status, waited=waited.text)
 
 
-def _network_message(name: str, root: str, exc: requests.RequestException) -> str:
+def _network_message(name: str, root: str, exc: requests.RequestException) -> Msg:
     reason = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
     why = reason.group(1).strip() if reason else type(exc).__name__
-    return f"{name}: cannot reach the Sheets API at {root} ({why})"
+    return Msg("gsheet.unreachable", name=name, root=root, why=why)
 
 
 def open_spreadsheet(
