@@ -266,3 +266,33 @@ def test_write_back_writes_its_own_tab_in_one_batch_update(server: SheetsServer)
     assert code == 0 and server.counts["spreadsheets.batchUpdate"] == 1
     titles = [sheet.title for sheet in server.books["MORNING"].sheets]
     assert "Dispatch (svctools)" in titles and TAB not in titles
+
+
+# -- init: the 维修员 column follows -----------------------------------------------------------
+
+
+def test_init_offers_the_staff_ids_and_says_when_the_technician_is_required(tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    assert run("init", path)[0] == 0
+    workbook = openpyxl.load_workbook(path)
+    ledger = workbook["维修台帐"]
+    assert ledger["C1"].value == "维修员" and ledger["C1"].font.color.rgb != "00C00000"  # not red
+    (picker,) = [dv for dv in ledger.data_validations.dataValidation if str(dv.sqref) == "C2:C5000"]
+    assert picker.formula1 == "'员工花名册'!$A$2:$A$5000" and picker.errorStyle == "warning"
+    assert picker.prompt == "状态为 已派单、维修中、已完工、已取消 时必填"
+    assert workbook["员工花名册"]["A1"].value == "工号"  # where the list comes from
+
+
+def test_init_on_a_google_sheet_offers_the_staff_ids(server: SheetsServer) -> None:
+    server.add_empty("NEW")
+    assert run("init", "gsheet:NEW")[0] == 0
+    ledger = server.books["NEW"].sheet("维修台帐")
+    rules = {v["range"]["startColumnIndex"]: v["rule"] for v in ledger.validations}
+    assert rules[2] == {
+        "condition": {
+            "type": "ONE_OF_RANGE",
+            "values": [{"userEnteredValue": "='员工花名册'!A2:A"}],
+        },
+        "strict": False,
+        "showCustomUi": True,
+    }

@@ -168,6 +168,7 @@ def run_everything(sheets: dict[str, list[list[Any]]], lang: str) -> None:
         "settle": lambda r: _settle(r, lang),
         "report": lambda r: _report(r, lang),
         "remind_all": lambda r: due_reminders(r, POLICY.reminders, AS_OF, ("renewal", "callback")),
+        "dispatch": lambda r: _dispatch(r, lang),
     }
     for command, job in jobs.items():
         try:
@@ -197,6 +198,17 @@ def _report(records: Any, lang: str) -> None:
     for shown in (report, mask_report(report)):
         report_text(shown, lang)
         strict_json(shown.to_dict(lang))
+
+
+def _dispatch(records: Any, lang: str) -> None:
+    from svctools.compute.dispatch import compute_dispatch
+    from svctools.outputs.dispatch_text import dispatch_text, sheet_rows
+
+    for plan in (False, True):
+        result = compute_dispatch(records, POLICY, AS_OF, plan=plan)
+        dispatch_text(result, lang)
+        sheet_rows(result, lang)
+        strict_json(result.to_dict(lang))
 
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]

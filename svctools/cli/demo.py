@@ -148,6 +148,16 @@ def _report(demo: Demo) -> Iterator[str]:
     )
 
 
+def _dispatch(demo: Demo) -> Iterator[str]:
+    """The morning's plan for the waiting work that demo/dispatch.py put in the book."""
+    sheet = demo.folder / "dispatch.xlsx"
+    args = ["dispatch", str(demo.book), "--plan", "--as-of", demo.stamp, "--skip-invalid"]
+    _, text = demo.run(*args, "--out", str(sheet), out="dispatch.txt")
+    yield "$ svctools " + " ".join([*args, "--out", str(sheet)])
+    yield from ("  " + line if line else "" for line in text.splitlines()[:-1])
+    yield f"  -> {demo.folder / 'dispatch.txt'}, {sheet}"
+
+
 def _init(demo: Demo) -> Iterator[str]:
     blank = demo.folder / "blank-book.xlsx"
     demo.run("init", str(blank), "--force")
@@ -189,7 +199,17 @@ def _entitlements(demo: Demo) -> Iterator[str]:
 
 
 # The demo's steps in order; a new command adds its step here.
-STEPS: list[Step] = [_sla, _penalties, _settle, _report, _entitlements, _init, _config, _remind]
+STEPS: list[Step] = [
+    _sla,
+    _penalties,
+    _settle,
+    _report,
+    _entitlements,
+    _dispatch,
+    _init,
+    _config,
+    _remind,
+]
 
 
 def run_demo(

@@ -88,6 +88,7 @@ class Sheet:
     aliases: tuple[str, ...] = ()
     order: int = 0
     own_date: str | None = None
+    pick_list: bool = False
     by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def title(self, lang: str) -> str:
@@ -137,6 +138,17 @@ class Schema:
                     todo.append(column.ref)
         return Schema(tuple(sheet for sheet in self.sheets if sheet.key in wanted))
 
+    def pick_list(self, column: Column) -> tuple[Sheet, int] | None:
+        """The sheet whose IDs a new book offers as ``column``'s dropdown, and the 0-based
+        position of its ID column there (``None``: no dropdown of IDs for this column)."""
+        if column.ref is None or column.ref not in {s.key for s in self.sheets}:
+            return None
+        sheet = self[column.ref]
+        id_column = sheet.id_column
+        if not sheet.pick_list or id_column is None:
+            return None
+        return sheet, sheet.columns.index(id_column)
+
     def match_sheet(self, names: list[str]) -> dict[str, str]:
         """Sheet key -> the book's sheet name, for every schema sheet found in ``names``."""
         found: dict[str, str] = {}
@@ -185,6 +197,7 @@ def _sheet(path: Path) -> Sheet:
             aliases=tuple(data.get("aliases", ())),
             order=int(data.get("order", 0)),
             own_date=data.get("own_date"),
+            pick_list=bool(data.get("pick_list", False)),
             columns=columns,
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 from svctools.core.clock import add_months
 from svctools.core.schema import load_schema, package_folder
+from svctools.demo.dispatch import add_waiting_work
 from svctools.demo.entitlements import add_entitlement_cases
 from svctools.outputs.sample_book import SampleSheet, write_sample_book
 
@@ -163,7 +164,7 @@ def _staff() -> list[dict[str, Any]]:
                 "name": name,
                 "role": role,
                 "skill_level": skill,
-                "region": {"S01": "华北", "S02": "华东", "S03": "华南"}.get(store or "", "总部"),
+                "region": {"S01": "朝阳区", "S02": "浦东新区", "S03": "天河区"}.get(store or ""),
                 "store_id": store,
                 "status": "resigned" if sid == "T06" else "on_duty",
                 "hired_on": date(2021 + number % 4, 1 + number % 12, 1 + number),
@@ -538,6 +539,7 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
             if isinstance(order[column], str):
                 order[column] = m.money(order[column])
     add_entitlement_cases(sheets, as_of)
+    add_waiting_work(sheets["call_log"].rows, sheets["repair_ledger"].rows, as_of)
     return sheets
 
 

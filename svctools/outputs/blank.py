@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from svctools.core.schema import Column, Schema
+from svctools.core.schema import Column, Schema, Sheet
 from svctools.outputs.xlsxout import save_workbook
 
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -29,7 +29,7 @@ def blank_book(schema: Schema, lang: str) -> Workbook:
             cell.alignment = Alignment(horizontal="center")
             letter = get_column_letter(index)
             worksheet.column_dimensions[letter].width = max(column.width, _width(cell.value))
-            validation = _validation(column, lang)
+            validation = _validation(column, lang) or _pick_list(schema, sheet, column, lang)
             if validation is not None:
                 worksheet.add_data_validation(validation)
                 validation.add(f"{letter}2:{letter}5000")
@@ -70,6 +70,43 @@ def _validation(column: Column, lang: str) -> DataValidation | None:
         showErrorMessage=True,
         errorStyle="warning",
     )
+
+
+def _pick_list(schema: Schema, sheet: Sheet, column: Column, lang: str) -> DataValidation | None:
+    """A person column picks from the staff sheet's IDs (not enforced: a warning only) and,
+    where a blank is fine on some rows only (维修员 while 待派单), its input message says when."""
+    found = schema.pick_list(column)
+    if found is None:
+        return None
+    listed, position = found
+    letter = get_column_letter(position + 1)
+    title = listed.title(lang).replace("'", "''")
+    validation = DataValidation(
+        type="list",
+        formula1=f"'{title}'!${letter}$2:${letter}$5000",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+    )
+    if column.required_when:
+        validation.showInputMessage = True
+        validation.promptTitle = column.header(lang)
+        validation.prompt = required_when_text(sheet, column, lang)
+    return validation
+
+
+def required_when_text(sheet: Sheet, column: Column, lang: str) -> str:
+    """``状态为 已派单、维修中、已完工、已取消时必填``: the rows on which ``column`` is required."""
+    parts = []
+    for key, values in column.required_when:
+        condition = sheet.by_key[key]
+        labels = {o.key: o.label(lang) for o in condition.enum}
+        shown = [labels.get(v, v) for v in values]
+        if lang == "zh":
+            parts.append(f"{condition.header(lang)}为 {'、'.join(shown)} 时必填")
+        else:
+            parts.append(f"required when {condition.header(lang)} is {', '.join(shown)}")
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def write_blank_book(schema: Schema, path: Path, lang: str) -> Path:

@@ -32,7 +32,7 @@ from svctools.sources.gsheet import (
 if TYPE_CHECKING:
     from svctools.core.policy import Policy
     from svctools.core.problems import Problem
-    from svctools.core.schema import Column, Schema
+    from svctools.core.schema import Column, Schema, Sheet
 
 
 PROBLEMS_TAB = {"zh": "问题清单 (svctools)", "en": "Problems (svctools)"}
@@ -91,8 +91,23 @@ def _layout_requests(
             props = {"sheetId": sheet_id, "title": title, "index": index, "gridProperties": grid}
             fields = "title,index,gridProperties.frozenRowCount,gridProperties.columnCount"
             requests_.append({"updateSheetProperties": {"properties": props, "fields": fields}})
-        requests_ += _header_requests(sheet_id, spec.columns, lang)
+        requests_ += _header_requests(
+            sheet_id, spec.columns, lang, _pick_ranges(schema, spec, lang)
+        )
     return requests_
+
+
+def _pick_ranges(schema: Schema, spec: Sheet, lang: str) -> dict[str, str]:
+    """Column key -> the range of IDs its dropdown offers (the people columns: staff IDs)."""
+    ranges = {}
+    for column in spec.columns:
+        found = schema.pick_list(column)
+        if found is not None:
+            listed, position = found
+            letter = column_letter(position + 1)
+            title = listed.title(lang).replace("'", "''")
+            ranges[column.key] = f"='{title}'!{letter}2:{letter}"
+    return ranges
 
 
 def _rgb(hex_color: str) -> dict[str, float]:
@@ -102,7 +117,9 @@ def _rgb(hex_color: str) -> dict[str, float]:
     }
 
 
-def _header_requests(sheet_id: int, columns: Sequence[Column], lang: str) -> list[dict[str, Any]]:
+def _header_requests(
+    sheet_id: int, columns: Sequence[Column], lang: str, picks: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The header row (required headers in red), its fill, widths and one dropdown per column."""
     header = [
         {
@@ -142,6 +159,12 @@ def _header_requests(sheet_id: int, columns: Sequence[Column], lang: str) -> lis
             _width_request(sheet_id, index, max(column.width, len(column.header(lang)) * 2 + 4))
         )
         rule = _validation_rule(column, lang)
+        if rule is None and picks and column.key in picks:
+            condition = {
+                "type": "ONE_OF_RANGE",
+                "values": [{"userEnteredValue": picks[column.key]}],
+            }
+            rule = {"condition": condition, "strict": False, "showCustomUi": True}
         if rule is not None:
             area = _grid_range(sheet_id, 1, None, index, index + 1)  # row 2 to the end
             requests_.append({"setDataValidation": {"range": area, "rule": rule}})
