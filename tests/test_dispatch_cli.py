@@ -206,22 +206,25 @@ def test_refusals_name_the_problem(tmp_path: Path) -> None:
     assert code == 2 and "--write-back works on Google Sheets only" in one_line(err)
     assert path.read_bytes() == before
     bad = config(tmp_path, "[dispatch]\nmax_open_orders = 0\n")
-    code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad, "--lang", "en")
-    assert code == 2 and "dispatch.max_open_orders: Input should be greater than 0" in err
+    code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad)
+    assert code == 2 and "[dispatch] max_open_orders：应大于 0（填的是 0）" in err
     bad = config(tmp_path, "[dispatch]\nmin_skill = { 1 = 4, 2 = 3 }\n")
-    code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad, "--lang", "en")
-    assert code == 2 and "dispatch.min_skill" in err and "[3, 4]" in err
+    code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad)
+    assert code == 2 and "[dispatch] min_skill：故障等级 [3, 4] 没有技能要求" in err
     bad = config(tmp_path, "[dispatch]\nmin_skill = { 1 = 6, 2 = 3, 3 = 2, 4 = 1 }\n")
-    code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad, "--lang", "en")
-    assert code == 2 and "dispatch.min_skill.1" in err
+    code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad)
+    assert code == 2 and "[dispatch] min_skill.1：不能大于 5（填的是 6）" in err
     bad = config(tmp_path, "[dispatch]\npending_day = 3\n")
     code, _, err = run("dispatch", path, "--as-of", AS_OF, "--config", bad, "--lang", "en")
-    assert code == 2 and "dispatch.pending_day: unknown key" in err
+    assert (
+        code == 2
+        and "dispatch.pending_day: unknown key; did you mean dispatch.pending_days?" in err
+    )
     rows = morning()
     set_cell(rows, "维修台帐", 4, "状态", "已派单")  # a dispatched order with no technician
     broken = write_book(tmp_path / "broken.xlsx", rows)
-    code, _, err = run("dispatch", broken, "--as-of", AS_OF, "--lang", "en")
-    assert code == 1 and "error(s) in the sheets dispatch uses" in one_line(err)
+    code, _, err = run("dispatch", broken, "--as-of", AS_OF)
+    assert code == 1 and "dispatch 用到的工作表（维修台帐）中有 1 处错误" in one_line(err)
 
 
 def test_config_shows_the_dispatch_keys() -> None:

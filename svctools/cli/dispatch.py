@@ -9,6 +9,7 @@ import click
 from svctools.cli.env import Computation, env_for
 from svctools.cli.options import as_of_option, common_options, skip_invalid_option
 from svctools.core.errors import UsageError
+from svctools.core.messages import Msg, say
 
 
 @click.command()
@@ -59,7 +60,7 @@ def dispatch(
     from svctools.sources.base import is_google
 
     env = env_for(ctx, config, lang)
-    _check_targets(book, out, write_back, is_google(book), env.lang)
+    _check_targets(book, out, write_back, is_google(book))
     work = Computation(env, book, "dispatch", as_of, skip_invalid)
     with work.phase():
         result = compute_dispatch(work.records, env.policy, work.as_of, plan=plan)
@@ -91,26 +92,16 @@ def dispatch(
         return
     click.echo(dispatch_text(result, env.lang))
     if out:
-        click.echo(("派单建议表：" if env.lang == "zh" else "Dispatch sheet: ") + out)
+        click.echo(say("cli.dispatch_written", env.lang) + out)
     if write_back:
         tab = TAB_TITLE[env.lang]
-        click.echo(("已写入工作表：" if env.lang == "zh" else "Written to the tab: ") + tab)
+        click.echo(say("cli.dispatch_tab_written", env.lang) + tab)
 
 
-def _check_targets(book: str, out: str | None, write_back: bool, google: bool, lang: str) -> None:
+def _check_targets(book: str, out: str | None, write_back: bool, google: bool) -> None:
     """Refuse, before reading anything, an ``--out`` that is the book itself, and
     ``--write-back`` on an .xlsx book (which is never rewritten)."""
-    zh = lang == "zh"
     if write_back and not google:
-        raise UsageError(
-            f"{book}：--write-back 只用于 Google 表格；.xlsx 台账从不改写，请用 --out F.xlsx"
-            if zh
-            else f"{book}: --write-back works on Google Sheets only; an .xlsx book is never "
-            "rewritten: give --out F.xlsx instead"
-        )
+        raise UsageError(Msg("arg.dispatch_write_back_xlsx", book=book))
     if out and not google and Path(book).exists() and Path(out).resolve() == Path(book).resolve():
-        raise UsageError(
-            f"{out}：--out 不能是台账本身；台账从不改写"
-            if zh
-            else f"{out}: --out must not be the book itself; the book is never written"
-        )
+        raise UsageError(Msg("arg.dispatch_out_self", out=out))

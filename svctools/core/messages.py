@@ -74,6 +74,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "remind：请给出类别（renewals、callbacks 或 all）和台账，或 --status，或 --resolve",
         "remind: give KIND (renewals, callbacks or all) and BOOK, or --status, or --resolve",
     ),
+    "arg.dispatch_write_back_xlsx": (
+        "{book}：--write-back 只用于在线表格；.xlsx 台账从不改写，请用 --out F.xlsx",
+        "{book}: --write-back works on Google Sheets only; an .xlsx book is never rewritten: "
+        "give --out F.xlsx instead",
+    ),
+    "arg.dispatch_out_self": (
+        "{out}：--out 不能是台账本身；台账从不改写",
+        "{out}: --out must not be the book itself; the book is never written",
+    ),
+    "cli.dispatch_written": ("派单建议表：", "Dispatch sheet: "),
+    "cli.dispatch_tab_written": ("已写入工作表：", "Written to the tab: "),
     "arg.write_back_xlsx": (
         "{book}：--write-back 只用于在线表格；.xlsx 台账从不改写（openpyxl 会丢掉公式的计算结果）。"
         "`svctools remind --status` 列出已发送的提醒。",
@@ -347,6 +358,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value.levels_missing": (
         "故障等级 {missing} 没有时限；1、2、3、4 级都要写",
         "fault levels {missing} have no limit; give all of 1, 2, 3, 4",
+    ),
+    "value.skill_levels_missing": (
+        "故障等级 {missing} 没有技能要求；1、2、3、4 级都要写",
+        "fault levels {missing} have no skill level; give all of 1, 2, 3, 4",
     ),
     "value.stages_none": (
         "至少写一个提醒时点，例如 [15, 7, 1]",

@@ -174,7 +174,7 @@ class DispatchPolicy(_Section):
     def _every_level(cls, value: dict[int, int]) -> dict[int, int]:
         missing = sorted({1, 2, 3, 4} - set(value))
         if missing:
-            raise ValueError(f"fault levels {missing} have no skill level; give all of 1, 2, 3, 4")
+            raise WordedValueError(Msg("value.skill_levels_missing", missing=missing))
         return value
 
 
