@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import compress
 from typing import Any
 
-from svctools.compute.computing import first_by, record_columns, sheet_columns
+from svctools.compute.computing import collection_paused, first_by, sheet_columns
 from svctools.core.clock import iso
 from svctools.core.policy import Policy
 from svctools.core.records import Records
@@ -241,82 +242,91 @@ def compute_dispatch(
     priority order and each assignment adds one to its technician's load for the items after.
     """
     rules = policy.dispatch
-    technicians = _technicians(records, as_of)
-    loads = _open_loads(records)
-    planned: Counter[str] = Counter()
-    items = sorted(_pending(records, as_of, rules.pending_days), key=Item.priority)
-    result = DispatchResult(as_of=as_of, plan=plan, max_open_orders=rules.max_open_orders)
-    for item in items:
-        need = rules.min_skill.get(item.fault_level or 0, max(rules.min_skill.values()))
-        address = normalize(item.address or "")
-        ranked, excluded = _judge(technicians, loads, planned, need, address, rules.max_open_orders)
-        chosen = ranked[0].staff_id if plan and ranked else None
-        if chosen is not None:
-            loads[chosen] += 1
-            planned[chosen] += 1
-        result.items.append(
-            replace(
-                item,
-                candidates=tuple(ranked[:TOP]),
-                excluded=() if ranked else tuple(excluded),
-                assigned=chosen,
+    with collection_paused():  # thousands of small results, no cycles among them
+        judge = _Judge(_technicians(records, as_of), _open_loads(records), rules.max_open_orders)
+        items = sorted(_pending(records, as_of, rules.pending_days), key=Item.priority)
+        result = DispatchResult(as_of=as_of, plan=plan, max_open_orders=rules.max_open_orders)
+        for item in items:
+            need = rules.min_skill.get(item.fault_level or 0, max(rules.min_skill.values()))
+            ranked = judge.ranked(need, normalize(item.address or ""))
+            chosen = ranked[0].staff_id if plan and ranked else None
+            if chosen is not None:
+                judge.assign(chosen)
+            result.items.append(
+                replace(
+                    item,
+                    candidates=tuple(ranked[:TOP]),
+                    excluded=() if ranked else judge.excluded(need),
+                    assigned=chosen,
+                )
             )
-        )
     return result
 
 
-def _judge(
-    technicians: list[_Technician],
-    loads: Counter[str],
-    planned: Counter[str],
-    need: int,
-    address: str,
-    max_open: int,
-) -> tuple[list[Candidate], list[Exclusion]]:
-    """The eligible technicians ranked (region match, load, lowest sufficient skill, staff_id),
-    and the others with the first rule each fails (left, skill, load)."""
-    ranked: list[Candidate] = []
-    excluded: list[Exclusion] = []
-    for tech in technicians:
-        load = loads[tech.staff_id]
-        why = (
-            "resigned"
-            if tech.left
-            else "short_skill"
-            if tech.skill < need
-            else "full"
-            if load >= max_open
-            else None
-        )
-        if why is not None:
-            excluded.append(
-                Exclusion(
-                    tech.staff_id,
-                    tech.name,
-                    why,
-                    tech.skill,
-                    need,
-                    load,
-                    planned[tech.staff_id],
-                    max_open,
-                )
-            )
-            continue
-        match = bool(tech.region) and tech.region in address
-        ranked.append(
+class _Judge:
+    """Who may take an item of a given skill need, given the loads so far.
+
+    Why a class: a busy day has thousands of items and most of them, once the plan has filled
+    everyone up, meet the same technicians for the same reasons; the reasons for a skill need
+    are made once per state of the loads (``assign`` changes it), not once per item.
+    """
+
+    def __init__(self, technicians: list[_Technician], loads: Counter[str], max_open: int) -> None:
+        self.technicians, self.loads, self.max_open = technicians, loads, max_open
+        self.planned: Counter[str] = Counter()
+        self._excluded: dict[int, tuple[Exclusion, ...]] = {}
+
+    def assign(self, staff_id: str) -> None:
+        self.loads[staff_id] += 1
+        self.planned[staff_id] += 1
+        self._excluded.clear()
+
+    def why_not(self, tech: _Technician, need: int) -> str | None:
+        """The first rule ``tech`` fails for an item needing skill ``need`` (None: eligible)."""
+        if tech.left:
+            return "resigned"
+        if tech.skill < need:
+            return "short_skill"
+        if self.loads[tech.staff_id] >= self.max_open:
+            return "full"
+        return None
+
+    def ranked(self, need: int, address: str) -> list[Candidate]:
+        """The eligible, ranked: region match, load, lowest sufficient skill, staff_id."""
+        ranked = [
             Candidate(
                 tech.staff_id,
                 tech.name,
-                match,
-                load,
-                planned[tech.staff_id],
+                bool(tech.region) and tech.region in address,
+                self.loads[tech.staff_id],
+                self.planned[tech.staff_id],
                 tech.skill,
                 need,
-                max_open,
+                self.max_open,
             )
-        )
-    ranked.sort(key=lambda c: (not c.region_match, c.load, c.skill_level, c.staff_id))
-    return ranked, excluded
+            for tech in self.technicians
+            if self.why_not(tech, need) is None
+        ]
+        ranked.sort(key=lambda c: (not c.region_match, c.load, c.skill_level, c.staff_id))
+        return ranked
+
+    def excluded(self, need: int) -> tuple[Exclusion, ...]:
+        """Every technician with the rule they fail (asked when nobody is eligible)."""
+        if need not in self._excluded:
+            self._excluded[need] = tuple(
+                Exclusion(
+                    tech.staff_id,
+                    tech.name,
+                    self.why_not(tech, need) or "",
+                    tech.skill,
+                    need,
+                    self.loads[tech.staff_id],
+                    self.planned[tech.staff_id],
+                    self.max_open,
+                )
+                for tech in self.technicians
+            )
+        return self._excluded[need]
 
 
 def _technicians(records: Records, as_of: datetime) -> list[_Technician]:
@@ -359,23 +369,33 @@ _CALL_KEYS = (
 
 
 def _pending(records: Records, as_of: datetime, pending_days: int) -> list[Item]:
-    """待派单 orders (whatever their age) and calls with no order from the last pending_days."""
+    """待派单 orders (whatever their age) and calls with no order from the last pending_days.
+
+    Whole columns at a time: a book has 100,000 calls and orders, and a morning's few
+    thousand of them are waiting."""
     columns = sheet_columns(records, "call_log", *_CALL_KEYS)
-    rows = [record.row for record in records["call_log"]]
-    calls = first_by(columns[0], list(zip(rows, *columns, strict=True)))
+    ids, times = columns[0], columns[1]
+    position = first_by(ids, list(range(len(ids))))  # call_id -> its first row's index
+    calls = records["call_log"]
+
+    def call(index: int) -> tuple[Any, ...]:
+        return (calls[index].row, *(column[index] for column in columns))
+
+    orders, order_ids, call_ids, statuses = (
+        records["repair_ledger"],
+        *sheet_columns(records, "repair_ledger", "order_id", "call_id", "status"),
+    )
     items: list[Item] = []
-    ordered: set[Any] = set()
-    for order, order_id, call_id, status in record_columns(
-        records, "repair_ledger", "order_id", "call_id", "status"
-    ):
-        ordered.add(call_id)
-        call = calls.get(call_id)
-        if status == "new" and call is not None and call[2] is not None:
-            items.append(_item(call, order_id, "repair_ledger", order.row))
+    for n in compress(range(len(statuses)), map("new".__eq__, statuses)):
+        index = position.get(call_ids[n])
+        if index is not None and times[index] is not None:
+            items.append(_item(call(index), order_ids[n], "repair_ledger", orders[n].row))
+    ordered = set(call_ids)
     since = as_of - timedelta(days=pending_days)
-    for call_id, call in calls.items():
-        if call_id not in ordered and call[2] is not None and since <= call[2] <= as_of:
-            items.append(_item(call, None, "call_log", call[0]))
+    for call_id, index in position.items():
+        when = times[index]
+        if when is not None and since <= when <= as_of and call_id not in ordered:
+            items.append(_item(call(index), None, "call_log", calls[index].row))
     return items
 
 
