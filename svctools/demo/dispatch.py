@@ -56,7 +56,7 @@ def add_waiting_work(
         _MORNING, start=1
     ):
         when = (as_of - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
-        call_id = f"C{900 + number:04d}"
+        call_id = f"C{950 + number:04d}"  # C0951…: clear of the other demo cases (C09xx)
         calls.append(
             {
                 "call_id": call_id,
