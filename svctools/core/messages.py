@@ -183,15 +183,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.not_a_service_book": (
         "{path}：没有认出任何工作表（本工作簿的表：{sheets}）；svctools 要找的是 {looked}，"
         "或表头含其中一张表全部必填列的表。这是售后台账吗？",
-        "{path}: no sheet recognised (its sheets: {sheets}); svctools looks for {looked_en}, "
+        "{path}: no sheet recognised (its sheets: {sheets}); svctools looks for {looked}, "
         "or a sheet whose header row holds all the required columns of one. Is this the "
         "service book?",
     ),
     "book.hidden_sheet": ("「{name}」（隐藏）", "'{name}' (hidden)"),
-    "book.shown_sheet": ("「{name}」", "'{name}'"),
+    "book.shown_sheet": ("「{name}」（可见）", "'{name}' (visible)"),
     "book.sheet_by_headers": (
         "{name} 按表头识别为 {kind}",
-        "{name} recognised by its headers as {kind_en}",
+        "{name} recognised by its headers as {kind}",
     ),
     "file.reader_env": (
         "${env}={choice!r}：请选 {choices} 之一",

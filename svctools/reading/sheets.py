@@ -88,8 +88,7 @@ def _find(source: BookSource, schema: Schema) -> SheetsFound:
                 "file.not_a_service_book",
                 path=source.name,
                 sheets="、".join(names) or "—",
-                looked="、".join(sheet.zh for sheet in full.sheets),
-                looked_en=", ".join(sheet.en for sheet in full.sheets),
+                looked=lambda lang: "、".join(sheet.title(lang) for sheet in full.sheets),
             )
         )
     return result
@@ -119,7 +118,7 @@ def _by_headers(
         name, *others = claims[sheet.key]
         result.found[sheet.key], result.others[sheet.key] = name, others
         result.notes.append(
-            Msg("book.sheet_by_headers", name=name, kind=sheet.zh, kind_en=sheet.en)
+            Msg("book.sheet_by_headers", name=name, kind=sheet.title)
         )
 
 
