@@ -117,9 +117,7 @@ def _by_headers(
             continue
         name, *others = claims[sheet.key]
         result.found[sheet.key], result.others[sheet.key] = name, others
-        result.notes.append(
-            Msg("book.sheet_by_headers", name=name, kind=sheet.title)
-        )
+        result.notes.append(Msg("book.sheet_by_headers", name=name, kind=sheet.title))
 
 
 def _kinds_by_header(source: BookSource, name: str, schema: Schema) -> list[str]:
