@@ -14,10 +14,7 @@ from typing import Any
 
 import click
 
-_WORDS = {
-    "zh": {"read": "读取", "check": "检查", "compute": "计算"},
-    "en": {"read": "reading", "check": "checking", "compute": "computing"},
-}
+from svctools.core.messages import say
 
 
 def _unknown_length() -> Iterator[int]:
@@ -30,7 +27,7 @@ class TerminalProgress:
 
     def __init__(self, lang: str = "zh") -> None:
         self.hidden = not sys.stderr.isatty()
-        self.words = _WORDS["zh" if lang == "zh" else "en"]
+        self.words = {p: say(f"progress.{p}", lang) for p in ("read", "check", "compute")}
         self._bar: Any = None
         self._key: tuple[str, str] | None = None
         self._done = 0

@@ -17,50 +17,10 @@ from typing import Any
 from svctools.compute.computing import collection_paused, first_by, record_columns, sheet_columns
 from svctools.compute.warranty import as_date, serial_keys, warranty_by_date
 from svctools.core.clock import iso, month_of
+from svctools.core.messages import say, word
 from svctools.core.money import ZERO, money_str, round_money
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
-
-# code -> (English, Chinese); parameters are filled with str.format.
-_TEXTS: dict[str, tuple[str, str]] = {
-    "warranty_column": ("warranty column says {value}", "保修状态栏填写为{value}"),
-    "warranty_by_date": (
-        "call date {call} ≤ purchase {purchase} + {months} months = {until}",
-        "来电日期 {call} ≤ 购买日期 {purchase} + {months} 个月 = {until}",
-    ),
-    "warranty_expired": (
-        "call date {call} > purchase {purchase} + {months} months = {until}",
-        "来电日期 {call} > 购买日期 {purchase} + {months} 个月 = {until}",
-    ),
-    "warranty_no_date": (
-        "no warranty column and no purchase date: out of warranty",
-        "无保修状态且无购买日期:按保外处理",
-    ),
-    "free_repeat": (
-        "repeat of order {earlier} completed {completed} ({days} days ≤ {limit}), cause {cause}",
-        "返修:前次工单 {earlier} 于 {completed} 完工({days} 天 ≤ {limit} 天),原因 {cause}",
-    ),
-    "free_warranty": ("in warranty and cause quality", "保内且为质量问题"),
-    "charged_repeat_human": (
-        "repeat of order {earlier} but cause human: charged",
-        "返修工单 {earlier},但为人为损坏:收费",
-    ),
-    "charged_out": ("out of warranty: charged", "保外:收费"),
-    "charged_cause": ("in warranty but cause {cause}: charged", "保内但原因为{cause}:收费"),
-    "part_skipped": (
-        "parts_used row {row}: qty or unit_cost blank, not counted",
-        "配件使用第 {row} 行:数量或成本单价为空,未计入",
-    ),
-}
-_VALUE_ZH = {
-    "in": "保内",
-    "out": "保外",
-    "quality": "质量问题",
-    "human": "人为损坏",
-    "wear": "正常磨损",
-    "other": "其他",
-    None: "未填",
-}
 
 
 @dataclass(frozen=True)
@@ -71,13 +31,14 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "zh") -> str:
-        en, zh = _TEXTS[self.code]
+        """``settle.<code>`` of ``core.messages``; enum keys read as the clerk writes them."""
         params = dict(self.params)
-        for key in ("value", "cause"):  # enum keys read as the clerk writes them
+        for key, prefix in (("value", "warranty"), ("cause", "cause")):
             if key in params:
                 value = params[key]
-                params[key] = _VALUE_ZH.get(value, value) if lang == "zh" else value or "blank"
-        return (zh if lang == "zh" else en).format(**params)
+                shown = word(prefix, value, lang) if lang == "zh" else value
+                params[key] = shown if value else say("settle.unset", lang)
+        return say(f"settle.{self.code}", lang, **params)
 
 
 def in_warranty(order: Record, call: Record | None, policy: Policy) -> tuple[bool, Reason]:

@@ -475,6 +475,70 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "validate.clean": ("{source}：没有发现问题", "{source}: no problems found"),
     "annotate.title": ("问题清单", "Problems"),
+    # the SLA table and its --explain blocks (outputs/sla_text); raw templates, see ``template``
+    "sla.col.rule": ("规则", "Rule"),
+    "sla.col.sheet": ("工作表", "Sheet"),
+    "sla.col.row": ("行", "Row"),
+    "sla.col.record": ("单号", "Record"),
+    "sla.col.staff": ("责任人", "Staff"),
+    "sla.col.deadline": ("截止时间", "Deadline"),
+    "sla.col.actual": ("实际时间", "Actual"),
+    "sla.col.late": ("超时(小时)", "Late (h)"),
+    "sla.none": ("没有超时记录。", "No SLA breaches."),
+    "sla.open": ("未完成", "open"),
+    "sla.hours": ("小时", "h"),
+    "sla.business_hours": ("工作小时", "business h"),
+    "sla.working_days": ("个工作日", "working days"),
+    "sla.days": ("天", "days"),
+    "sla.row": ("第{row}行", "row {row}"),
+    "sla.counted": ("计入时段", "counted"),
+    "sla.counted_days": ("计入工作日", "working days counted"),
+    "sla.skipped": ("跳过", "skipped"),
+    "sla.paused": ("待料暂停", "parts wait (paused)"),
+    "sla.wait": ("待料", "waiting for parts"),
+    "sla.weekend": ("周末", "weekend"),
+    "sla.extra_holiday": ("公司休息日", "firm holiday"),
+    "sla.extra_workday": ("公司加班日", "firm extra workday"),
+    "sla.makeup": ("调休上班", "make-up workday"),
+    "sla.sep": ("；", "; "),
+    "sla.colon": ("：", ": "),
+    "sla.paren": ("（{text}）", " ({text})"),
+    # progress bars (cli/progress)
+    "progress.read": ("读取", "reading"),
+    "progress.check": ("检查", "checking"),
+    "progress.compute": ("计算", "computing"),
+    # settlement reasons (compute/settlement Reason)
+    "settle.warranty_column": ("保修状态栏填写为{value}", "warranty column says {value}"),
+    "settle.warranty_by_date": (
+        "来电日期 {call} ≤ 购买日期 {purchase} + {months} 个月 = {until}",
+        "call date {call} ≤ purchase {purchase} + {months} months = {until}",
+    ),
+    "settle.warranty_expired": (
+        "来电日期 {call} > 购买日期 {purchase} + {months} 个月 = {until}",
+        "call date {call} > purchase {purchase} + {months} months = {until}",
+    ),
+    "settle.warranty_no_date": (
+        "无保修状态且无购买日期:按保外处理",
+        "no warranty column and no purchase date: out of warranty",
+    ),
+    "settle.free_repeat": (
+        "返修:前次工单 {earlier} 于 {completed} 完工({days} 天 ≤ {limit} 天),原因 {cause}",
+        "repeat of order {earlier} completed {completed} ({days} days ≤ {limit}), cause {cause}",
+    ),
+    "settle.free_warranty": ("保内且为质量问题", "in warranty and cause quality"),
+    "settle.charged_repeat_human": (
+        "返修工单 {earlier},但为人为损坏:收费",
+        "repeat of order {earlier} but cause human: charged",
+    ),
+    "settle.charged_out": ("保外:收费", "out of warranty: charged"),
+    "settle.charged_cause": ("保内但原因为{cause}:收费", "in warranty but cause {cause}: charged"),
+    "settle.part_skipped": (
+        "配件使用第 {row} 行:数量或成本单价为空,未计入",
+        "parts_used row {row}: qty or unit_cost blank, not counted",
+    ),
+    "settle.unset": ("未填", "blank"),
+    "warranty.in": ("保内", "in"),
+    "warranty.out": ("保外", "out"),
     # durations: long lateness reads in days and hours
     "time.minutes": ("{n} 分钟", "{n} minutes"),
     "time.minute": ("{n} 分钟", "{n} minute"),
@@ -496,6 +560,12 @@ def say(message_id: str, lang: str, /, **params: Any) -> str:
     template = en if lang == EN else zh
     values = {k: (v(lang) if callable(v) else v) for k, v in params.items()}
     return template.format(**values)
+
+
+def template(message_id: str, lang: str) -> str:
+    """The raw template of ``message_id`` (for a renderer that fills it many times itself)."""
+    zh, en = CATALOGUE[message_id]
+    return en if lang == EN else zh
 
 
 def says(message_ids: tuple[str, ...], lang: str) -> list[str]:

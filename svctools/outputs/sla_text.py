@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from svctools.compute.sla import (
@@ -24,57 +25,22 @@ from svctools.compute.workcal import (
     WEEKEND,
 )
 from svctools.core.clock import minute_text
+from svctools.core.messages import template
 from svctools.outputs.render import table
 
-_HEADERS = {
-    "zh": ["规则", "工作表", "行", "单号", "责任人", "截止时间", "实际时间", "超时(小时)"],
-    "en": ["Rule", "Sheet", "Row", "Record", "Staff", "Deadline", "Actual", "Late (h)"],
-}
+_COLUMNS = ("rule", "sheet", "row", "record", "staff", "deadline", "actual", "late")
 _ALIGN = ("left", "left", "right", "left", "left", "left", "left", "right")
-_WORDS = {
-    "zh": {
-        "none": "没有超时记录。",
-        "open": "未完成",
-        HOURS: "小时",
-        BUSINESS_HOURS: "工作小时",
-        WORKING_DAYS: "个工作日",
-        DAYS: "天",
-        "row": "第{row}行",
-        "counted": "计入时段",
-        "counted_days": "计入工作日",
-        "skipped": "跳过",
-        "paused": "待料暂停",
-        "wait": "待料",
-        WEEKEND: "周末",
-        EXTRA_HOLIDAY: "公司休息日",
-        EXTRA_WORKDAY: "公司加班日",
-        MAKEUP: "调休上班",
-        "sep": "；",
-        "colon": "：",
-        "paren": "（{}）",
-    },
-    "en": {
-        "none": "No SLA breaches.",
-        "open": "open",
-        HOURS: "h",
-        BUSINESS_HOURS: "business h",
-        WORKING_DAYS: "working days",
-        DAYS: "days",
-        "row": "row {row}",
-        "counted": "counted",
-        "counted_days": "working days counted",
-        "skipped": "skipped",
-        "paused": "parts wait (paused)",
-        "wait": "waiting for parts",
-        WEEKEND: "weekend",
-        EXTRA_HOLIDAY: "firm holiday",
-        EXTRA_WORKDAY: "firm extra workday",
-        MAKEUP: "make-up workday",
-        "sep": "; ",
-        "colon": ": ",
-        "paren": " ({})",
-    },
-}
+_WORD_KEYS = (
+    "none", "open", HOURS, BUSINESS_HOURS, WORKING_DAYS, DAYS, "row", "counted", "counted_days",
+    "skipped", "paused", "wait", WEEKEND, EXTRA_HOLIDAY, EXTRA_WORKDAY, MAKEUP, "sep", "colon",
+    "paren",
+)  # fmt: skip
+
+
+@cache
+def _words(lang: str) -> dict[str, str]:
+    """The table's words (``sla.*`` in ``core.messages``) as raw templates, once per language."""
+    return {key: template(f"sla.{key}", lang) for key in _WORD_KEYS}
 
 
 def rule_label(rule: str, lang: str) -> str:
@@ -93,7 +59,7 @@ def render_text(
 ) -> str:
     """The clerk's table of breaches; with ``explain``, what each deadline counted."""
     key = "zh" if lang == "zh" else "en"
-    words = _WORDS[key]
+    words = _words(key)
     if not result.breaches:
         return words["none"]
     names = sheet_names or {}
@@ -110,7 +76,7 @@ def render_text(
         ]
         for b in result.breaches
     ]
-    text = table(rows, _HEADERS[key], colalign=_ALIGN)
+    text = table(rows, [template(f"sla.col.{c}", key) for c in _COLUMNS], colalign=_ALIGN)
     if not explain:
         return text
     blocks = [_explain_block(i, b, key, names) for i, b in enumerate(result.breaches, start=1)]
@@ -119,12 +85,12 @@ def render_text(
 
 def _explain_block(number: int, breach: Breach, lang: str, names: dict[str, str]) -> str:
     """One breach's reckoning: start + limit -> deadline, then what was counted and skipped."""
-    words = _WORDS[lang]
+    words = _words(lang)
     where = f"{names.get(breach.sheet, breach.sheet)} {words['row'].format(row=breach.row)}"
     limit = f"{number_text(breach.limit)} {words.get(breach.unit, breach.unit)}"
     head = (
         f"[{number}] {rule_label(breach.rule, lang)} {breach.record}"
-        f"{words['paren'].format(where)}{words['colon']}"
+        f"{words['paren'].format(text=where)}{words['colon']}"
         f"{_minute(breach.start)} + {limit} -> {_minute(breach.deadline)}"
     )
     lines = [head]
@@ -158,10 +124,10 @@ def _step_text(step: dict[str, Any], lang: str) -> str:
 
 def day_reason(why: str, name: str | None, lang: str) -> str:
     """Why a day counts or not, in the clerk's language (holiday names from the package)."""
-    words = _WORDS["zh" if lang == "zh" else "en"]
+    words = _words("zh" if lang == "zh" else "en")
     shown = HOLIDAY_NAMES_ZH.get(name, name) if (lang == "zh" and name) else name
     if why == HOLIDAY:
         return shown or ""
     if why == MAKEUP:
-        return words[MAKEUP] + words["paren"].format(shown) if shown else words[MAKEUP]
+        return words[MAKEUP] + words["paren"].format(text=shown) if shown else words[MAKEUP]
     return words.get(why, "")
