@@ -17,7 +17,7 @@ BENCH = Path(__file__).resolve().parent.parent / "scripts" / "bench"
 def test_the_bench_book_is_valid_and_in_proportion(tmp_path: Path) -> None:
     bench = runpy.run_path(str(BENCH), run_name="bench")
     counts = bench["generate"](tmp_path / "bench.xlsx", 400)
-    # Calls of the last 14 days wait for dispatch with chance 0.52, half with no order yet:
+    # Calls of the last 14 days wait for dispatch with chance 0.57, half with no order yet:
     # 400 calls over 363 days put ≈ 15 in those days, ≈ 4 of them with no order.
     assert counts["call_log"] == 400 and 385 <= counts["repair_ledger"] < 400
     assert (counts["staff"], counts["stores"], counts["contracts"]) == (50, 5, 200)

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from svctools.cli.env import env_for
 from svctools.cli.options import as_of_option
-from svctools.compute.report_records import RATE, text_value
-from svctools.demo.sample import BOOK_NAME, DEMO_MONTH, Planted, build_demo_book, write_demo_config
-from svctools.outputs.xlsxout import save_workbook, write_atomic
+
+if TYPE_CHECKING:  # imported where used: `svctools --help` and every other command start fast
+    from svctools.demo.sample import Planted
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Demo:
             code = self.root.main(line, prog_name="svctools", standalone_mode=False)
         text = stdout.getvalue()
         if out:
+            from svctools.outputs.xlsxout import write_atomic
+
             write_atomic(self.folder / out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return code or 0, text
 
@@ -86,6 +88,8 @@ def _validate(demo: Demo, planted: list[Planted]) -> Iterator[str]:
 
 
 def _month_args(demo: Demo) -> list[str]:
+    from svctools.demo.sample import DEMO_MONTH
+
     return [str(demo.book), "--month", DEMO_MONTH, "--as-of", demo.stamp, "--skip-invalid"]
 
 
@@ -132,6 +136,8 @@ def _settle(demo: Demo) -> Iterator[str]:
 
 
 def _report(demo: Demo) -> Iterator[str]:
+    from svctools.compute.report_records import RATE, text_value
+
     report = demo.folder / "report.xlsx"
     args = ["report", *_month_args(demo), "--out", str(report)]
     kpis = demo.json(*args)["kpis"]
@@ -217,6 +223,9 @@ def run_demo(
 ) -> Iterator[str]:
     """Write the demo book and config into ``folder``, run each command, say where results are."""
     folder.mkdir(parents=True, exist_ok=True)
+    from svctools.demo.sample import BOOK_NAME, build_demo_book, write_demo_config
+    from svctools.outputs.xlsxout import save_workbook
+
     workbook, planted = build_demo_book(seed, as_of, lang)
     book = save_workbook(workbook, folder / BOOK_NAME)
     config = write_demo_config(folder / "svctools.toml")
