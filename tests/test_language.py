@@ -306,3 +306,15 @@ def test_google_sheets_errors_in_chinese_and_english() -> None:
     assert code == 2 and "gsheet:：找不到表格的 key" in one_line(err)
     code, _, err = run("--lang", "en", "validate", "gsheet:")
     assert code == 2 and "gsheet:: no spreadsheet key found" in one_line(err)
+
+
+def test_a_bad_config_is_one_line_before_the_books_error_table(tmp_path: Path) -> None:
+    rows = valid_rows()
+    set_cell(rows, "来电登记", 2, "联系电话", "12345")  # the book has errors
+    book = write_book(tmp_path / "b.xlsx", rows)
+    bad = config(tmp_path, "[penalty]\nlate_response = 5\n")
+    for command in (["validate", book], ["sla", book], ["settle", book, "--month", "2026-10"]):
+        code, out, err = run("--config", bad, *command, "--as-of", AS_OF)
+        assert code == 2 and out == "" and "你是想写 [penalties] 吗？" in one_line(err)
+        code, _, err = run("--config", bad, *command, "--as-of", AS_OF, "--lang", "en")
+        assert code == 2 and "did you mean penalties?" in one_line(err)
