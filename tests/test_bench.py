@@ -26,3 +26,35 @@ def test_the_bench_book_is_valid_and_in_proportion(tmp_path: Path) -> None:
         loaded = validate(book, load_schema(), Policy(), datetime(2026, 11, 20, 9), "en")
     assert [p.to_dict() for p in loaded.problems] == []
     assert {key: len(data.records) for key, data in loaded.records.sheets.items()} == counts
+
+
+def test_the_year_book_breaks_about_half_its_deadlines(tmp_path: Path) -> None:
+    """--year: valid but for planted warranty warnings (for --annotate), half the deadlines late."""
+    from svctools.compute.sla import BREACHED, compute_sla
+
+    bench = runpy.run_path(str(BENCH), run_name="bench")
+    counts = bench["generate"](tmp_path / "year.xlsx", 600, year=True)
+    assert counts["call_log"] == 600
+    policy = Policy()
+    with CalamineBook(tmp_path / "year.xlsx") as book:
+        loaded = validate(book, load_schema(), policy, datetime(2026, 11, 20, 9), "en")
+    assert {p.code for p in loaded.problems} == {"warranty_mismatch"}
+    assert {p.severity for p in loaded.problems} == {"warning"}
+    judged = compute_sla(loaded.records, policy, datetime(2026, 11, 20, 9)).judged
+    due = [d for d in judged if d.outcome != "pending"]
+    assert 0.4 < sum(d.outcome == BREACHED for d in due) / len(due) < 0.6
+    calls = loaded.records.sheets["call_log"].column("call_time")
+    assert min(calls).year == max(calls).year == 2026
+
+
+def test_help_imports_no_heavy_module() -> None:
+    """``svctools --help`` stays under 0.3 s: no command module imports a heavy library at the
+    top (issue 18: the demo command's imports had crept in, 0.3 s of pydantic and openpyxl)."""
+    import subprocess
+    import sys
+
+    bench = runpy.run_path(str(BENCH), run_name="bench")
+    found = subprocess.run(
+        [sys.executable, "-c", bench["STARTUP_CHECK"]], capture_output=True, text=True, check=True
+    )
+    assert found.stderr.strip().splitlines()[-1] == "heavy: none"

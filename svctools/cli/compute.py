@@ -50,8 +50,8 @@ def sla(
     env = env_for(ctx, config, lang)
     months = env.month(month, as_of) if month else None  # refused before the book is read
     work = Computation(env, book, "sla", as_of, skip_invalid)
-    with work.phase():
-        result = compute_sla(work.records, env.policy, work.as_of)
+    with work.phase():  # only the month's breaches are explained
+        result = compute_sla(work.records, env.policy, work.as_of, explain=months)
     if months:
         result = result.filter_month(*months)
     warn(result.warnings)
@@ -96,11 +96,11 @@ def penalties(
     from svctools.outputs.statements_xlsx import write_penalty_slips
 
     env = env_for(ctx, config, lang)
-    first_day, _ = env.month(month, as_of)
+    window = env.month(month, as_of)  # refused before the book is read
     work = Computation(env, book, "penalties", as_of, skip_invalid)
-    with work.phase():
-        breaches = compute_sla(work.records, env.policy, work.as_of)
-        statement = compute_penalties(work.records, breaches.breaches, env.policy, first_day)
+    with work.phase():  # the month's breaches explained; the months before only counted
+        breaches = compute_sla(work.records, env.policy, work.as_of, explain=window)
+        statement = compute_penalties(work.records, breaches, env.policy, window[0])
     if env.mask(mask):  # one place: every renderer below reads the masked statement
         from svctools.compute.privacy import mask_penalties
 

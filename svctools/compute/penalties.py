@@ -15,7 +15,7 @@ from typing import Any
 
 from svctools.compute.computing import collection_paused, record_columns
 from svctools.compute.settlement import RepeatRepair, repeat_repairs
-from svctools.compute.sla import Breach
+from svctools.compute.sla import Breach, Deadline, SlaResult
 from svctools.core.clock import iso, minute_text, month_of
 from svctools.core.messages import amount_of, duration, say, word
 from svctools.core.money import ZERO, money_str, round_money
@@ -427,16 +427,25 @@ def _next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
-def _carried_in(lines: list[PenaltyLine], cap: Decimal | None, month_first_day: date) -> Decimal:
-    """What exceeds the cap in the months before, carried month by month up to this one."""
-    if cap is None or not lines:
+def _carried_in(
+    lines: list[PenaltyLine],
+    earlier: dict[date, Decimal],
+    cap: Decimal | None,
+    month_first_day: date,
+) -> Decimal:
+    """What exceeds the cap in the months before, carried month by month up to this one.
+
+    ``earlier``: per month (its first day), the breach lines before this month, as totals."""
+    if cap is None or not (lines or earlier):
         return ZERO
-    by_month: dict[str, Decimal] = {}
+    by_month: dict[str, Decimal] = {month_of(first): total for first, total in earlier.items()}
     for line in lines:
         key = month_of(line.deadline)
         by_month[key] = by_month.get(key, ZERO) + line.amount
     carried = ZERO
-    month = min(line.deadline.date() for line in lines).replace(day=1)
+    month = min(
+        [line.deadline.date() for line in lines] + list(earlier), default=month_first_day
+    ).replace(day=1)
     while month < month_first_day:
         total = by_month.get(month_of(month), ZERO) + carried
         carried = total - min(total, cap)
@@ -444,17 +453,64 @@ def _carried_in(lines: list[PenaltyLine], cap: Decimal | None, month_first_day: 
     return carried
 
 
+def _split(
+    breaches: Iterable[Breach] | SlaResult, first_day: date, next_first_day: date
+) -> tuple[list[Breach], Iterable[Breach | Deadline]]:
+    """The month's breaches (lines are made of them) and those before it (only totals are)."""
+    if isinstance(breaches, SlaResult):
+        breaches.check_explained(first_day, next_first_day)
+        own = [b for b in breaches.breaches if first_day <= b.deadline.date() < next_first_day]
+        return own, breaches.breached_before(first_day)
+    own, before = [], []
+    for breach in breaches:
+        day = breach.deadline.date()
+        if day < first_day:
+            before.append(breach)
+        elif day < next_first_day:
+            own.append(breach)
+    return own, before
+
+
+def _earlier_totals(
+    before: Iterable[Breach | Deadline], policy: Policy
+) -> dict[str, dict[date, Decimal]]:
+    """Per person, per month (its first day): what the breaches before the month cost, as
+    ``_breach_lines`` would charge them (no amount or no person: no charge)."""
+    counts: dict[tuple[str, str, date], int] = {}
+    for breach in before:
+        if breach.staff_id:
+            key = (breach.staff_id, breach.rule, breach.deadline.date().replace(day=1))
+            counts[key] = counts.get(key, 0) + 1
+    amounts: dict[str, Decimal | None] = {}
+    totals: dict[str, dict[date, Decimal]] = {}
+    for (staff_id, rule, month), count in counts.items():
+        if rule not in amounts:
+            unit = getattr(policy.penalties, rule, None)
+            amounts[rule] = round_money(unit) if isinstance(unit, Decimal) else None
+        amount = amounts[rule]
+        if amount is not None:
+            months = totals.setdefault(staff_id, {})
+            months[month] = months.get(month, ZERO) + amount * count
+    return totals
+
+
 def compute_penalties(
-    records: Records, breaches: Iterable[Breach], policy: Policy, month_first_day: date
+    records: Records,
+    breaches: Iterable[Breach] | SlaResult,
+    policy: Policy,
+    month_first_day: date,
 ) -> PenaltyStatement:
     """SPEC §4.2 statements for the month that starts on ``month_first_day``.
 
     ``breaches`` must hold every month's breaches (not only this month's): the carry-over is
-    derived from the earliest month with a penalty line.
+    derived from the earliest month with a penalty line. An ``SlaResult`` computed with
+    ``explain`` covering the month will do: the months before need only each person's totals.
     """
     next_first_day = _next_month(month_first_day)
+    own_breaches, before = _split(breaches, month_first_day, next_first_day)
     with collection_paused():
-        lines, pending, warnings = penalty_lines(records, breaches, policy, next_first_day)
+        lines, pending, warnings = penalty_lines(records, own_breaches, policy, next_first_day)
+        earlier = _earlier_totals(before, policy)
     lines = [line for line in lines if line.deadline.date() < next_first_day]
     month = month_of(month_first_day)
     warnings = [w for w in warnings if w.when is None or month_of(w.when) == month]
@@ -463,9 +519,15 @@ def compute_penalties(
         by_staff.setdefault(line.staff_id, []).append(line)
     staff = records.index("staff", "staff_id")
     statements = []
-    for staff_id in sorted(by_staff):
+    for staff_id in sorted(by_staff.keys() | earlier.keys()):
         person = staff.get(staff_id)
-        statement = _person_month(staff_id, person, by_staff[staff_id], policy, month_first_day)
+        statement = _person_month(
+            staff_id,
+            person,
+            (by_staff.get(staff_id, []), earlier.get(staff_id, {})),
+            policy,
+            month_first_day,
+        )
         if statement is None:
             continue
         if statement.cap is None:
@@ -477,11 +539,13 @@ def compute_penalties(
 def _person_month(
     staff_id: str,
     person: Record | None,
-    lines: list[PenaltyLine],
+    charged: tuple[list[PenaltyLine], dict[date, Decimal]],
     policy: Policy,
     month_first_day: date,
 ) -> StaffPenalty | None:
-    """One person's statement for the month, or None when nothing is charged or carried."""
+    """One person's statement for the month, or None when nothing is charged or carried.
+    ``charged``: the person's lines, and the totals of the breaches before the month."""
+    lines, earlier = charged
     wage = person.get("monthly_wage") if person else None
     cap, cap_why = month_cap(wage, policy) if wage is not None else (None, None)
     month = month_of(month_first_day)
@@ -489,7 +553,7 @@ def _person_month(
         (line for line in lines if month_of(line.deadline) == month),
         key=lambda line: (line.deadline, line.rule, line.record),
     )
-    carried_in = _carried_in(lines, cap, month_first_day)
+    carried_in = _carried_in(lines, earlier, cap, month_first_day)
     if not own and not carried_in:
         return None
     gross = sum((line.amount for line in own), ZERO)

@@ -115,6 +115,10 @@ class _Book:
     staff: dict[Any, Record]
     not_first_time: set[int]  # ledger rows of orders that came back within FTTR_WINDOW_DAYS
     complaints: dict[int, Record] = field(default_factory=dict)  # by row
+    opened: list[datetime | None] = field(default_factory=list)  # opened_at of each order
+
+    def __post_init__(self) -> None:
+        self.opened = [self.opened_at(order) for order in self.records["repair_ledger"]]
 
     def opened_at(self, order: Record) -> datetime | None:
         """An order opens with its call (the ledger has no date of its own for it)."""
@@ -144,8 +148,14 @@ def _fttr_repeats(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
 
 
 def _prepare(
-    records: Records, policy: Policy, as_of: datetime, calendar: WorkCalendar | None
+    records: Records,
+    policy: Policy,
+    as_of: datetime,
+    calendar: WorkCalendar | None,
+    months: tuple[date, date],
 ) -> _Book:
+    """What both months need; ``months``: the first day of the month before, and the day after
+    the month (only their breaches are explained)."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
     # A repeat caused by the customer (human) is no failed fix; an unknown cause still counts.
     came_back = {
@@ -156,7 +166,7 @@ def _prepare(
         policy=policy,
         as_of=as_of,
         cal=cal,
-        sla=compute_sla(records, policy, as_of, cal),
+        sla=compute_sla(records, policy, as_of, cal, explain=months),
         calls=records.index("call_log", "call_id"),
         orders=records.index("repair_ledger", "order_id"),
         staff=records.index("staff", "staff_id"),
@@ -204,13 +214,17 @@ def _month(book: _Book, first: date, stop: date) -> _Month:
         first=first,
         stop=stop,
         calls=[c for c in records["call_log"] if _in(c.get("call_time"), first, stop)],
-        opened=[o for o in records["repair_ledger"] if _in(book.opened_at(o), first, stop)],
+        opened=[
+            o
+            for o, opened in zip(records["repair_ledger"], book.opened, strict=True)
+            if _in(opened, first, stop)
+        ],
         completed=completed,
         deadlines=book.sla.filter_month(first, stop).deadlines,
         complaints=[c for c in records["complaints"] if _in(c.get("received_at"), first, stop)],
         callbacks=[c for c in records["callbacks"] if _in(c.get("called_at"), first, stop)],
         settlement=compute_settlement(records, book.policy, first, stop),
-        penalties=compute_penalties(records, book.sla.breaches, book.policy, first),
+        penalties=compute_penalties(records, book.sla, book.policy, first),
     )
 
 
@@ -317,8 +331,7 @@ def _values(book: _Book, month: _Month) -> dict[str, Number | None]:
 def _open_at_end(book: _Book, month: _Month) -> int:
     """Orders opened by the month's end, not cancelled and not completed by then."""
     count = 0
-    for order in book.records["repair_ledger"]:
-        opened = book.opened_at(order)
+    for order, opened in zip(book.records["repair_ledger"], book.opened, strict=True):
         if opened is None or opened.date() >= month.stop or order.get("status") == "cancelled":
             continue
         completed = order.get("completed_at") if order.get("status") == "completed" else None
@@ -330,7 +343,7 @@ def _open_at_end(book: _Book, month: _Month) -> int:
 def _complaints(book: _Book, month: _Month) -> ComplaintSummary:
     feedback = {
         (d.sheet, d.row): d.outcome
-        for d in book.sla.deadlines
+        for d in book.sla.judged  # one per complaint row: their order does not matter
         if d.rule == "late_complaint_feedback"
     }
     lines = []
@@ -457,8 +470,8 @@ def compute_report(
     calendar: WorkCalendar | None = None,
 ) -> MonthlyReport:
     """The month [first_day, next_first_day) and the month before it, judged at ``as_of``."""
-    book = _prepare(records, policy, as_of, calendar)
     previous_first = (first_day - timedelta(days=1)).replace(day=1)
+    book = _prepare(records, policy, as_of, calendar, (previous_first, next_first_day))
     month = _month(book, first_day, next_first_day)
     before = _month(book, previous_first, first_day)
     now, then = _values(book, month), _values(book, before)

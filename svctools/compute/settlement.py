@@ -88,13 +88,22 @@ class RepeatRepair:
 
 
 def repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
-    """Every order R that repeats an earlier completed order E, by R's order_id.
+    """Every order R that repeats an earlier completed order E, by R's order_id (worked out
+    once per run and warranty: settle, penalties and report each ask; do not change it).
 
     Same non-blank serial_no through the calls (compared case-insensitively), E completed,
     0 ≤ R.call_time − E.completed_at ≤ repair_warranty_days × 24 h. If several E qualify, the
     latest completed one is taken (the repair that just failed). Cancelled R orders and orders on
     the same call as R are never counted.
     """
+    days = policy.warranty.repair_warranty_days
+    found: dict[str, RepeatRepair] = records.derived_once(
+        ("repeat_repairs", days), lambda: _repeat_repairs(records, policy)
+    )
+    return found
+
+
+def _repeat_repairs(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
     ids, values = sheet_columns(records, "call_log", "call_id", "serial_no")
     calls: dict[Any, Record] = first_by(ids, records["call_log"])
     # The serial number of each call (the first call of an id, as ``calls`` has it), once.

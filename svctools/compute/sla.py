@@ -8,6 +8,7 @@ to reach its deadline (hour windows, working days, skipped days, parts-wait days
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -111,6 +112,11 @@ class SlaResult:
     ``deadlines`` holds every deadline evaluated (met, breached or pending), in the same order.
     They are put in order (and narrowed to the month) only when first asked for: ``report``
     reads them, ``sla`` and ``penalties`` never do, and sorting 460,000 of them took 0.4 s.
+
+    ``explained`` (first day, stop day): when set, ``breaches`` holds only the breaches whose
+    deadline falls in it (``compute_sla(..., explain=...)``): the others are in ``judged``
+    (outcome ``breached``) without explanation or late hours, which is all the months before
+    need (penalties' carry-over counts them).
     """
 
     breaches: list[Breach] = field(default_factory=list)
@@ -118,6 +124,7 @@ class SlaResult:
     as_of: datetime | None = None
     judged: list[Deadline] = field(default_factory=list, compare=False, repr=False)  # any order
     window: tuple[date, date] | None = field(default=None, compare=False, repr=False)
+    explained: tuple[date, date] | None = field(default=None, compare=False, repr=False)
     _deadlines: list[Deadline] | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
@@ -133,12 +140,33 @@ class SlaResult:
 
     def filter_month(self, first_day: date, next_first_day: date) -> SlaResult:
         """The breaches whose deadline falls in [first_day, next_first_day) (``sla --month``)."""
+        self.check_explained(first_day, next_first_day)
         kept = [b for b in self.breaches if first_day <= b.deadline.date() < next_first_day]
         if self.window is not None:  # narrowed twice: the days in both
             first_day = max(first_day, self.window[0])
             next_first_day = min(next_first_day, self.window[1])
         window = (first_day, next_first_day)
         return replace(self, breaches=kept, warnings=list(self.warnings), window=window)
+
+    def check_explained(self, first_day: date, next_first_day: date) -> None:
+        """Every breach of [first_day, next_first_day) is in ``breaches`` (a programming error
+        otherwise: the result was computed for other months)."""
+        if self.explained is not None and not (
+            self.explained[0] <= first_day and next_first_day <= self.explained[1]
+        ):
+            raise ValueError(f"breaches of {first_day}..{next_first_day} were not explained")
+
+    def breached_before(self, first_day: date) -> Iterator[Breach | Deadline]:
+        """Every breach with a deadline before ``first_day``, in no particular order: a Breach
+        where one was built, else the judged Deadline (rule, staff_id and deadline alike)."""
+        if self.explained is not None:
+            built_from = min(self.explained[0], first_day)
+            for judged in self.judged:
+                if judged.outcome == BREACHED and judged.deadline.date() < built_from:
+                    yield judged
+        for breach in self.breaches:
+            if breach.deadline.date() < first_day:
+                yield breach
 
     def to_dict(
         self, sheet_names: dict[str, str] | None = None, explain: bool = False
@@ -189,6 +217,7 @@ class _Context:
     policy: Policy
     as_of: datetime
     cal: WorkCalendar
+    explain: tuple[date, date] | None = None  # only breaches with a deadline in it are built
     deadlines: list[Deadline] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
 
@@ -197,6 +226,14 @@ class _Context:
         self.basis = self.sla.hours_basis
         self.hours_unit = BUSINESS_HOURS if self.basis == "business" else HOURS
         self.callback_span = timedelta(days=self.sla.callback_days)
+
+    def wanted(self, judged: Deadline) -> bool:
+        """A breach to build: breached, and in the explained window (if there is one)."""
+        if judged.outcome != BREACHED:
+            return False
+        if self.explain is None:
+            return True
+        return self.explain[0] <= judged.deadline.date() < self.explain[1]
 
     def add_hours(self, start: datetime, hours: Decimal) -> Counted:
         return self.cal.add_hours(start, hours, self.basis)
@@ -245,7 +282,7 @@ class _Context:
         judged = self.judge(
             rule, source, record_id, staff_id, self.hours_deadline(start, hours), actual
         )
-        if judged.outcome == BREACHED:
+        if self.wanted(judged):
             self.breach(judged, self.add_hours(start, hours), (hours, self.hours_unit))
 
     def breach(
@@ -281,17 +318,24 @@ def compute_sla(
     policy: Policy,
     as_of: datetime,
     calendar: WorkCalendar | None = None,
+    explain: tuple[date, date] | None = None,
 ) -> SlaResult:
-    """Every SLA breach of SPEC §4.1 in the book, judged at the ``as_of`` moment."""
+    """Every SLA breach of SPEC §4.1 in the book, judged at the ``as_of`` moment.
+
+    ``explain`` (first day, stop day): build the breaches of those days only (``sla --month``,
+    a month's penalties): explaining and sorting the whole year's breaches was most of the
+    time on a breach-heavy book. Every deadline is still judged (``judged``)."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
-    ctx = _Context(policy, as_of, cal)
+    ctx = _Context(policy, as_of, cal, explain)
     with collection_paused():
         _judge_all(records, ctx)
     breaches = sorted(ctx.breaches, key=_BREACH_ORDER)
     warnings = list(cal.warnings)
     if records.has("repair_ledger") and not records.has("callbacks"):
         warnings.append("the book has no callbacks sheet: late_callback was not checked")
-    return SlaResult(breaches=breaches, warnings=warnings, as_of=as_of, judged=ctx.deadlines)
+    return SlaResult(
+        breaches=breaches, warnings=warnings, as_of=as_of, judged=ctx.deadlines, explained=explain
+    )
 
 
 # The columns the rules read, in the order the loops below unpack them; what the order rules
@@ -451,7 +495,7 @@ def _overdue_repair(
         paused = ctx.cal.working_days(wait_from.date(), wait_to.date())
     deadline = ctx.cal.workday_deadline(start, days + len(paused))
     judged = ctx.judge("overdue_repair", order, order_id, staff, deadline, completed)
-    if judged.outcome != BREACHED:
+    if not ctx.wanted(judged):
         return
     wait: list[dict[str, Any]] = []
     if wait_from is not None:
@@ -487,7 +531,7 @@ def _late_callback(
     deadline = completed + ctx.callback_span
     actual = first_callback.get(order_id)
     judged = ctx.judge("late_callback", order, order_id, taken_by, deadline, actual)
-    if judged.outcome == BREACHED:
+    if ctx.wanted(judged):
         counted = Counted(completed, deadline, windows=((completed, deadline),))
         ctx.breach(judged, counted, (Decimal(ctx.sla.callback_days), DAYS))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -126,6 +126,18 @@ class Records:
     """All sheets' records by sheet key; a sheet the book lacks has no entry."""
 
     sheets: dict[str, SheetData] = field(default_factory=dict)
+    # What computations derive from these records, kept for the next one in the same run
+    # (``report`` asks for the repeat repairs five times): see ``derived_once``.
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived_once(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """``make()``, made once per ``key`` for these records (which are not changed after
+        they are read); the key holds the sheets' sizes, so records built up in code and
+        asked again after a change are derived again."""
+        key = (*key, *(len(data.records) for data in self.sheets.values()))
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
 
     def has(self, key: str) -> bool:
         return key in self.sheets
