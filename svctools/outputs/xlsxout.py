@@ -85,8 +85,11 @@ def put(
     return cell
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], write: Callable[[Path], object], sync: bool = True
+) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it into place.
+    ``sync=False`` skips the fsync (a dry run's outbox: thousands of files nobody relies on).
 
     An existing file at ``path`` is replaced only when the new one is complete. The temporary
     name ends in the target's suffix because openpyxl refuses ``.tmp`` paths.
@@ -100,8 +103,9 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        if sync:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
