@@ -4,7 +4,7 @@ Other test files import these directly (``from conftest import write_book, valid
 
 - ``write_book(path, {sheet: rows}, merges={sheet: ["A1:D1"]})`` writes a book; a row is a list
   of cell values from column A (``None`` = blank cell), title rows may come before the header.
-- ``valid_rows()`` gives a fresh, fully consistent book (all 8 sheets, zh names and headers, the
+- ``valid_rows()`` gives a fresh, fully consistent book (all 11 sheets, zh names and headers, the
   header on row 1 and data from row 2) as ``{sheet name: rows}``; ``set_cell`` changes one cell of
   it by Excel row number and header, ``drop_column`` removes a column, so a test breaks exactly
   what it means to.
@@ -48,6 +48,9 @@ SHEET = {
     "complaints": "投诉登记",
     "contracts": "服务协议",
     "callbacks": "回访登记",
+    "parts_stock": "配件库存",
+    "stock_moves": "出入库",
+    "stock_counts": "盘点",
 }
 
 # Column letters in the valid book:
@@ -65,6 +68,9 @@ SHEET = {
 #   服务协议:   A 协议编号 B 客户姓名 C 联系电话 D 客户邮箱 E 起始日期 F 到期日期 G 协议金额
 #               H 所属门店 I 负责人 J 续签状态
 #   回访登记:   A 工单号 B 回访时间 C 回访人 D 满意度 E 意见
+#   配件库存:   A 配件编号 B 配件名称 C 成本单价 D 期初数量 E 期初日期 F 安全库存 G 补货量
+#   出入库:     A 单据号 B 日期 C 配件编号 D 类型 E 数量 F 工单号 G 经手人
+#   盘点:       A 盘点日期 B 配件编号 C 实盘数量 D 盘点人
 # fmt: off
 _VALID: Book = {
     "门店": [
@@ -135,6 +141,24 @@ _VALID: Book = {
         ["工单号", "回访时间", "回访人", "满意度", "意见"],
         ["W001", datetime(2026, 10, 8, 10, 0), "A01", "非常满意", "师傅很专业"],
         ["W001", datetime(2026, 10, 9, 11, 0), "A01", 4, None],
+    ],
+    # The parts W001 and W002 used, issued from stock; W001's old compressor came back. P-300
+    # is stocked but not used (tests add rows using it).
+    "配件库存": [
+        ["配件编号", "配件名称", "成本单价", "期初数量", "期初日期", "安全库存", "补货量"],
+        ["P-100", "压缩机", 350, 5, date(2026, 9, 1), 2, 5],
+        ["P-200", "密封圈", 12.5, 20, date(2026, 9, 1), 5, None],
+        ["P-300", "风扇", 20, 3, date(2026, 9, 1), None, None],
+    ],
+    "出入库": [
+        ["单据号", "日期", "配件编号", "类型", "数量", "工单号", "经手人"],
+        ["M001", datetime(2026, 10, 5, 16, 0), "P-100", "领用", 1, "W001", "T01"],
+        ["M002", datetime(2026, 10, 12, 11, 0), "P-200", "领用", 2, "W002", "T01"],
+        ["M003", datetime(2026, 10, 9, 10, 0), "P-100", "旧件回收", 1, "W001", "T01"],
+    ],
+    "盘点": [
+        ["盘点日期", "配件编号", "实盘数量", "盘点人"],
+        [date(2026, 10, 31), "P-100", 4, "A01"],
     ],
 }
 # fmt: on

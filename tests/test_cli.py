@@ -60,7 +60,14 @@ def test_init_lays_out_every_sheet_with_dropdowns_and_frozen_headers(blank: Path
         "门店",
         "服务协议",
         "回访登记",
+        "配件库存",
+        "出入库",
+        "盘点",
     ]
+    moves = workbook["出入库"]
+    kinds = {dv.formula1 for dv in moves.data_validations.dataValidation if dv.type == "list"}
+    assert kinds == {'"入库,领用,退库,报废,旧件回收"'}
+    assert moves.freeze_panes == "A2"
     ledger = workbook["维修台帐"]
     assert ledger["A1"].value == "工单号" and ledger.freeze_panes == "A2"
     lists = {dv.formula1 for dv in ledger.data_validations.dataValidation if dv.type == "list"}

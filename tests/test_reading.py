@@ -363,6 +363,7 @@ def test_ids_typed_as_numbers_match_ids_typed_as_text(tmp_path: Path) -> None:
     for row in (2, 3):
         set_cell(book, SHEET["contracts"], row, "负责人", 1001)
         set_cell(book, SHEET["callbacks"], row, "回访人", 1001)
+    set_cell(book, SHEET["stock_counts"], 2, "盘点人", 1001)
     loaded = validate_book(write(tmp_path, book))
     assert loaded.problems == []
     assert loaded.records["staff"][0].get("staff_id") == "1001"

@@ -12,11 +12,13 @@ from svctools.cli.entitlements import entitlements
 from svctools.cli.main import cli
 from svctools.cli.remind import remind
 from svctools.cli.report import report
+from svctools.cli.stock import stock
 
 for command in (validate, init, config_command, demo, sla, penalties, settle, remind, report):
     cli.add_command(command)
 cli.add_command(dispatch)
 cli.add_command(entitlements)
+cli.add_command(stock)
 
 
 def main() -> None:

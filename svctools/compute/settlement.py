@@ -372,6 +372,14 @@ def _free(warranty: bool, cause: str | None, repeat: RepeatRepair | None) -> tup
     return False, Reason("charged_cause", {"cause": cause})
 
 
+def order_free(
+    order: Record, call: Record | None, policy: Policy, repeat: RepeatRepair | None
+) -> tuple[bool, Reason]:
+    """SPEC §4.3 ``free`` of one order and why (the stock's old-part rule asks it too)."""
+    warranty, _ = in_warranty(order, call, policy)
+    return _free(warranty, order.get("fault_cause"), repeat)
+
+
 def _shipping(order: Record, policy: Policy) -> tuple[Decimal, Decimal]:
     """(customer's, company's) shipping: inbound to its payer, return to its payer or split."""
     fees = policy.fees

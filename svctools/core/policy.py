@@ -176,6 +176,22 @@ class DispatchPolicy(_Section):
         if missing:
             raise WordedValueError(Msg("value.skill_levels_missing", missing=missing))
         return value
+class StockPolicy(_Section):
+    """Spare-parts stock (SPEC §7.2): when an old part is due back, for which orders, and who
+    gets the daily reorder list (``remind stock``)."""
+
+    old_part_days: Annotated[int, Field(ge=0)] = 7
+    old_parts_for: Literal["free", "all"] = "free"
+    notify: list[str] = []
+
+    @field_validator("notify")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            local, at, domain = address.strip().rpartition("@")
+            if not (local and at and "." in domain) or any(c.isspace() for c in address.strip()):
+                raise ValueError(f"{address!r} is not an email address (e.g. 'stock@example.cn')")
+        return [address.strip() for address in value]
 
 
 class Policy(_Section):
@@ -195,6 +211,7 @@ class Policy(_Section):
     privacy: PrivacyPolicy = PrivacyPolicy()
     dispatch: DispatchPolicy = DispatchPolicy()
     entitlements: EntitlementsPolicy = EntitlementsPolicy()
+    stock: StockPolicy = StockPolicy()
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

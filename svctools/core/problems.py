@@ -20,6 +20,17 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "Sheet '{sheet}' is missing (accepted names: {names}); "
             "commands that need it will not run",
         ),
+        "optional": (
+            "没有工作表「{sheet}」（可用名称：{names}）；"
+            "{commands} 将不计算它的内容，其他命令不受影响",
+            "No sheet '{sheet}' (accepted names: {names}); {commands} leaves its part out, "
+            "other commands are not affected",
+        ),
+        "optional_group": (
+            "没有{group}工作表（{sheets}）；{commands} 无法运行，其他命令不受影响",
+            "No {group} sheets ({sheets}); {commands} will not run, other commands are not "
+            "affected",
+        ),
     },
     "missing_column": {
         "missing_column": (

@@ -89,6 +89,7 @@ class Sheet:
     order: int = 0
     own_date: str | None = None
     pick_list: bool = False
+    optional: str | None = None  # a group of sheets a firm may keep none of (SPEC §7): "stock"
     by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def title(self, lang: str) -> str:
@@ -198,6 +199,7 @@ def _sheet(path: Path) -> Sheet:
             order=int(data.get("order", 0)),
             own_date=data.get("own_date"),
             pick_list=bool(data.get("pick_list", False)),
+            optional=data.get("optional"),
             columns=columns,
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -136,21 +136,52 @@ def _read_sheets(
     loaded = LoadedBook(source=source.name, records=Records())
     for position, sheet in enumerate(schema.sheets):
         if sheet.key not in read:
-            loaded.problems.append(
-                Problem(
-                    WARNING,
-                    "missing_sheet",
-                    sheet=sheet.title(lang),
-                    params={"names": names_param(sheet.names)},
-                    sheet_key=sheet.key,
-                    order=(position, 0),
-                )
-            )
+            problem = missing_sheet(schema, sheet, set(read), lang, position)
+            if problem is not None:
+                loaded.problems.append(problem)
             continue
         data, problems = read[sheet.key]
         loaded.records.sheets[sheet.key] = data
         loaded.problems.extend(problems)
     return loaded
+
+
+# An optional group of sheets (SPEC §7: a firm may keep none of them): its name, the command
+# that reads it.
+OPTIONAL_GROUPS = {"stock": ("配件库存", "spare-parts stock", "svctools stock")}
+
+
+def missing_sheet(
+    schema: Schema, sheet: Sheet, found: set[str], lang: str, position: int
+) -> Problem | None:
+    """The ``missing_sheet`` warning for a sheet the book lacks (SPEC §2.2, §7).
+
+    A sheet of an optional group (the stock sheets) is not reported one by one when the book
+    keeps none of its group: the firm gets one warning for the whole group, on its first sheet,
+    saying which command needs it. When the book keeps some of the group, each missing one is a
+    warning of its own (the command runs without it)."""
+    params: dict[str, Any] = {"names": names_param(sheet.names)}
+    detail = "missing_sheet"
+    if sheet.optional is not None:
+        group = [s for s in schema.sheets if s.optional == sheet.optional]
+        zh, en, command = OPTIONAL_GROUPS.get(sheet.optional, (sheet.optional,) * 3)
+        params["commands"] = command
+        detail = "optional"
+        if not any(s.key in found for s in group):
+            if group[0] is not sheet:
+                return None  # reported once, on the group's first sheet
+            detail = "optional_group"
+            params["group"] = lambda lang: zh if lang == "zh" else en
+            params["sheets"] = lambda lang: "、".join(s.title(lang) for s in group)
+    return Problem(
+        WARNING,
+        "missing_sheet",
+        sheet=sheet.title(lang),
+        detail=detail,
+        params=params,
+        sheet_key=sheet.key,
+        order=(position, 0),
+    )
 
 
 def cell_problem(

@@ -27,6 +27,10 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "dispatch": (("call_log", "repair_ledger", "staff"), ()),
     "entitlements": (("call_log", "repair_ledger"), ()),
+    "stock": (
+        ("parts_stock",),
+        ("stock_moves", "stock_counts", "repair_ledger", "call_log", "parts_used", "staff"),
+    ),
     # remind: renewals need no repair ledger, callbacks no contracts; `all` runs the parts whose
     # sheets the book has (svctools.cli.remind checks them).
     "remind_renewals": (("contracts", "staff"), ("stores",)),

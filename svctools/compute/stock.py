@@ -1,0 +1,427 @@
+"""Spare-parts stock (SPEC §7.2, 配件库存): what is on the shelf, what went missing, what to order.
+
+Pure: records and policy in, a ``StockResult`` out. Each part's moves are replayed in time order
+from its opening quantity (on equal times receipts and returns before issues and scraps, then by
+row), a count replacing the quantity at the end of its day. Every line carries the rows and the
+numbers it came from (``Why``), in zh and en.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from math import ceil
+from typing import Any
+
+from svctools.compute.computing import collection_paused, sheet_columns
+from svctools.compute.settlement import order_free, repeat_repairs
+from svctools.compute.stock_records import (
+    CountDiff,
+    Mismatch,
+    NegativeStock,
+    OldPartOverdue,
+    PartStock,
+    StockResult,
+    Why,
+    kind_name,
+    rows_text,
+)
+from svctools.core.clock import iso
+from svctools.core.money import money_str, round_money
+from svctools.core.policy import Policy
+from svctools.core.records import Record, Records
+
+ADDS = frozenset({"receipt", "return"})
+TAKES = frozenset({"issue", "scrap"})
+# On equal moved_at: receipts and returns first, then issues and scraps; an old part (旧件回收)
+# changes nothing. A count sorts before the moves of the midnight that ends its day.
+_PHASE = {"receipt": 0, "return": 0, "issue": 1, "scrap": 1, "old_part": 2}
+_COUNT_PHASE = -1
+REORDER_WINDOW_DAYS = 90
+
+# -- the replay --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Move:
+    moment: datetime
+    phase: int
+    row: int
+    kind: str
+    qty: int
+    move_id: str | None
+    order_id: str | None
+
+
+@dataclass(frozen=True)
+class _Count:
+    moment: datetime  # the end of counted_on
+    phase: int
+    row: int
+    counted_on: date
+    qty: int
+    counted_by: str | None
+
+
+@dataclass
+class _Part:
+    record: Record
+    part_no: str
+    opening_qty: int
+    opening_date: date
+    unit_cost: Decimal | None
+    events: list[_Move | _Count] = field(default_factory=list)
+
+
+def _parts(records: Records) -> dict[str, _Part]:
+    parts: dict[str, _Part] = {}
+    columns = sheet_columns(records, "parts_stock", "part_no", "opening_qty", "opening_date")
+    for record, part_no, qty, opened in zip(records["parts_stock"], *columns, strict=True):
+        if part_no is None or qty is None or opened is None or part_no in parts:
+            continue  # a blank or repeated part number: validate reports it
+        parts[part_no] = _Part(record, part_no, qty, opened, record.get("unit_cost"))
+    return parts
+
+
+def _events(records: Records, parts: dict[str, _Part]) -> None:
+    """Each part's moves and counts, sorted as the replay takes them."""
+    moves = records.sheets.get("stock_moves")
+    if moves is not None:
+        keys = ("moved_at", "part_no", "kind", "qty", "move_id", "order_id")
+        columns = sheet_columns(records, "stock_moves", *keys)
+        for record, moved_at, part_no, kind, qty, move_id, order_id in zip(
+            moves.records, *columns, strict=True
+        ):
+            part = parts.get(part_no)
+            if part is None or moved_at is None or kind not in _PHASE or qty is None:
+                continue
+            move = _Move(moved_at, _PHASE[kind], record.row, kind, qty, move_id, order_id)
+            part.events.append(move)
+    counted = ("counted_on", "part_no", "counted_qty", "counted_by")
+    for record, counted_on, part_no, qty, by in zip(
+        records["stock_counts"], *sheet_columns(records, "stock_counts", *counted), strict=True
+    ):
+        part = parts.get(part_no)
+        if part is None or counted_on is None or qty is None:
+            continue
+        end = datetime.combine(counted_on + timedelta(days=1), time())
+        part.events.append(_Count(end, _COUNT_PHASE, record.row, counted_on, qty, by))
+    for part in parts.values():
+        part.events.sort(key=lambda e: (e.moment, e.phase, e.row))
+
+
+@dataclass
+class _Replay:
+    """One part replayed up to a moment: the quantity and how it came about."""
+
+    qty: int
+    since: Why  # the opening or the last count applied
+    changes: dict[str, int]  # kind -> quantity moved since then
+    negative: NegativeStock | None
+    counts: list[CountDiff]
+
+
+def _replay(part: _Part, until: datetime, count_day: date) -> _Replay:
+    """The part's events up to ``until``; counts dated up to ``count_day`` but taking effect
+    after ``until`` (counted today) are compared with the book but not applied."""
+    qty = part.opening_qty
+    since = Why.of("opening", qty=qty, date=iso(part.opening_date))
+    changes: dict[str, int] = {}
+    negative: NegativeStock | None = None
+    counts: list[CountDiff] = []
+    name = part.record.get("part_name")
+    for event in part.events:
+        if isinstance(event, _Count):
+            if event.counted_on > count_day:
+                break
+            counts.append(_count_diff(part, name, event, qty))
+            if event.moment > until:
+                continue
+            qty = event.qty
+            since = Why.of("counted", date=iso(event.counted_on), row=event.row, qty=qty)
+            changes = {}
+            continue
+        if event.moment > until:
+            continue
+        before = qty
+        if event.kind in ADDS:
+            qty += event.qty
+        elif event.kind in TAKES:
+            qty -= event.qty
+        changes[event.kind] = changes.get(event.kind, 0) + event.qty
+        if qty < 0 <= before and negative is None:
+            negative = _negative(part, event, before, qty)
+    return _Replay(qty, since, changes, negative, counts)
+
+
+def _negative(part: _Part, move: _Move, before: int, after: int) -> NegativeStock:
+    why = Why.of(
+        "negative",
+        row=move.row,
+        kind=lambda lang, k=move.kind: kind_name(k, lang),
+        qty=move.qty,
+        moved_at=move.moment.strftime("%Y-%m-%d %H:%M"),
+        before=before,
+        after=after,
+    )
+    return NegativeStock(
+        part.part_no, move.move_id, move.row, move.moment, move.kind, move.qty, before, after, why
+    )
+
+
+def _count_diff(part: _Part, name: str | None, count: _Count, book: int) -> CountDiff:
+    diff = count.qty - book
+    value = None if part.unit_cost is None else round_money(diff * part.unit_cost)
+    why = Why.of("count_diff", row=count.row, counted=count.qty, book=book, diff=f"{diff:+d}") + (
+        Why.of("not_valued")
+        if value is None
+        else Why.of("valued", cost=money_str(part.unit_cost), value=money_str(value))
+    )
+    return CountDiff(
+        part.part_no, name, count.row, count.counted_on, count.counted_by, book, count.qty,
+        value, why,
+    )  # fmt: skip
+
+
+def _composition(replay: _Replay) -> Why:
+    """How the quantity came about: the opening or last count, then the moves by kind."""
+    moved = [(k, n) for k, n in replay.changes.items() if k != "old_part"]
+    if not moved:
+        return replay.since + Why.of("no_moves") + Why.of("equals", qty=replay.qty)
+
+    def moves(lang: str, moved: list[tuple[str, int]] = moved) -> str:
+        sign = {k: "+" if k in ADDS else "−" for k, _ in moved}
+        return " ".join(f"{kind_name(k, lang)} {sign[k]}{n}" for k, n in moved)
+
+    return replay.since + Why.of("moves", moves=moves) + Why.of("equals", qty=replay.qty)
+
+
+# -- the rules -----------------------------------------------------------------------------------
+
+
+def _issued_90(part: _Part, as_of: datetime) -> int:
+    start = as_of - timedelta(days=REORDER_WINDOW_DAYS)
+    issued = 0
+    for event in part.events:
+        if isinstance(event, _Move) and start < event.moment <= as_of:
+            if event.kind == "issue":
+                issued += event.qty
+            elif event.kind == "return":
+                issued -= event.qty
+    return issued
+
+
+def _part_stock(part: _Part, replay: _Replay, as_of: datetime) -> PartStock:
+    record = part.record
+    cost = part.unit_cost
+    value = None if cost is None else round_money(replay.qty * cost)
+    why = _composition(replay) + (
+        Why.of("not_valued")
+        if value is None
+        else Why.of("valued", cost=money_str(cost), value=money_str(value))
+    )
+    level, given = record.get("reorder_level"), record.get("reorder_qty")
+    stock = PartStock(
+        part.part_no, record.get("part_name"), record.row, cost, replay.qty, value, False, None,
+        why, reorder_level=level,
+    )  # fmt: skip
+    if level is None or replay.qty > level:
+        return stock
+    stock.reorder = True
+    if given is not None:
+        stock.suggested_qty = given
+        stock.reorder_why = Why.of("reorder_given", qty=replay.qty, level=level, suggested=given)
+    else:
+        issued = _issued_90(part, as_of)
+        stock.suggested_qty = max(1, ceil(issued / 3))
+        stock.reorder_why = Why.of(
+            "reorder_usage",
+            qty=replay.qty,
+            level=level,
+            as_of=as_of.strftime("%Y-%m-%d %H:%M"),
+            issued=issued,
+            suggested=stock.suggested_qty,
+        )
+    return stock
+
+
+@dataclass
+class _OrderParts:
+    """One completed order's stock traffic of one part, and what it used."""
+
+    issued: list[tuple[int, int]] = field(default_factory=list)  # (row, +qty / −qty)
+    used: list[tuple[int, int]] = field(default_factory=list)  # parts_used (row, qty)
+    old: list[tuple[int, int, datetime]] = field(default_factory=list)  # (row, qty, moved_at)
+
+
+def _by_order(records: Records, parts: dict[str, _Part], completed: dict[str, Record]) -> dict:
+    """(order_id, part_no) -> its issues, returns, old parts and uses, completed orders only."""
+    found: dict[tuple[str, str], _OrderParts] = defaultdict(_OrderParts)
+    for part in parts.values():
+        for event in part.events:
+            if not isinstance(event, _Move) or event.order_id not in completed:
+                continue
+            entry = found[(event.order_id, part.part_no)]
+            if event.kind in ("issue", "return"):
+                entry.issued.append((event.row, event.qty if event.kind == "issue" else -event.qty))
+            elif event.kind == "old_part":
+                entry.old.append((event.row, event.qty, event.moment))
+    columns = sheet_columns(records, "parts_used", "order_id", "part_no", "qty")
+    for record, order_id, part_no, qty in zip(records["parts_used"], *columns, strict=True):
+        if order_id in completed and part_no is not None and qty is not None:
+            found[(order_id, part_no)].used.append((record.row, qty))
+    return found
+
+
+def _mismatch(order: Record, order_id: str, part_no: str, entry: _OrderParts) -> Mismatch | None:
+    issued = sum(q for _, q in entry.issued)
+    used = sum(q for _, q in entry.used)
+    if issued == used:
+        return None
+
+    def detail(lang: str) -> str:
+        if not entry.issued:
+            return "无领用记录" if lang == "zh" else "no issue recorded"
+        signs = (f"{'+' if q > 0 else '−'}{abs(q)}" for _, q in entry.issued)
+        where = "出入库第 {} 行" if lang == "zh" else "stock moves rows {}"
+        return " ".join(signs) + ", " + where.format(rows_text(r for r, _ in entry.issued))
+
+    why = Why.of("issued", issued=issued, detail=detail)
+    why += (
+        Why.of("used", used=used, rows=rows_text(r for r, _ in entry.used))
+        if entry.used
+        else Why.of("none_used")
+    )
+    gap = issued - used
+    why += Why.of("more_issued", n=gap) if gap > 0 else Why.of("more_used", n=-gap)
+    return Mismatch(order_id, part_no, order.get("technician_id"), issued, used, why)
+
+
+def _old_part(
+    order: Record,
+    order_id: str,
+    part_no: str,
+    entry: _OrderParts,
+    reason: Why,
+    policy: Policy,
+    as_of: datetime,
+    names: dict[Any, str | None],
+) -> OldPartOverdue | None:
+    used = sum(q for _, q in entry.used)
+    if used <= 0:
+        return None
+    completed: datetime = order.get("completed_at")
+    days = policy.stock.old_part_days
+    due = completed + timedelta(days=days)
+    back = [(row, qty) for row, qty, moment in entry.old if moment <= as_of]
+    returned = sum(q for _, q in back)
+    if as_of <= due or returned >= used:
+        return None
+    rows = rows_text(r for r, _ in back)
+    why = Why.of(
+        "old_due",
+        order=order_id,
+        completed=completed.strftime("%Y-%m-%d %H:%M"),
+        why=reason.text,
+        days=days,
+        due=due.strftime("%Y-%m-%d %H:%M"),
+        used=used,
+        rows=rows_text(r for r, _ in entry.used),
+        returned=returned,
+        returned_rows=(
+            lambda lang: f"（出入库第 {rows} 行）" if lang == "zh" else f" (rows {rows})"
+        )
+        if back
+        else "",
+    )
+    technician = order.get("technician_id")
+    return OldPartOverdue(
+        order_id, part_no, technician, names.get(technician), due, used, returned, why
+    )
+
+
+def _returnedrows_text(rows: str) -> Any:
+    return lambda lang: f"（出入库第 {rows} 行）" if lang == "zh" else f" (stock moves rows {rows})"
+
+
+def _orders(
+    records: Records, parts: dict[str, _Part], policy: Policy, as_of: datetime
+) -> tuple[list[Mismatch], list[OldPartOverdue]]:
+    completed: dict[str, Record] = {}
+    columns = sheet_columns(records, "repair_ledger", "order_id", "status", "completed_at")
+    for order, order_id, status, done in zip(records["repair_ledger"], *columns, strict=True):
+        if status == "completed" and done is not None and order_id is not None:
+            completed.setdefault(order_id, order)
+    found = _by_order(records, parts, completed)
+    mismatches: list[Mismatch] = []
+    overdue: list[OldPartOverdue] = []
+    free = _free_orders(records, policy, completed, {o for o, _ in found})
+    names = {s.get("staff_id"): s.get("name") for s in records["staff"]}
+    for (order_id, part_no), entry in found.items():
+        order = completed[order_id]
+        mismatch = _mismatch(order, order_id, part_no, entry)
+        if mismatch is not None:
+            mismatches.append(mismatch)
+        reason = free.get(order_id)
+        if reason is not None:
+            late = _old_part(order, order_id, part_no, entry, reason, policy, as_of, names)
+            if late is not None:
+                overdue.append(late)
+    mismatches.sort(
+        key=lambda m: (completed[m.order_id].get("completed_at"), m.order_id, m.part_no)
+    )
+    overdue.sort(key=lambda o: (o.due, o.order_id, o.part_no))
+    return mismatches, overdue
+
+
+def _free_orders(
+    records: Records, policy: Policy, completed: dict[str, Record], wanted: set[str]
+) -> dict[str, Why]:
+    """The orders whose old parts must come back, and why: free ones (SPEC §4.3), or all."""
+    if policy.stock.old_parts_for == "all":
+        return {order_id: Why.of("all_orders") for order_id in wanted}
+    calls = records.index("call_log", "call_id")
+    repeats = repeat_repairs(records, policy)
+    found: dict[str, Why] = {}
+    for order_id in wanted:
+        order = completed[order_id]
+        free, reason = order_free(order, calls.get(order.get("call_id")), policy,
+                                  repeats.get(order_id))  # fmt: skip
+        if free:
+            found[order_id] = Why.of("free_reason", reason=reason.text)
+    return found
+
+
+def compute_stock(records: Records, policy: Policy, as_of: datetime) -> StockResult:
+    """SPEC §7.2 at ``as_of``: stock per part, negatives, count differences, issued vs used,
+    overdue old parts and the reorder list (moves after ``as_of`` are not counted)."""
+    with collection_paused():
+        parts = _parts(records)
+        _events(records, parts)
+        stocks, negative, counts = [], [], []
+        warnings: list[Why] = []
+        for part in parts.values():
+            replay = _replay(part, as_of, as_of.date())
+            stocks.append(_part_stock(part, replay, as_of))
+            if replay.negative is not None:
+                negative.append(replay.negative)
+            counts += [c for c in replay.counts if c.diff != 0]
+            if part.unit_cost is None:
+                warnings.append(Why.of("warn_no_cost", row=part.record.row, part=part.part_no))
+            for event in part.events:
+                if isinstance(event, _Count) and event.counted_on > as_of.date():
+                    warnings.append(
+                        Why.of(
+                            "warn_future_count",
+                            row=event.row,
+                            date=iso(event.counted_on),
+                            as_of=as_of.strftime("%Y-%m-%d %H:%M"),
+                        )
+                    )
+        mismatches, overdue = _orders(records, parts, policy, as_of)
+    stocks.sort(key=lambda p: p.row)
+    negative.sort(key=lambda n: (n.moved_at, n.row))
+    counts.sort(key=lambda c: (c.counted_on, c.row))
+    return StockResult(as_of, stocks, negative, counts, mismatches, overdue, warnings)

@@ -1,0 +1,308 @@
+"""The stock's result records (SPEC §7.2) and their explanations, in zh and en.
+
+Split from ``stock`` (which computes them) the way ``report_records`` is from ``report``: these
+are what the renderers read and what ``stock --format json`` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from svctools.core.clock import iso
+from svctools.core.money import ZERO, money_str
+
+KIND_NAMES = {
+    "receipt": ("receipt", "入库"),
+    "issue": ("issue", "领用"),
+    "return": ("return", "退库"),
+    "scrap": ("scrap", "报废"),
+    "old_part": ("old part returned", "旧件回收"),
+}
+
+# code -> (English, Chinese); parameters are filled with str.format.
+_TEXTS: dict[str, tuple[str, str]] = {
+    "opening": ("opening {qty} on {date}", "期初 {qty}（{date}）"),
+    "counted": ("count of {date} (row {row}) set {qty}", "{date} 盘点（第 {row} 行）实盘 {qty}"),
+    "moves": ("then {moves}", "之后 {moves}"),
+    "no_moves": ("no moves since", "之后无出入库"),
+    "equals": ("= {qty}", "= {qty}"),
+    "valued": ("× {cost} = {value}", "× {cost} = {value}"),
+    "not_valued": ("no unit cost: not valued", "无成本单价：未计价"),
+    "negative": (
+        "move row {row} ({kind} {qty} on {moved_at}) took the book quantity from {before} to "
+        "{after}",
+        "出入库第 {row} 行（{moved_at} {kind} {qty}）后账面由 {before} 变为 {after}",
+    ),
+    "count_diff": (
+        "count row {row}: counted {counted} − book {book} = {diff}",
+        "盘点第 {row} 行：实盘 {counted} − 账面 {book} = {diff}",
+    ),
+    "gain": ("gain", "盘盈"),
+    "loss": ("loss", "盘亏"),
+    "issued": ("issued {issued} ({detail})", "领用净额 {issued}（{detail}）"),
+    "used": ("used {used} (parts used rows {rows})", "使用 {used}（配件使用第 {rows} 行）"),
+    "none_used": ("no parts used row", "配件使用无记录"),
+    "more_issued": (
+        "{n} more issued than used: should come back to stock (退库)",
+        "多领 {n}：应退库",
+    ),
+    "more_used": (
+        "{n} more used than issued: an issue was not recorded",
+        "多用 {n}：有领用未登记",
+    ),
+    "old_due": (
+        "order {order} completed {completed} ({why}) + {days} days = due {due}; used {used} "
+        "(parts used rows {rows}), returned {returned}{returned_rows}",
+        "工单 {order} 完工 {completed}（{why}）+ {days} 天 = {due} 应回收；使用 {used}"
+        "（配件使用第 {rows} 行），已回收 {returned}{returned_rows}",
+    ),
+    "all_orders": ('old_parts_for = "all"', 'old_parts_for = "all"'),
+    "free_reason": ("free: {reason}", "免费：{reason}"),
+    "reorder_given": (
+        "book {qty} ≤ reorder level {level}; reorder quantity {suggested}",
+        "账面 {qty} ≤ 安全库存 {level}；补货量 {suggested}",
+    ),
+    "reorder_usage": (
+        "book {qty} ≤ reorder level {level}; no reorder quantity: max(1, ⌈issued in the 90 "
+        "days to {as_of} {issued} / 3⌉) = {suggested}",
+        "账面 {qty} ≤ 安全库存 {level}；未填补货量：max(1, ⌈截至 {as_of} 近 90 天领用 "
+        "{issued} / 3⌉) = {suggested}",
+    ),
+    "warn_no_cost": (
+        "parts stock row {row}: part {part} has no unit cost; its stock is not valued",
+        "配件库存第 {row} 行：配件 {part} 没有成本单价，库存未计价",
+    ),
+    "warn_future_count": (
+        "stock counts row {row}: counted on {date}, after {as_of}; not applied",
+        "盘点第 {row} 行：盘点日期 {date} 晚于 {as_of}，未计入",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a figure is what it is: text pieces (codes and their numbers) joined in zh or en."""
+
+    parts: tuple[tuple[str, dict[str, Any]], ...]
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> Why:
+        return cls(((code, params),))
+
+    def __add__(self, other: Why) -> Why:
+        return Why(self.parts + other.parts)
+
+    def text(self, lang: str = "zh") -> str:
+        pieces = []
+        for code, params in self.parts:
+            en, zh = _TEXTS[code]
+            values = {k: (v(lang) if callable(v) else v) for k, v in params.items()}
+            pieces.append((zh if lang == "zh" else en).format(**values))
+        return ("；" if lang == "zh" else "; ").join(pieces)
+
+
+def kind_name(kind: str, lang: str) -> str:
+    en, zh = KIND_NAMES[kind]
+    return zh if lang == "zh" else en
+
+
+def rows_text(rows: Iterable[int]) -> str:
+    return ", ".join(map(str, rows))
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PartStock:
+    """One part at the as-of moment: book quantity, value, reorder."""
+
+    part_no: str
+    name: str | None
+    row: int
+    unit_cost: Decimal | None
+    qty: int
+    value: Decimal | None
+    reorder: bool
+    suggested_qty: int | None
+    why: Why
+    reorder_why: Why | None = None
+    reorder_level: int | None = None
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "part_no": self.part_no,
+            "name": self.name,
+            "qty": self.qty,
+            "value": None if self.value is None else money_str(self.value),
+            "reorder": self.reorder,
+            "suggested_qty": self.suggested_qty,
+            "sheet": "parts_stock",
+            "row": self.row,
+            "unit_cost": None if self.unit_cost is None else money_str(self.unit_cost),
+            "reorder_level": self.reorder_level,
+            "why": self.why.text(lang),
+            "reorder_why": self.reorder_why.text(lang) if self.reorder_why else None,
+        }
+
+
+@dataclass
+class NegativeStock:
+    """The first move after which a part's book quantity is below 0."""
+
+    part_no: str
+    move_id: str | None
+    row: int
+    moved_at: datetime
+    kind: str
+    qty: int
+    before: int
+    after: int
+    why: Why
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "part_no": self.part_no,
+            "move_id": self.move_id,
+            "sheet": "stock_moves",
+            "row": self.row,
+            "moved_at": iso(self.moved_at),
+            "kind": self.kind,
+            "qty": self.qty,
+            "book_qty_before": self.before,
+            "book_qty": self.after,
+            "why": self.why.text(lang),
+        }
+
+
+@dataclass
+class CountDiff:
+    """A count that disagrees with the book (盘盈 when more was counted, 盘亏 when less)."""
+
+    part_no: str
+    name: str | None
+    row: int
+    counted_on: date
+    counted_by: str | None
+    book_qty: int
+    counted_qty: int
+    value: Decimal | None
+    why: Why
+
+    @property
+    def diff(self) -> int:
+        return self.counted_qty - self.book_qty
+
+    @property
+    def kind(self) -> str:
+        return "gain" if self.diff > 0 else "loss"
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "part_no": self.part_no,
+            "counted_on": iso(self.counted_on),
+            "book_qty": self.book_qty,
+            "counted_qty": self.counted_qty,
+            "diff": self.diff,
+            "value": None if self.value is None else money_str(self.value),
+            "kind": self.kind,
+            "sheet": "stock_counts",
+            "row": self.row,
+            "counted_by": self.counted_by,
+            "why": self.why.text(lang),
+        }
+
+
+@dataclass
+class Mismatch:
+    """A completed order whose net issues of a part differ from the parts it used."""
+
+    order_id: str
+    part_no: str
+    technician_id: str | None
+    issued: int
+    used: int
+    why: Why
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "part_no": self.part_no,
+            "issued": self.issued,
+            "used": self.used,
+            "technician_id": self.technician_id,
+            "why": self.why.text(lang),
+        }
+
+
+@dataclass
+class OldPartOverdue:
+    """Old parts of a completed order not back (旧件回收) by their due moment."""
+
+    order_id: str
+    part_no: str
+    technician_id: str | None
+    technician_name: str | None
+    due: datetime
+    used: int
+    returned: int
+    why: Why
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "part_no": self.part_no,
+            "technician_id": self.technician_id,
+            "due": iso(self.due),
+            "used": self.used,
+            "returned": self.returned,
+            "technician_name": self.technician_name,
+            "why": self.why.text(lang),
+        }
+
+
+@dataclass
+class StockResult:
+    """Everything ``svctools stock`` shows; ``to_dict`` is its JSON (SPEC §7.2)."""
+
+    as_of: datetime
+    parts: list[PartStock]
+    negative: list[NegativeStock]
+    counts: list[CountDiff]
+    mismatches: list[Mismatch]
+    old_parts_overdue: list[OldPartOverdue]
+    warnings: list[Why] = field(default_factory=list)
+
+    @property
+    def reorder(self) -> list[PartStock]:
+        return [part for part in self.parts if part.reorder]
+
+    @property
+    def stock_value(self) -> Decimal:
+        return sum((p.value for p in self.parts if p.value is not None), ZERO)
+
+    @property
+    def count_diff_value(self) -> Decimal:
+        return sum((c.value for c in self.counts if c.value is not None), ZERO)
+
+    def warning_texts(self, lang: str = "zh") -> list[str]:
+        return [w.text(lang) for w in self.warnings]
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "as_of": iso(self.as_of),
+            "parts": [p.to_dict(lang) for p in self.parts],
+            "negative": [n.to_dict(lang) for n in self.negative],
+            "counts": [c.to_dict(lang) for c in self.counts],
+            "mismatches": [m.to_dict(lang) for m in self.mismatches],
+            "old_parts_overdue": [o.to_dict(lang) for o in self.old_parts_overdue],
+            "totals": {
+                "stock_value": money_str(self.stock_value),
+                "count_diff_value": money_str(self.count_diff_value),
+            },
+            "warnings": self.warning_texts(lang),
+        }
