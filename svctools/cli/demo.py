@@ -162,6 +162,32 @@ def _dispatch(demo: Demo) -> Iterator[str]:
     yield "$ svctools " + " ".join([*args, "--out", str(sheet)])
     yield from ("  " + line if line else "" for line in text.splitlines()[:-1])
     yield f"  -> {demo.folder / 'dispatch.txt'}, {sheet}"
+def _stock(demo: Demo) -> Iterator[str]:
+    workbook = demo.folder / "stock.xlsx"
+    args = [
+        "stock",
+        str(demo.book),
+        "--as-of",
+        demo.stamp,
+        "--skip-invalid",
+        "--out",
+        str(workbook),
+    ]
+    demo.run(*args, out="stock.txt")
+    found = demo.json(*args)
+    value = found["totals"]["stock_value"]
+    counts = [len(found[key]) for key in ("negative", "counts", "old_parts_overdue")]
+    reorder = sum(1 for part in found["parts"] if part["reorder"])
+    yield "$ svctools " + " ".join(args)
+    yield (
+        demo.words(
+            f"  库存金额 {value}；负库存 {counts[0]}，盘点差异 {counts[1]}，旧件未回收 {counts[2]}，"
+            f"待补货 {reorder}",
+            f"  stock value {value}; {counts[0]} negative, {counts[1]} count differences, "
+            f"{counts[2]} old parts not returned, {reorder} to reorder",
+        )
+        + f" -> {demo.folder / 'stock.txt'}, {workbook}"
+    )
 
 
 def _init(demo: Demo) -> Iterator[str]:
@@ -210,6 +236,7 @@ STEPS: list[Step] = [
     _penalties,
     _settle,
     _report,
+    _stock,
     _entitlements,
     _dispatch,
     _init,

@@ -18,6 +18,7 @@ from svctools.core.clock import add_months
 from svctools.core.schema import load_schema, package_folder
 from svctools.demo.dispatch import add_waiting_work
 from svctools.demo.entitlements import add_entitlement_cases
+from svctools.demo.stock import stock_sheets
 from svctools.outputs.sample_book import SampleSheet, write_sample_book
 
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
@@ -529,6 +530,9 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
         "callbacks": SampleSheet("callbacks", callbacks),
     }
     _plant(sheets, as_of)
+    sheets.update(
+        {k: SampleSheet(k, r) for k, r in stock_sheets(seed, sheets, PARTS, as_of).items()}
+    )
     for key in ("call_log", "repair_ledger", "complaints"):
         for row in sheets[key].rows:
             for column, value in row.items():
