@@ -22,6 +22,8 @@ def test_the_bench_book_is_valid_and_in_proportion(tmp_path: Path) -> None:
     assert counts["call_log"] == 400 and 385 <= counts["repair_ledger"] < 400
     assert (counts["staff"], counts["stores"], counts["contracts"]) == (50, 5, 200)
     assert 0.4 < counts["parts_used"] / 400 < 0.8 and 0.65 < counts["callbacks"] / 400 < 0.95
+    assert counts["parts_stock"] == counts["stock_counts"] == 2000
+    assert 2.9 < counts["stock_moves"] / 400 <= 3.01  # 300,000 moves at 100,000 orders
     with CalamineBook(tmp_path / "bench.xlsx") as book:
         loaded = validate(book, load_schema(), Policy(), datetime(2026, 11, 20, 9), "en")
     assert [p.to_dict() for p in loaded.problems] == []
