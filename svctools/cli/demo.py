@@ -181,8 +181,8 @@ def _stock(demo: Demo) -> Iterator[str]:
     yield "$ svctools " + " ".join(args)
     yield (
         demo.words(
-            f"  库存金额 {value}；负库存 {counts[0]}，盘点差异 {counts[1]}，旧件未回收 {counts[2]}，"
-            f"待补货 {reorder}",
+            f"  库存金额 {value}；负库存 {counts[0]}，盘点差异 {counts[1]}，"
+            f"旧件未回收 {counts[2]}，待补货 {reorder}",
             f"  stock value {value}; {counts[0]} negative, {counts[1]} count differences, "
             f"{counts[2]} old parts not returned, {reorder} to reorder",
         )
