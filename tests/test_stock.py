@@ -377,3 +377,24 @@ def test_stock_out_renders_on_paper(tmp_path: Path) -> None:
     fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
     assert int(fields["Pages"]) == 5  # one page per sheet: each fits its page
     assert fields["Page size"].split()[:3] == ["841.89", "x", "595.304"]  # A4 landscape
+
+
+def test_the_demo_book_s_planted_stock_problems_are_found_and_nothing_else(tmp_path: Path) -> None:
+    """demo/stock.py plants one negative stock (a part with nothing on the shelf issued), one
+    count one short of the book and one free order whose old part never came back."""
+    from svctools.demo.sample import DEMO_AS_OF, build_demo_book
+
+    workbook, _ = build_demo_book(7, DEMO_AS_OF)
+    path = tmp_path / "demo.xlsx"
+    workbook.save(path)
+    code, out, _ = run("stock", path, "--as-of", "2026-11-20T09:00", "--skip-invalid",
+                       "--format", "json")  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    [negative] = data["negative"]
+    assert (negative["book_qty_before"], negative["book_qty"], negative["kind"]) == (0, -1, "issue")
+    [count] = data["counts"]
+    assert (count["diff"], count["kind"], count["counted_on"]) == (-1, "loss", "2026-10-31")
+    [old] = data["old_parts_overdue"]
+    assert (old["used"], old["returned"]) == (1, 0) and "免费" in old["why"]
+    assert data["mismatches"] == []
