@@ -294,7 +294,7 @@ def test_stock_cell_rules(tmp_path: Path) -> None:
         ("error", "bad_value", PARTS_STOCK, 2, "opening_qty"),
     }
     required = next(p for p in problems if p.code == "missing_required")
-    assert required.message("zh") == "「工单号」必须填写（类型 = 领用 或 旧件回收时必填）"
+    assert required.message("zh") == "「工单号」必须填写（类型 = 领用、旧件回收时必填）"
 
 
 def test_parts_used_part_numbers_are_free_without_a_stock_sheet(tmp_path: Path) -> None:
