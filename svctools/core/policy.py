@@ -176,6 +176,8 @@ class DispatchPolicy(_Section):
         if missing:
             raise WordedValueError(Msg("value.skill_levels_missing", missing=missing))
         return value
+
+
 class StockPolicy(_Section):
     """Spare-parts stock (SPEC §7.2): when an old part is due back, for which orders, and who
     gets the daily reorder list (``remind stock``)."""
