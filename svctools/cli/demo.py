@@ -162,6 +162,8 @@ def _dispatch(demo: Demo) -> Iterator[str]:
     yield "$ svctools " + " ".join([*args, "--out", str(sheet)])
     yield from ("  " + line if line else "" for line in text.splitlines()[:-1])
     yield f"  -> {demo.folder / 'dispatch.txt'}, {sheet}"
+
+
 def _stock(demo: Demo) -> Iterator[str]:
     workbook = demo.folder / "stock.xlsx"
     args = [
