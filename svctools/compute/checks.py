@@ -13,6 +13,7 @@ from itertools import compress, repeat
 from typing import Any
 
 from svctools.compute.warranty import warranty_by_date
+from svctools.core.messages import say
 from svctools.core.policy import Policy
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData
@@ -189,7 +190,7 @@ class _Context:
         found = [str(r.get(id_column.key)) for r in data.records if r.get("name") == name.strip()]
         if not found:
             return None
-        return lambda lang: (" 或 " if lang == "zh" else " or ").join(dict.fromkeys(found))
+        return lambda lang: say("list.or", lang).join(dict.fromkeys(found))
 
     def other_values(self, sheet: Sheet, data: SheetData, path: str) -> tuple[list[Any], str]:
         """What a time-order rule compares with, row by row, and its header: ``col`` of the

@@ -539,6 +539,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "settle.unset": ("未填", "blank"),
     "warranty.in": ("保内", "in"),
     "warranty.out": ("保外", "out"),
+    "list.or": (" 或 ", " or "),
     # durations: long lateness reads in days and hours
     "time.minutes": ("{n} 分钟", "{n} minutes"),
     "time.minute": ("{n} 分钟", "{n} minute"),
