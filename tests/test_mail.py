@@ -148,7 +148,7 @@ def test_eml_opens_with_chinese_subject_and_names(tmp_path: Path, samples: dict[
     outbox.open()
     outcome = outbox.send(due, message)
     path = tmp_path / "outbox" / "renewal_HT000_7.eml"
-    assert outcome.status == "sent" and outbox.written == [path]
+    assert outcome.status == "written" and outbox.written == [path]
     raw = path.read_bytes()
     assert b"\r\n" in raw and "示例".encode() not in raw.split(b"\r\n\r\n")[0]  # headers encoded
     parsed = email.message_from_bytes(raw, policy=email.policy.default)

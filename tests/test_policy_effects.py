@@ -168,7 +168,7 @@ def bill(*keys: str) -> Callable[[Records, Policy], Any]:
 
 def reminders(kind: str, as_of: datetime) -> Callable[[Records, Policy], Any]:
     def figure(records: Records, policy: Policy) -> Any:
-        return [d.key for d in due_reminders(records, policy.reminders, as_of, (kind,))]
+        return [d.key for d in due_reminders(records, policy, as_of, (kind,))]
 
     return figure
 
@@ -402,6 +402,11 @@ CASES = [
     # completed 10-10, as of 10-12: 2 days >= 1 -> due; >= 3 -> not yet
     Case("reminders", "callback_after_days", 3, reminder_callback_book,
          reminders("callback", at(12, 8)), ["callback:A1:2026-10-12"], []),
+    # level-2 call Mon 10-12 09:00 not answered: due 09:00 + 2 h = 11:00; as of 09:30 that is
+    # 1.5 h away: within risk_hours 4, not within 1
+    Case("reminders", "risk_hours", 1,
+         lambda: book([call(fault_level=2, first_response_at=None)]),
+         reminders("sla-risk", at(12, 9, 30)), ["sla-risk:A1:2026-10-12T09"], []),
 ]  # fmt: skip
 
 

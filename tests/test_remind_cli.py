@@ -500,7 +500,7 @@ def test_login_with_the_password_from_the_environment(
 def test_without_smtp_host_messages_go_to_the_outbox_once(tmp_path: Path, book: Path) -> None:
     conf = config(tmp_path, None)
     code, data, _ = remind(conf, book)
-    assert (code, data["mode"], data["sent"]) == (0, "outbox", 5)
+    assert (code, data["mode"], data["written"], data["sent"]) == (0, "outbox", 5, 0)
     outbox = tmp_path / "outbox"
     assert data["outbox"] == str(outbox)
     files = sorted(p.name for p in outbox.iterdir())
@@ -513,7 +513,8 @@ def test_without_smtp_host_messages_go_to_the_outbox_once(tmp_path: Path, book: 
     for path in outbox.iterdir():
         path.unlink()
     code, data, _ = remind(conf, book)
-    assert (code, data["already_sent"], list(outbox.iterdir())) == (0, 5, [])
+    assert (code, data["already_written"], list(outbox.iterdir())) == (0, 5, [])
+    assert set(status(conf).values()) == {"written"}  # not "sent": no server has seen them
 
 
 def test_dry_run_writes_files_and_touches_no_state_and_no_server(

@@ -21,17 +21,11 @@ from svctools.core.errors import MissingSheet, UsageError
 from svctools.core.messages import Msg, say
 from svctools.sources.base import is_google
 
-# For `remind all`: a part runs when its first sheet is in the book; it then needs the rest.
-_PARTS = {
-    "renewal": ("contracts", "staff"),
-    "callback": ("repair_ledger", "call_log", "callbacks", "staff"),
-}
+_COMMANDS = ["renewals", "callbacks", "sla-risk", "all"]  # REGISTRY's commands, plus all
 
 
 @click.command()
-@click.argument(
-    "kind", required=False, metavar="KIND", type=click.Choice(["renewals", "callbacks", "all"])
-)
+@click.argument("kind", required=False, metavar="KIND", type=click.Choice(_COMMANDS))
 @click.argument("book", required=False, metavar="BOOK")
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Write every message to the outbox; send nothing.")
@@ -77,16 +71,20 @@ def remind(
     lang: str | None,
     config: str | None,
 ) -> None:
-    """Send the reminders due in BOOK: contract renewals and callback digests, each once.
+    """Send the reminders due in BOOK: contract renewals, callback digests, deadlines at risk.
 
-    KIND is renewals, callbacks or all. Without [smtp] host, or with --dry-run, each message
-    is written to the outbox as an .eml file. Exits 3 when something could not be delivered
-    (it is tried again next run) or a failed/unknown key awaits --resolve.
+    KIND is renewals, callbacks, sla-risk (deadlines due within [reminders] risk_hours; run
+    it hourly) or all (every daily kind: renewals and callbacks). Mail goes by SMTP, or to
+    the outbox as .eml files without [smtp] host or with --dry-run; [notify] chat robots get
+    a Markdown digest (--dry-run writes it as .md). `all` sends each kind whose sheets are
+    clean and reports the kinds the book's errors block (exit 1). Exits 3 when something
+    could not be delivered (tried again next run) or a failed/unknown key awaits --resolve.
 
     \b
     Example:
       svctools remind all 售后台账.xlsx --dry-run
       svctools remind all 售后台账.xlsx --quiet          # from cron, every morning
+      svctools remind sla-risk 售后台账.xlsx --quiet     # from cron, every hour
       svctools remind --status
       svctools remind --resolve renewal:HT001:7 resend
     """
@@ -110,7 +108,9 @@ def remind(
         click.echo(report_text(data, env.lang))
     if report.error:
         click.echo(f"svctools: {report.error}", err=True)
-    ctx.exit(3 if report.undelivered else 0)
+    for blocked in report.blocked:
+        click.echo(f"svctools: {blocked['message']}", err=True)
+    ctx.exit(3 if report.undelivered else 1 if report.blocked else 0)
 
 
 LOG_TITLE = {"zh": "提醒记录", "en": "Reminder Log"}
@@ -142,12 +142,17 @@ def _run(
     skip_invalid: bool,
     mask: bool,
 ) -> Any:
-    from svctools.compute.reminders import KINDS, due_reminders
+    from svctools.compute.reminders import REGISTRY, due_reminders
+    from svctools.mail.chat import check_routes
     from svctools.mail.delivery import Delivery, Templates, resolve_path
 
-    work = Computation(env, book, f"remind_{kind}", as_of, skip_invalid)
-    kinds = KINDS[kind] if kind != "all" else _parts_present(env, book, work.records)
     policy = env.policy
+    check_routes(policy.notify, {k.kind for k in REGISTRY.values()})
+    if kind == "all":
+        moment, parts, blocked = _each_kind(env, book, as_of, skip_invalid)
+    else:
+        work = Computation(env, book, f"remind_{kind}", as_of, skip_invalid)
+        moment, parts, blocked = work.as_of, [(kind, work.records)], []
     delivery = Delivery(
         templates=Templates(templates),
         lang=env.lang,
@@ -157,28 +162,60 @@ def _run(
         zone=policy.zone,
         dry_run=dry_run,
         mask=mask,
+        notify=policy.notify,
     )
+    due = [
+        d
+        for command, records in parts
+        for d in due_reminders(
+            records, policy, moment, command, _rights(command, records, policy, moment)
+        )
+    ]
+    report = delivery.run(due, moment)
+    report.blocked = blocked
+    return report
+
+
+def _each_kind(
+    env: Env, book: str, as_of: str | None, skip_invalid: bool
+) -> tuple[datetime, list[tuple[str, Any]], list[dict[str, str]]]:
+    """``remind all``: each daily kind the book keeps, on its own sheets; a kind whose sheets
+    have errors (or lack a sheet) is blocked and reported, the others still go (issue 13)."""
+    from svctools.compute.reminders import kinds_for
+    from svctools.core.errors import BookHasErrors
+    from svctools.reading.usable import COMMAND_SHEETS, read_by, usable_records
+
+    loaded, moment, _ = env.read_checked(book, as_of, read_by("remind_all", env.schema()))
+    parts: list[tuple[str, Any]] = []
+    blocked: list[dict[str, str]] = []
+    kept = [k for k in kinds_for("all") if loaded.records.has(COMMAND_SHEETS[_cmd(k)][0][0])]
+    if not kept:
+        names = " / ".join(
+            env.schema()[COMMAND_SHEETS[_cmd(k)][0][0]].title(env.lang) for k in kinds_for("all")
+        )
+        raise MissingSheet(Msg("book.remind_needs_any", book=book, names=names))
+    for kind in kept:
+        try:
+            usable = usable_records(loaded, env.schema(), _cmd(kind), skip_invalid, env.lang)
+        except (BookHasErrors, MissingSheet) as exc:
+            said = say("remind.blocked", env.lang, command=kind.command, why=exc.text(env.lang))
+            blocked.append({"kind": kind.kind, "command": kind.command, "message": said})
+            continue
+        parts.append((kind.command, usable.records))
+    return moment, parts, blocked
+
+
+def _rights(command: str, records: Any, policy: Any, moment: datetime) -> Any:
+    """The 三包 rights marked on callback lines (SPEC §7.3); other kinds need none."""
+    if command != "callbacks":
+        return None
     from svctools.compute.entitlements import rights_by_call
 
-    rights = rights_by_call(work.records, policy, work.as_of) if "callback" in kinds else None
-    due = due_reminders(work.records, policy.reminders, work.as_of, kinds, rights)
-    return delivery.run(due, work.as_of)
+    return rights_by_call(records, policy, moment)
 
 
-def _parts_present(env: Env, book: str, records: Any) -> tuple[Any, ...]:
-    """``remind all``: renewals if the book keeps contracts, callbacks if it keeps a ledger."""
-    schema = env.schema()
-    kinds = tuple(k for k, sheets in _PARTS.items() if records.has(sheets[0]))
-    if not kinds:
-        names = " / ".join(schema[s[0]].title(env.lang) for s in _PARTS.values())
-        raise MissingSheet(Msg("book.remind_needs_any", book=book, names=names))
-    for part in kinds:
-        for key in _PARTS[part][1:]:
-            if not records.has(key):
-                raise MissingSheet(
-                    Msg("book.remind_needs_sheet", book=book, part=part, title=schema[key].title)
-                )
-    return kinds
+def _cmd(kind: Any) -> str:
+    return f"remind_{kind.command}"
 
 
 def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None, fmt: str) -> None:

@@ -1,30 +1,26 @@
 """What reminders are due (SPEC §5): contract renewals and callback digests, as plain data.
 
-Pure: records and policy in, ``Due`` items out. Nothing here knows about SMTP, files or the
-state file; ``mail.delivery`` renders and delivers,
-``mail.state`` keeps each key once.
+Pure: records and policy in, ``Due`` items out. Nothing here knows about SMTP, chat robots,
+files or the state file; ``mail.delivery`` renders and delivers, ``mail.state`` keeps each key
+once. ``REGISTRY`` names every kind ``remind`` knows: a new kind is one ``register()`` call
+(plus its row in ``reading.usable.COMMAND_SHEETS`` and its templates).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from svctools.compute.entitlements import Entitlement
 from svctools.core.clock import iso
-from svctools.core.policy import RemindersPolicy
+from svctools.core.policy import Policy, RemindersPolicy
 from svctools.core.records import Record, Records
 
-Kind = Literal["renewal", "callback"]
-KINDS: dict[str, tuple[Kind, ...]] = {
-    "renewals": ("renewal",),
-    "callbacks": ("callback",),
-    "all": ("renewal", "callback"),
-}
+Kind = str  # a key's first part and its templates' name: renewal, callback, sla-risk, ...
 
 
 @dataclass(frozen=True)
@@ -64,22 +60,64 @@ class Due:
 Rights = Mapping[str, Sequence[Entitlement]]  # 三包 rights by call_id (compute.entitlements)
 
 
+DueFinder = Callable[[Records, Policy, datetime], list["Due"]]
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """One kind of reminder: ``remind COMMAND`` finds its ``Due`` items with ``finder``.
+
+    ``daily`` kinds make up ``remind all`` (the morning cron); the others have their own
+    schedule (``sla-risk`` hourly). ``command`` also names its sheets: ``remind_COMMAND`` in
+    ``reading.usable.COMMAND_SHEETS``, whose first needed sheet says whether the book keeps it.
+    """
+
+    kind: Kind
+    command: str
+    finder: DueFinder
+    daily: bool = True
+
+
+REGISTRY: dict[str, ReminderKind] = {}  # by command, in the order ``remind all`` runs them
+
+
+def register(kind: ReminderKind) -> ReminderKind:
+    REGISTRY[kind.command] = kind
+    return kind
+
+
+def kinds_for(command: str) -> list[ReminderKind]:
+    """``all`` = every daily kind, in order; otherwise the one kind ``command`` names."""
+    if command == "all":
+        return [k for k in REGISTRY.values() if k.daily]
+    return [REGISTRY[command]]
+
+
 def due_reminders(
     records: Records,
-    policy: RemindersPolicy,
+    policy: Policy | RemindersPolicy,
     as_of: datetime,
-    kinds: tuple[Kind, ...],
+    kinds: str | tuple[Kind, ...],
     rights: Rights | None = None,
 ) -> list[Due]:
-    """Every reminder of ``kinds`` due at ``as_of``: renewals first, then callback digests.
+    """Every reminder due at ``as_of``: of ``remind COMMAND`` (a str), or of the kinds named.
 
     ``rights``: the 三包 rights of the calls, marked on the callback lines (SPEC §7.3)."""
+    if isinstance(policy, RemindersPolicy):
+        policy = Policy().model_copy(update={"reminders": policy})
+    chosen = kinds_for(kinds) if isinstance(kinds, str) else _by_kind(kinds)
     result: list[Due] = []
-    if "renewal" in kinds:
-        result.extend(due_renewals(records, policy.renewal_days, as_of.date()))
-    if "callback" in kinds:
-        result.extend(due_callbacks(records, policy.callback_after_days, as_of.date(), rights))
+    for kind in chosen:
+        if kind.kind == "callback" and rights is not None:
+            days = policy.reminders.callback_after_days
+            result.extend(due_callbacks(records, days, as_of.date(), rights))
+        else:
+            result.extend(kind.finder(records, policy, as_of))
     return result
+
+
+def _by_kind(kinds: tuple[Kind, ...]) -> list[ReminderKind]:
+    return [k for k in REGISTRY.values() if k.kind in kinds]
 
 
 def renewal_stage(end_date: date, today: date, stages: list[int]) -> str | None:
@@ -124,6 +162,11 @@ def _addressed(owner: Person | None, store: Person | None) -> tuple[list[Person]
     if store is None or store.email.lower() == owner.email.lower():
         return [owner], []
     return [owner], [store]
+
+
+def person_of(record: Record | None) -> Person | None:
+    """A staff member or store with an email, as a recipient; else None."""
+    return _person(record)
 
 
 def _person(record: Record | None) -> Person | None:
@@ -255,3 +298,27 @@ def _money(value: Any) -> str:
     if value is None:
         return ""
     return f"{Decimal(value):,.2f}"
+
+
+def _renewals(records: Records, policy: Policy, as_of: datetime) -> list[Due]:
+    return due_renewals(records, policy.reminders.renewal_days, as_of.date())
+
+
+def _callbacks(records: Records, policy: Policy, as_of: datetime) -> list[Due]:
+    return due_callbacks(records, policy.reminders.callback_after_days, as_of.date())
+
+
+def _sla_risk(records: Records, policy: Policy, as_of: datetime) -> list[Due]:
+    from svctools.compute.sla_risk import due_sla_risk  # the SLA rules load only when asked
+
+    return due_sla_risk(records, policy, as_of)
+
+
+register(ReminderKind("renewal", "renewals", _renewals))
+register(ReminderKind("callback", "callbacks", _callbacks))
+register(ReminderKind("sla-risk", "sla-risk", _sla_risk, daily=False))
+# The kinds of each command, for callers that name kinds rather than commands.
+KINDS: dict[str, tuple[Kind, ...]] = {
+    **{command: (k.kind,) for command, k in REGISTRY.items()},
+    "all": tuple(k.kind for k in kinds_for("all")),
+}

@@ -131,6 +131,7 @@ class RemindersPolicy(_Section):
     callback_after_days: Annotated[int, Field(ge=0)] = 1
     outbox: str = "outbox"
     state: str = "svctools-state.sqlite"
+    risk_hours: Annotated[Decimal, Field(gt=0, le=720)] = Decimal(4)  # remind sla-risk (§7.5)
 
     @field_validator("renewal_days")
     @classmethod
@@ -148,6 +149,55 @@ class SmtpPolicy(_Section):
     from_: str = Field("", alias="from")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+_SECRET_RUN = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z0-9_\-]{12,}")
+
+
+def mask_url(url: str) -> str:
+    """A chat URL for people: ``${NAME}`` placeholders stay, any token-like run reads ``***``."""
+    return _SECRET_RUN.sub(lambda m: m[0] if m[0].startswith("${") else "***", url)
+
+
+class NotifyPolicy(_Section):
+    """Work-group chat robots (SPEC §7.5), as apprise URLs.
+
+    ``urls`` is a list (channel names made from the scheme: ``wecombot``, ``json-2``) or a
+    table of named URLs (``wecom-kefu = "wecombot://${WECOM_KEFU_KEY}"``). ``${NAME}`` is read
+    from the environment, else the keyring (service ``svctools``): never write a key here.
+    ``routes``: kind -> channels (``email`` is the mail); a kind not routed goes everywhere.
+    """
+
+    urls: list[str] | dict[str, str] = []
+    routes: dict[str, list[str]] = {}
+    timeout: Annotated[float, Field(gt=0, le=300)] = 10
+
+    def channels(self) -> dict[str, str]:
+        """Channel name -> URL (with its placeholders)."""
+        if isinstance(self.urls, dict):
+            return dict(self.urls)
+        named: dict[str, str] = {}
+        for url in self.urls:
+            base = url.split("://", 1)[0].lower() or "chat"
+            name, n = base, 1
+            while name in named:
+                n += 1
+                name = f"{base}-{n}"
+            named[name] = url
+        return named
+
+    @model_validator(mode="after")
+    def _routes_name_channels(self) -> NotifyPolicy:
+        names = {*self.channels(), "email"}
+        for kind, targets in self.routes.items():
+            for target in targets:
+                if target not in names:
+                    known = ", ".join(sorted(names))
+                    raise ValueError(f"routes.{kind}: no channel {target!r} (known: {known})")
+        for name, url in self.channels().items():
+            if "://" not in url or not re.match(r"^[A-Za-z0-9_-]+$", name):
+                raise ValueError(f"{name}: {mask_url(url)!r} is not a channel URL (scheme://...)")
+        return self
 
 
 class GooglePolicy(_Section):
@@ -209,6 +259,7 @@ class Policy(_Section):
     penalties: PenaltiesPolicy = PenaltiesPolicy()
     reminders: RemindersPolicy = RemindersPolicy()
     smtp: SmtpPolicy = SmtpPolicy.model_validate({})
+    notify: NotifyPolicy = NotifyPolicy()
     google: GooglePolicy = GooglePolicy()
     privacy: PrivacyPolicy = PrivacyPolicy()
     dispatch: DispatchPolicy = DispatchPolicy()
@@ -239,7 +290,13 @@ class Policy(_Section):
 
     def to_dict(self) -> dict[str, Any]:
         """The policy as plain TOML/JSON-able values (Decimal and time as strings)."""
-        return _plain(self.model_dump(by_alias=True, exclude={"source"}))
+        data = _plain(self.model_dump(by_alias=True, exclude={"source"}))
+        urls = data["notify"]["urls"]
+        if isinstance(urls, dict):
+            data["notify"]["urls"] = {name: mask_url(url) for name, url in urls.items()}
+        else:
+            data["notify"]["urls"] = [mask_url(url) for url in urls]
+        return data
 
 
 def _plain(value: Any) -> Any:

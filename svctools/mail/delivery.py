@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +18,8 @@ from zoneinfo import ZoneInfo
 from svctools.compute.privacy import mask_reminder
 from svctools.compute.reminders import Due
 from svctools.core.clock import now_local
-from svctools.core.policy import Policy, SmtpPolicy
+from svctools.core.policy import NotifyPolicy, Policy, SmtpPolicy
+from svctools.mail.chat import ChatOutbox, ChatTransport, part_key, route, split_markdown
 from svctools.mail.messages import build_message, sender_address
 from svctools.mail.state import State, StateRow, read_rows
 from svctools.mail.templates import Rendered, Templates
@@ -42,21 +44,46 @@ def resolve_path(policy: Policy, value: str) -> Path:
 
 
 @dataclass
+class ChatPart:
+    """One Markdown part for one chat channel; ``state_key`` is ``KEY@channel`` (``KEY#2@…``)."""
+
+    due: Due
+    channel: str
+    state_key: str
+    text: str
+    status: str = ""
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.state_key,
+            "reminder": self.due.key,
+            "kind": self.due.kind,
+            "channel": self.channel,
+            "status": self.status,
+            "detail": self.detail or None,
+        }
+
+
+@dataclass
 class RunReport:
     """What one run did, key by key; ``to_dict()`` is the JSON output of ``remind``."""
 
     as_of: date
     mode: str  # smtp | outbox | dry-run
     due: list[Due]
-    status: dict[str, str] = field(default_factory=dict)
+    status: dict[str, str] = field(default_factory=dict)  # email, by key
     details: dict[str, str] = field(default_factory=dict)
     outbox: Path | None = None
     files: list[Path] = field(default_factory=list)
     error: str | None = None
     attention: list[StateRow] = field(default_factory=list)
+    chats: list[ChatPart] = field(default_factory=list)
+    blocked: list[dict[str, str]] = field(default_factory=list)  # kinds the book's errors stopped
 
     def count(self, status: str) -> int:
-        return sum(1 for due in self.due if self.status.get(due.key) == status)
+        mails = sum(1 for due in self.due if self.status.get(due.key) == status)
+        return mails + sum(1 for part in self.chats if part.status == status)
 
     @property
     def undelivered(self) -> bool:
@@ -69,15 +96,26 @@ class RunReport:
     @property
     def news(self) -> bool:
         """Anything for a person to read: not the case when all due was sent on earlier runs."""
-        quiet = all(self.status.get(d.key) == "already_sent" for d in self.due)
-        return not quiet or bool(self.error or self.attention)
+        done = ("already_sent", "already_written", "chat_only")
+        quiet = all(self.status.get(d.key) in done for d in self.due)
+        quiet = quiet and all(p.status == "already_sent" for p in self.chats)
+        return not quiet or bool(self.error or self.attention or self.blocked)
 
     def to_dict(self) -> dict[str, Any]:
         due = [
             {**d.to_dict(), "status": self.status.get(d.key, ""), "detail": self.details.get(d.key)}
             for d in self.due
         ]
-        counts = ("sent", "already_sent", "failed", "unknown", "retry", "unaddressed", "written")
+        counts = (
+            "sent",
+            "already_sent",
+            "failed",
+            "unknown",
+            "retry",
+            "unaddressed",
+            "written",
+            "already_written",
+        )
         return {
             "as_of": self.as_of.isoformat(),
             "mode": self.mode,
@@ -87,6 +125,8 @@ class RunReport:
             "files": [str(p) for p in self.files],
             "error": self.error,
             "attention": [row.to_dict() for row in self.attention],
+            "chat": [part.to_dict() for part in self.chats],
+            "blocked": self.blocked,
         }
 
 
@@ -103,6 +143,7 @@ class Delivery:
     dry_run: bool = False
     timeout: float = 30
     mask: bool = False  # --mask: privacy.mask_reminder decides what each mail shows
+    notify: NotifyPolicy = field(default_factory=NotifyPolicy)
 
     @property
     def mode(self) -> str:
@@ -110,29 +151,94 @@ class Delivery:
 
     def run(self, due: list[Due], as_of: datetime) -> RunReport:
         """Send what is due and not yet sent; every template is checked before anything goes."""
-        self.templates.check(self.lang)
+        channels = self.notify.channels()
+        self.templates.check(self.lang, chat=bool(channels))
         report = RunReport(as_of.date(), self.mode, due)
         if self.mode != "smtp":
             report.outbox = self.outbox
+        mailed = []
+        for item in due:
+            if route(self.notify, item.kind).email:
+                mailed.append(item)
+            else:
+                report.status[item.key] = "chat_only"
+        report.chats = self._chat_parts(due, channels)  # rendered before anything goes
         if self.dry_run:
-            rows = read_rows(self.state)
-            pending = _triage(due, {r.key: r.status for r in rows}, report)
-            outbox = OutboxTransport(self.outbox, durable=False)
-            outbox.open()
-            for item, message in self._each_message(pending):  # written as it is rendered
-                outcome = outbox.send(item, message)
-                report.status[item.key] = "written" if outcome.status == "sent" else "retry"
-                report.details[item.key] = outcome.detail
-            report.files = outbox.written
-            report.attention = [r for r in rows if r.status in ("failed", "claimed")]
+            self._dry_run(mailed, report)
             return report
         with State.locked(self.state) as state:
-            pending = _triage(due, state.statuses(), report)
+            pending = _triage(mailed, state.statuses(), report, self.mode == "smtp")
             mails = self._messages(pending)  # all rendered before the first is handed over
             if mails:
                 self._deliver(state, mails, report, as_of)
+            for name in channels:
+                self._post(state, name, channels[name], report, as_of)
             report.attention = [r for r in state.rows() if r.status in ("failed", "claimed")]
         return report
+
+    def _dry_run(self, mailed: list[Due], report: RunReport) -> None:
+        rows = read_rows(self.state)
+        known = {r.key: r.status for r in rows}
+        pending = _triage(mailed, known, report, smtp=False)
+        outbox = OutboxTransport(self.outbox, durable=False)
+        outbox.open()
+        for item, message in self._each_message(pending):  # written as it is rendered
+            outcome = outbox.send(item, message)
+            report.status[item.key] = "written" if outcome.status == "written" else "retry"
+            report.details[item.key] = outcome.detail
+        chat_box = ChatOutbox(self.outbox)
+        for part in report.chats:
+            if not _triage_part(part, known.get(part.state_key)):
+                outcome = chat_box.write(part.state_key, part.text)
+                part.status, part.detail = outcome.status, outcome.detail
+        report.files = outbox.written + chat_box.written
+        report.attention = [r for r in rows if r.status in ("failed", "claimed")]
+
+    def _chat_parts(self, due: list[Due], channels: dict[str, str]) -> list[ChatPart]:
+        """Every chat part of this run, per channel in route order, split to the robot's size."""
+        limits = {name: _limit(url) for name, url in channels.items()}
+        parts = []
+        for item in due:
+            chats = [c for c in route(self.notify, item.kind).chats if c in channels]
+            if not chats:
+                continue
+            context = mask_reminder(item.kind, item.context)[0] if self.mask else item.context
+            text = self.templates.render_chat(item.kind, self.lang, context)
+            for name in chats:
+                pieces = split_markdown(text, limits[name])
+                for index, piece in enumerate(pieces, 1):
+                    key = part_key(item.key, index, len(pieces), name)
+                    parts.append(ChatPart(item, name, key, piece))
+        return parts
+
+    def _post(self, state: State, name: str, url: str, report: RunReport, as_of: datetime) -> None:
+        """Post this channel's parts not yet sent; a failed channel stops, the others go on."""
+        known = state.statuses()
+        pending = [
+            p
+            for p in report.chats
+            if p.channel == name and not _triage_part(p, known.get(p.state_key))
+        ]
+        if not pending:
+            return
+        transport = ChatTransport(name, url, self.notify.timeout)
+        transport.open()  # a bad URL or a missing secret: ConfigError before anything is claimed
+        for index, part in enumerate(pending):
+            facts = {"channel": name, "as_of": as_of.isoformat(), "now": self._now()}
+            title = part.text.split("\n", 1)[0]
+            if not state.claim(part.state_key, part.due.kind, f"#{name}", title, **facts):
+                part.status = "already_sent"
+                continue
+            outcome = transport.send(part.text)
+            if outcome.status != "unknown":
+                state.finish(part.state_key, outcome.status, self._now(), outcome.detail)
+            part.status, part.detail = outcome.status, outcome.detail
+            if outcome.stop:
+                report.error = f"{name}: {outcome.detail}"
+                for rest in pending[index + 1 :]:
+                    rest.status = "retry"
+                break
+        transport.close()
 
     def _messages(self, items: list[Due]) -> list[tuple[Due, EmailMessage]]:
         return list(self._each_message(items))
@@ -176,8 +282,9 @@ class Delivery:
                 recipients = ", ".join(str(p) for p in item.to + item.cc)
                 facts = {"channel": transport.channel, "as_of": as_of.isoformat()}
                 subject = str(message["Subject"])
+                again = ("written",) if self.mode == "smtp" else ()
                 if not state.claim(
-                    item.key, item.kind, recipients, subject, **facts, now=self._now()
+                    item.key, item.kind, recipients, subject, **facts, now=self._now(), again=again
                 ):
                     report.status[item.key] = "already_sent"
                     continue
@@ -201,13 +308,37 @@ class Delivery:
         return now_local(self.zone)
 
 
-def _triage(due: list[Due], known: dict[str, str], report: RunReport) -> list[Due]:
-    """Set aside what must not be sent now; return the items still to send, in order."""
+def _limit(url: str) -> int:
+    """The robot's message size (apprise knows each vendor's), without needing its secrets."""
+    import apprise
+
+    plugin = apprise.Apprise.instantiate(
+        re.sub(r"\$\{[^}]*\}", "placeholder0123456789", url), suppress_exceptions=True
+    )
+    return min(int(plugin.body_maxlen), 4000) if plugin else 2048
+
+
+def _triage_part(part: ChatPart, recorded: str | None) -> bool:
+    """Set the status of a chat part that must not be posted now; True if set aside."""
+    shown = {"sent": "already_sent", "failed": "failed", "claimed": "unknown"}.get(recorded or "")
+    if shown:
+        part.status = shown
+    return bool(shown)
+
+
+def _triage(due: list[Due], known: dict[str, str], report: RunReport, smtp: bool) -> list[Due]:
+    """Set aside what must not be sent now; return the items still to send, in order.
+
+    A key only written to the outbox (no SMTP then) is sent once SMTP is configured, if it
+    is still due: the stage rule already left stale stages out of ``due``.
+    """
     pending = []
     for item in due:
         recorded = known.get(item.key)
         if recorded == "sent":
             report.status[item.key] = "already_sent"
+        elif recorded == "written" and not smtp:
+            report.status[item.key] = "already_written"
         elif recorded == "failed":
             report.status[item.key] = "failed"
         elif recorded == "claimed":

@@ -8,9 +8,11 @@ the file could not both send it.
 
 A key's life: absent → ``claimed`` (just before handing the message over) → ``sent`` or
 ``failed`` (the server refused it for good) or ``retry`` (a temporary failure: claimable
-again). A key still ``claimed`` when no run holds the lock belongs to a run that died between
-handing the message over and recording the answer: it is shown as ``unknown`` and never sent
-again until the clerk resolves it (``sent``, or ``resend`` which makes it claimable).
+again) or ``written`` (put in the outbox only, no SMTP configured: a later run with SMTP
+claims it again and sends it if it is still due). A key still ``claimed`` when no run holds
+the lock belongs to a run that died between handing the message over and recording the
+answer: it is shown as ``unknown`` and never sent again until the clerk resolves it
+(``sent``, or ``resend`` which makes it claimable).
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from filelock import FileLock, Timeout
 from svctools.core.errors import SvctoolsError, UsageError
 
 CLAIMABLE = ("retry", "resend")  # statuses a run may claim again (also absent keys)
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reminders (
+STATUSES = ("claimed", "sent", "failed", "retry", "resend", "written")
+_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     key TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed', 'retry', 'resend')),
+    status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed', 'retry', 'resend',
+                                           'written')),
     recipients TEXT NOT NULL DEFAULT '',
     subject TEXT NOT NULL DEFAULT '',
     channel TEXT NOT NULL DEFAULT '',
@@ -44,6 +48,7 @@ CREATE TABLE IF NOT EXISTS reminders (
     detail TEXT NOT NULL DEFAULT ''
 );
 """
+_SCHEMA = _TABLE.format(name="reminders")
 _COLUMNS = (
     "key, kind, status, recipients, subject, channel, message_id, as_of, claimed_at, "
     "updated_at, attempts, detail"
@@ -97,9 +102,29 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")  # a 'sent' mark survives a power cut
         conn.executescript(_SCHEMA)
+        _upgrade(conn)
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: cannot use this reminders state file ({exc})") from None
     return conn
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """A state file from before ``written`` existed: widen its CHECK (SQLite copies the table)."""
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'reminders'"
+    ).fetchone()
+    if "'written'" in sql:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(_TABLE.format(name="reminders_new"))
+        conn.execute(f"INSERT INTO reminders_new ({_COLUMNS}) SELECT {_COLUMNS} FROM reminders")
+        conn.execute("DROP TABLE reminders")
+        conn.execute("ALTER TABLE reminders_new RENAME TO reminders")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def read_rows(path: Path) -> list[StateRow]:
@@ -154,9 +179,12 @@ class State:
     def claim(self, key: str, kind: str, recipients: str, subject: str, **facts: Any) -> bool:
         """Record that ``key`` is about to be handed over; ``False`` if it is not ours to send.
 
-        ``facts``: ``channel``, ``as_of`` and ``now`` (a datetime).
+        ``facts``: ``channel``, ``as_of``, ``now`` (a datetime) and ``again`` (statuses besides
+        retry/resend this run may claim: ``written`` when SMTP now sends what the outbox held).
         """
         now = _stamp(facts["now"])
+        again = tuple(s for s in facts.get("again", ()) if s in STATUSES)
+        claimable = ", ".join(f"'{s}'" for s in (*CLAIMABLE, *again))
         values = (key, kind, recipients, subject, facts["channel"], facts["as_of"], now, now)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -168,7 +196,7 @@ class State:
                 " channel = excluded.channel, as_of = excluded.as_of,"
                 " claimed_at = excluded.claimed_at, updated_at = excluded.updated_at,"
                 " attempts = reminders.attempts + 1, detail = '', message_id = ''"
-                " WHERE reminders.status IN ('retry', 'resend')",
+                f" WHERE reminders.status IN ({claimable})",
                 values,
             )
             won = self.conn.execute("SELECT changes()").fetchone()[0] == 1
@@ -181,8 +209,8 @@ class State:
     def finish(
         self, key: str, status: str, now: datetime, detail: str = "", message_id: str = ""
     ) -> None:
-        """Record the server's answer for a claimed key: ``sent``, ``failed`` or ``retry``."""
-        if status not in ("sent", "failed", "retry"):
+        """Record the answer for a claimed key: ``sent``, ``failed``, ``retry`` or ``written``."""
+        if status not in ("sent", "failed", "retry", "written"):
             raise ValueError(f"cannot finish a claim as {status!r}")
         self.conn.execute(
             "UPDATE reminders SET status = ?, updated_at = ?, detail = ?, message_id = ?"

@@ -209,10 +209,22 @@ class Templates:
             self.env.handle_exception()  # re-raises with the template's file and line in the trace
             raise  # not reached
 
-    def check(self, lang: str) -> None:
+    def render_chat(self, kind: str, lang: str, context: dict[str, Any]) -> str:
+        """The chat robots' Markdown from ``KIND.LANG.md``: its first line is the title."""
+        with self._errors(), _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
+            page = self.env.get_template(f"{kind}.{lang}.md")
+            text = _joined(page.generate(context), page.filename)
+        text = _SURROGATE.sub("\ufffd", text).strip()
+        if not text:
+            raise TemplateError(f"{kind}.{lang}.md: renders empty")
+        return text + "\n"
+
+    def check(self, lang: str, chat: bool = True) -> None:
         """Render every template once on sample data, so a typo fails on a quiet day too."""
         for due in sample_reminders():
             self.render(due.kind, lang, due.context)
+            if chat:
+                self.render_chat(due.kind, lang, due.context)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -277,4 +289,27 @@ def sample_reminders() -> list[Due]:
             }
         ],
     )
-    return due_renewals(records, [15, 7, 1], today) + due_callbacks(records, 1, today)
+    risk = {
+        "kind": "sla-risk",
+        "as_of": "2026-01-10 09:00",
+        "to_name": "示例",
+        "store": False,
+        "count": 1,
+        "items": [
+            {
+                "rule": "late_response",
+                "rule_zh": "响应超时",
+                "record": "C0",
+                "sheet": "call_log",
+                "row": 2,
+                "staff_id": "A00",
+                "staff_name": "示例",
+                "deadline": "2026-01-10 10:30",
+                "minutes_left": 90,
+                "left": "1:30",
+            }
+        ],
+    }
+    at_risk = Due("sla-risk", "sla-risk:A00:2026-01-10T09", [], [], risk)
+    renewals = due_renewals(records, [15, 7, 1], today)
+    return renewals + due_callbacks(records, 1, today) + [at_risk]

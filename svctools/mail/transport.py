@@ -85,7 +85,7 @@ class OutboxTransport:
         except (OSError, SvctoolsError) as exc:  # disk full, folder gone: nothing was written
             return Outcome("retry", f"{path}: cannot write ({exc})", stop=True)
         self.written.append(path)
-        return Outcome("sent", path.name)
+        return Outcome("written", path.name)
 
     def close(self) -> None:
         pass

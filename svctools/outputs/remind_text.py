@@ -19,7 +19,11 @@ _LABELS: dict[str, dict[str, Any]] = {
         "retry": "待重试",
         "resend": "待重发",
         "unaddressed": "无邮箱",
-        "written": "已写入",
+        "written": "已写入发件箱",
+        "already_written": "此前已写入发件箱",
+        "chat_only": "只发群聊",
+        "chat": "群聊 {name}",
+        "blocked": "因台账错误未发送（修正后下次运行会发）：",
         "headers": ("状态", "键", "收件人", "说明"),
         "state_headers": ("状态", "键", "收件人", "时间", "说明"),
         "nothing": "没有到期的提醒",
@@ -40,7 +44,11 @@ _LABELS: dict[str, dict[str, Any]] = {
         "retry": "retry",
         "resend": "resend",
         "unaddressed": "no email",
-        "written": "written",
+        "written": "written to the outbox",
+        "already_written": "already in the outbox",
+        "chat_only": "chat only",
+        "chat": "chat {name}",
+        "blocked": "Not sent because of errors in the book (sent on the next run once fixed):",
         "headers": ("Status", "Key", "To", "Detail"),
         "state_headers": ("Status", "Key", "To", "When", "Detail"),
         "nothing": "nothing due",
@@ -67,7 +75,16 @@ def report_text(report: dict[str, Any], lang: str) -> str:
     if not due:
         lines = [head + str(words["nothing"])]
     else:
-        order = ("sent", "written", "already_sent", "failed", "unknown", "retry", "unaddressed")
+        order = (
+            "sent",
+            "written",
+            "already_sent",
+            "already_written",
+            "failed",
+            "unknown",
+            "retry",
+            "unaddressed",
+        )
         counts = [f"{words[s]} {report[s]}" for s in order if report.get(s)]
         lines = [head + str(words["due"]).format(n=len(due)) + words["sep"]]
         lines[0] += words["comma"].join(counts)
@@ -80,11 +97,22 @@ def report_text(report: dict[str, Any], lang: str) -> str:
             )
             for d in due
         ]
+        rows += [
+            (
+                words.get(c["status"], ""),
+                c["key"],
+                str(words["chat"]).format(name=c["channel"]),
+                c.get("detail") or "",
+            )
+            for c in report.get("chat", [])
+        ]
         lines += ["", table(rows, words["headers"])]
     if report["files"]:
         lines += ["", f"{words['outbox']}: {report['outbox']} ({len(report['files'])})"]
     if report["attention"]:
         lines += ["", str(words["attention"]), _state_table(report["attention"], words)]
+    if report.get("blocked"):
+        lines += ["", str(words["blocked"])] + [f"- {b['message']}" for b in report["blocked"]]
     return "\n".join(lines)
 
 

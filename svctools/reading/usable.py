@@ -35,6 +35,10 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # sheets the book has (svctools.cli.remind checks them).
     "remind_renewals": (("contracts", "staff"), ("stores",)),
     "remind_callbacks": (("call_log", "repair_ledger", "callbacks", "staff"), ()),
+    "remind_sla-risk": (
+        ("call_log", "repair_ledger"),
+        ("complaints", "callbacks", "staff", "stores"),
+    ),
     "remind_all": ((), ("contracts", "staff", "stores", "call_log", "repair_ledger", "callbacks")),
 }
 
