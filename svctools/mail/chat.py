@@ -38,6 +38,18 @@ class Route:
     chats: tuple[str, ...]
 
 
+def load_apprise() -> Any:
+    """apprise 2.3.0 still imports ``imghdr`` (deprecated in 3.11): silence that one warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import imghdr  # noqa: F401  (apprise imports it lazily: import it once, quietly)
+
+        import apprise
+    return apprise
+
+
 def route(notify: NotifyPolicy, kind: str) -> Route:
     """``[notify.routes] KIND = [...]`` if given; else email and every channel."""
     targets = notify.routes.get(kind)
@@ -137,8 +149,7 @@ class ChatTransport:
         self.limit = 2048
 
     def open(self) -> None:
-        import apprise
-
+        apprise = load_apprise()
         full, self.secrets = expand(self.url, self.channel)
         plugin = apprise.Apprise.instantiate(full, suppress_exceptions=True)
         if not plugin:
@@ -149,7 +160,7 @@ class ChatTransport:
 
     def send(self, text: str) -> Outcome:
         """Post one part; the outcome never carries the URL or a secret."""
-        import apprise
+        apprise = load_apprise()
 
         with apprise.LogCapture(level=logging.DEBUG) as captured:
             try:

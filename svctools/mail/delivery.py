@@ -19,7 +19,14 @@ from svctools.compute.privacy import mask_reminder
 from svctools.compute.reminders import Due
 from svctools.core.clock import now_local
 from svctools.core.policy import NotifyPolicy, Policy, SmtpPolicy
-from svctools.mail.chat import ChatOutbox, ChatTransport, part_key, route, split_markdown
+from svctools.mail.chat import (
+    ChatOutbox,
+    ChatTransport,
+    load_apprise,
+    part_key,
+    route,
+    split_markdown,
+)
 from svctools.mail.messages import build_message, sender_address
 from svctools.mail.state import State, StateRow, read_rows
 from svctools.mail.templates import Rendered, Templates
@@ -310,9 +317,7 @@ class Delivery:
 
 def _limit(url: str) -> int:
     """The robot's message size (apprise knows each vendor's), without needing its secrets."""
-    import apprise
-
-    plugin = apprise.Apprise.instantiate(
+    plugin = load_apprise().Apprise.instantiate(
         re.sub(r"\$\{[^}]*\}", "placeholder0123456789", url), suppress_exceptions=True
     )
     return min(int(plugin.body_maxlen), 4000) if plugin else 2048
