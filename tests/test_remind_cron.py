@@ -6,20 +6,19 @@ stale stage). A real aiosmtpd server on 127.0.0.1 receives what is sent."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_remind_cli import (  # noqa: F401  (smtp is a fixture)
-    KEYS,
-    ROWS,
-    Handler,
-    config,
-    fill,
-    invoke,
-    remind,
-    smtp,
-    status,
-)
+from conftest import smtp_on_localhost
+from test_remind_cli import KEYS, ROWS, Handler, config, fill, invoke, remind, status
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Handler, int]]:
+    handler = Handler()
+    with smtp_on_localhost(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture
