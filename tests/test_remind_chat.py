@@ -319,4 +319,4 @@ def test_a_long_digest_goes_in_numbered_parts_within_the_robots_limit(
 def test_a_missing_secret_is_one_line_naming_the_variable(tmp_path: Path, book: Path) -> None:
     conf = config(tmp_path, '[notify]\nurls = ["wecombot://${NO_SUCH_KEY_SET}"]\n')
     code, _, err = remind(conf, book)
-    assert code == 2 and "${NO_SUCH_KEY_SET} is not set" in err and "Traceback" not in err
+    assert code == 2 and "没有设置 ${NO_SUCH_KEY_SET}" in err and "Traceback" not in err

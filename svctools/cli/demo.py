@@ -217,6 +217,28 @@ def _remind(demo: Demo) -> Iterator[str]:
     yield f"  -> {demo.folder / 'outbox'}"
 
 
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+def _sla_risk(demo: Demo) -> Iterator[str]:
+    args = ["remind", "sla-risk", str(demo.book), "--as-of", demo.stamp, "--dry-run"]
+    args.append("--skip-invalid")
+    _, text = demo.run(*args, out="sla-risk.txt")
+    result = demo.json(*args)
+    chat = sorted((Path(f) for f in result["files"] if f.endswith(".md")), key=_size)
+    yield "$ svctools " + " ".join(args)
+    yield demo.words(
+        f"  {len(result['due'])} 份时限预警（{demo.stamp} 起 4 小时内到期），"
+        f"{len(chat)} 条群聊消息（.md）",
+        f"  {len(result['due'])} deadline warnings (due within 4 hours), {len(chat)} chat messages",
+    )
+    yield f"  -> {demo.folder / 'sla-risk.txt'}, {demo.folder / 'outbox'}"
+    if chat:
+        yield ""
+        yield from (f"  {line}" for line in chat[-1].read_text("utf-8").splitlines())
+
+
 def _entitlements(demo: Demo) -> Iterator[str]:
     out = demo.folder / "entitlements.xlsx"
     args = ["entitlements", str(demo.book), "--as-of", demo.stamp, "--skip-invalid"]
@@ -244,6 +266,7 @@ STEPS: list[Step] = [
     _init,
     _config,
     _remind,
+    _sla_risk,
 ]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from svctools.core.clock import add_months
 from svctools.core.schema import load_schema, package_folder
+from svctools.demo.at_risk import DEMO_NOTIFY, add_calls_at_risk
 from svctools.demo.dispatch import add_waiting_work
 from svctools.demo.entitlements import add_entitlement_cases
 from svctools.demo.stock import stock_sheets
@@ -533,6 +534,7 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
     sheets.update(
         {k: SampleSheet(k, r) for k, r in stock_sheets(seed, sheets, PARTS, as_of).items()}
     )
+    add_calls_at_risk(sheets, as_of)
     for key in ("call_log", "repair_ledger", "complaints"):
         for row in sheets[key].rows:
             for column, value in row.items():
@@ -563,4 +565,6 @@ def build_demo_book(seed: int, as_of: datetime, lang: str = "zh") -> tuple[Any, 
 def write_demo_config(path: Path) -> Path:
     source = package_folder("templates") / "svctools.toml"
     shutil.copyfile(source, path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(DEMO_NOTIFY)
     return path
