@@ -410,7 +410,8 @@ def test_write_back_is_one_values_batch_update(server: SheetsServer) -> None:
 
 def test_remind_write_back_logs_what_was_sent_in_one_batch_update(server: SheetsServer) -> None:
     # HT001 (owner A01 张丽, store S01) ends 2026-12-31 and is pending: on 12-30, d = 1 -> stage 1.
-    # HT002 is renewed: nothing. No [smtp] host: the message goes to the outbox, recorded as sent.
+    # HT002 is renewed: nothing. No [smtp] host: the message goes to the outbox, recorded as
+    # written (issue 13: not "sent" until an SMTP server has it).
     args = (
         "remind",
         "renewals",
@@ -436,7 +437,7 @@ def test_remind_write_back_logs_what_was_sent_in_one_batch_update(server: Sheets
     assert "a01@example.com" in log[1][2] and log[1][3] == "2026-12-30 07:30:00"
     server.counts.clear()
     code, out, _ = run(*args)  # the second run sends nothing new, and writes nothing
-    assert code == 0 and json.loads(out)["already_sent"] == 1
+    assert code == 0 and json.loads(out)["already_written"] == 1
     assert "spreadsheets.batchUpdate" not in server.counts
     assert len(server.values("VALID", "提醒记录")) == 2
 

@@ -10,51 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from svctools.compute.due import Due, Kind, Person, _person, person_of
 from svctools.compute.entitlements import Entitlement
 from svctools.core.clock import iso
 from svctools.core.policy import Policy, RemindersPolicy
 from svctools.core.records import Record, Records
 
-Kind = str  # a key's first part and its templates' name: renewal, callback, sla-risk, ...
-
-
-@dataclass(frozen=True)
-class Person:
-    """A mail recipient: display name (may be Chinese) and address."""
-
-    name: str
-    email: str
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>" if self.name else self.email
-
-
-@dataclass
-class Due:
-    """One reminder to send: its exactly-once ``key``, recipients and the template's context.
-
-    ``to`` is empty when nobody in the book has an address for it; such an item is reported,
-    never claimed, and goes out once the clerk fills in the email.
-    """
-
-    kind: Kind
-    key: str
-    to: list[Person]
-    cc: list[Person] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "key": self.key,
-            "to": [str(p) for p in self.to],
-            "cc": [str(p) for p in self.cc],
-        }
+__all__ = ["Due", "Kind", "Person", "person_of"]  # defined in compute.due, used from here too
 
 
 Rights = Mapping[str, Sequence[Entitlement]]  # 三包 rights by call_id (compute.entitlements)
@@ -162,17 +129,6 @@ def _addressed(owner: Person | None, store: Person | None) -> tuple[list[Person]
     if store is None or store.email.lower() == owner.email.lower():
         return [owner], []
     return [owner], [store]
-
-
-def person_of(record: Record | None) -> Person | None:
-    """A staff member or store with an email, as a recipient; else None."""
-    return _person(record)
-
-
-def _person(record: Record | None) -> Person | None:
-    if record is None or not record.get("email"):
-        return None
-    return Person(str(record.get("name") or ""), str(record.get("email")))
 
 
 def _renewal_context(

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from svctools.compute.reminders import Due, Person, person_of
+from svctools.compute.due import Due, Person, person_of
 from svctools.compute.sla import PENDING, RULE_NAMES_ZH, Deadline, compute_sla
 from svctools.compute.workcal import WorkCalendar, hours_delta
 from svctools.core.clock import minute_text
