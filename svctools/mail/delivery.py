@@ -209,7 +209,8 @@ class Delivery:
             chats = [c for c in route(self.notify, item.kind).chats if c in channels]
             if not chats:
                 continue
-            context = mask_reminder(item.kind, item.context)[0] if self.mask else item.context
+            # a group chat is read by many: under --mask it gets what a subject may show
+            context = mask_reminder(item.kind, item.context)[1] if self.mask else item.context
             text = self.templates.render_chat(item.kind, self.lang, context)
             for name in chats:
                 pieces = split_markdown(text, limits[name])
