@@ -71,10 +71,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: already exists; choose a new name or add --force to replace it",
     ),
     "arg.remind_what": (
-        "remind：请给出类别（renewals、callbacks、sla-risk 或 all）和台账，"
-        "或 --status，或 --resolve",
-        "remind: give KIND (renewals, callbacks, sla-risk or all) and BOOK, or --status, "
-        "or --resolve",
+        "remind：请给出类别（renewals、callbacks、sla-risk、all）和台账，或 --status、--resolve",
+        "remind: give KIND (renewals, callbacks, sla-risk or all) and BOOK, or --status/--resolve",
     ),
     "arg.dispatch_write_back_xlsx": (
         "{book}：--write-back 只用于在线表格；.xlsx 台账从不改写，请用 --out F.xlsx",
@@ -109,26 +107,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{book}: remind all needs at least one of the sheets {names}",
     ),
     "notify.secret_missing": (
-        "[notify] {channel}：没有设置 ${{{name}}}：在环境变量里写 {name}=...（cron 用"
-        " ~/.config/svctools/env），或 'keyring set svctools {name}'",
-        "[notify] {channel}: ${{{name}}} is not set: put {name}=... in the environment"
-        " (~/.config/svctools/env for cron) or 'keyring set svctools {name}'",
+        "[notify] {channel}：没有设置 ${{{name}}}（环境变量，或 keyring set svctools {name}）",
+        "[notify] {channel}: ${{{name}}} is not set (environment, or keyring set svctools {name})",
     ),
     "notify.bad_url": (
-        "[notify] {channel}：apprise 不认识这个地址 {url!r}",
-        "[notify] {channel}: apprise does not accept the URL {url!r}",
+        "[notify] {channel}：apprise 不认识 {url!r}",
+        "[notify] {channel}: bad URL {url!r}",
     ),
     "notify.no_kind": (
-        "[notify.routes] {kind}：没有这种提醒（可用：{known}）",
-        "[notify.routes] {kind}: no such reminder kind (kinds: {known})",
+        "[notify.routes] {kind}：没有这种提醒（{known}）",
+        "[notify.routes] {kind}: no such kind ({known})",
     ),
     "remind.blocked": (
-        "remind {command} 未发送（其余照常发送）：{why}",
-        "remind {command} not sent (the other kinds were): {why}",
-    ),
-    "book.remind_needs_sheet": (
-        "{book}：remind all（{part}）需要工作表「{title}」，台账里没有",
-        "{book}: remind all ({part}) needs the sheet '{title}', which the book lacks",
+        "remind {command} 未发送（其余照常）：{why}",
+        "remind {command} not sent (the rest was): {why}",
     ),
     "book.has_errors": (
         "{source}：{command} 用到的工作表（{sheets}）中有 {count} 处错误；{hint}",
