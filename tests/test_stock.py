@@ -398,3 +398,26 @@ def test_the_demo_book_s_planted_stock_problems_are_found_and_nothing_else(tmp_p
     [old] = data["old_parts_overdue"]
     assert (old["used"], old["returned"]) == (1, 0) and "免费" in old["why"]
     assert data["mismatches"] == []
+
+
+def test_the_monthly_report_gains_the_stock_figures(tmp_path: Path) -> None:
+    # October in the valid book: issued P-100 1 × 350.00 (10-05, W001) and P-200 2 × 12.50
+    # (10-12, W002) = 350.00 + 25.00 = 375.00. P-100's book is 5 − 1 = 4; counted 3 on 10-31:
+    # 3 − 4 = −1 × 350.00 = −350.00, and from the end of 10-31 the quantity is 3. At the month's
+    # end (11-01 00:00): P-100 3 × 350.00 = 1,050.00; P-200 20 − 2 = 18 × 12.50 = 225.00;
+    # P-300 3 × 20.00 = 60.00; total 1,335.00.
+    book = valid_rows()
+    set_cell(book, SHEET["stock_counts"], 2, "实盘数量", 3)  # now one short: −1 × 350.00
+    path = write_book(tmp_path / "b.xlsx", book)
+    out = tmp_path / "report.xlsx"
+    code, text, _ = run("report", path, "--month", "2026-10", "--as-of", "2026-11-20T09:00",
+                        "--out", out, "--format", "json")  # fmt: skip
+    stock_figures = json.loads(text)["stock"]
+    assert code == 0
+    assert stock_figures["issued_cost"] == "375.00"
+    assert stock_figures["valued_at"] == "2026-11-01T00:00:00"
+    assert stock_figures["stock_value"] == "1335.00"
+    assert stock_figures["count_diff_value"] == "-350.00"
+    parts = openpyxl.load_workbook(out)["配件"]
+    labels = [row[0].value for row in parts.iter_rows()]
+    assert "本月领用（扣除退库）" in labels and "本月盘点差异" in labels

@@ -37,6 +37,8 @@ from svctools.compute.report_records import (
 )
 from svctools.compute.settlement import RepeatRepair, Settlement, compute_settlement, repeat_repairs
 from svctools.compute.sla import MET, PENDING, RULES, Deadline, SlaResult, compute_sla
+from svctools.compute.stock import stock_month
+from svctools.compute.stock_records import StockMonth
 from svctools.compute.workcal import WorkCalendar
 from svctools.core.clock import iso, month_of
 from svctools.core.money import ZERO
@@ -66,6 +68,7 @@ class MonthlyReport:
     sla_warnings: list[str] = field(default_factory=list)
     penalties: PenaltyStatement | None = None
     faults: FaultAnalysis | None = None  # the 故障分析 sheet (SPEC §7.4)
+    stock: StockMonth | None = None  # the 配件 sheet's stock part, when the book keeps stock
 
     def kpi(self, key: str) -> Kpi:
         return next(k for k in self.kpis if k.key == key)
@@ -95,6 +98,7 @@ class MonthlyReport:
             "warnings": self.warnings(lang),
             "models": [m.to_dict(lang) for m in self.faults.models] if self.faults else [],
             "model_parts": [p.to_dict() for p in self.faults.parts] if self.faults else [],
+            **({"stock": self.stock.to_dict(lang)} if self.stock else {}),
         }
 
 
@@ -493,4 +497,7 @@ def compute_report(
         sla_warnings=list(book.sla.warnings),
         penalties=month.penalties,
         faults=compute_faults(records, month.settlement, first_day),
+        stock=stock_month(records, policy, first_day, next_first_day, as_of)
+        if records.has("parts_stock")
+        else None,
     )

@@ -19,10 +19,12 @@ from svctools.compute.computing import collection_paused, sheet_columns
 from svctools.compute.settlement import order_free, repeat_repairs
 from svctools.compute.stock_records import (
     CountDiff,
+    IssuedLine,
     Mismatch,
     NegativeStock,
     OldPartOverdue,
     PartStock,
+    StockMonth,
     StockResult,
     Why,
     kind_name,
@@ -40,6 +42,7 @@ TAKES = frozenset({"issue", "scrap"})
 _PHASE = {"receipt": 0, "return": 0, "issue": 1, "scrap": 1, "old_part": 2}
 _COUNT_PHASE = -1
 REORDER_WINDOW_DAYS = 90
+_NET = ("issue", "return")  # what "issued" nets: 领用 − 退库
 
 # -- the replay --------------------------------------------------------------------------------
 
@@ -425,3 +428,35 @@ def compute_stock(records: Records, policy: Policy, as_of: datetime) -> StockRes
     negative.sort(key=lambda n: (n.moved_at, n.row))
     counts.sort(key=lambda c: (c.counted_on, c.row))
     return StockResult(as_of, stocks, negative, counts, mismatches, overdue, warnings)
+
+
+def stock_month(
+    records: Records, policy: Policy, first_day: date, next_first_day: date, as_of: datetime
+) -> StockMonth:
+    """The month [first_day, next_first_day) for the monthly report: net issues per part and
+    their cost, the stock valued at the month's end (or at ``as_of`` if sooner), and the
+    count differences dated in the month."""
+    end = min(datetime.combine(next_first_day, time()), as_of)
+    start = datetime.combine(first_day, time())
+    with collection_paused():
+        parts = _parts(records)
+        _events(records, parts)
+        stocks, counts, issued = [], [], []
+        for part in parts.values():
+            replay = _replay(part, end, min(end.date(), next_first_day - timedelta(days=1)))
+            stocks.append(_part_stock(part, replay, end))
+            counts += [c for c in replay.counts if c.diff != 0 and c.counted_on >= first_day]
+            qty = sum(
+                (e.qty if e.kind == "issue" else -e.qty)
+                for e in part.events
+                if isinstance(e, _Move)
+                and e.kind in ("issue", "return")
+                and start <= e.moment < end
+            )
+            if qty:
+                cost = None if part.unit_cost is None else round_money(qty * part.unit_cost)
+                issued.append(IssuedLine(part.part_no, part.record.get("part_name"), qty, cost))
+    stocks.sort(key=lambda p: p.row)
+    counts.sort(key=lambda c: (c.counted_on, c.row))
+    issued.sort(key=lambda line: (-(line.cost or 0), -line.qty, line.part_no))
+    return StockMonth(first_day.strftime("%Y-%m"), end, issued, stocks, counts)

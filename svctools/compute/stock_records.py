@@ -306,3 +306,65 @@ class StockResult:
             },
             "warnings": self.warning_texts(lang),
         }
+
+
+@dataclass
+class IssuedLine:
+    """A part's net issues (领用 − 退库) in a month and their cost at its unit cost."""
+
+    part_no: str
+    name: str | None
+    qty: int
+    cost: Decimal | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "part_no": self.part_no,
+            "name": self.name,
+            "qty": self.qty,
+            "cost": None if self.cost is None else money_str(self.cost),
+        }
+
+
+@dataclass
+class StockMonth:
+    """The monthly report's 配件 figures: what the month issued and what it cost, the stock at
+    the month's end (or the as-of moment, for the current month), the counts in the month."""
+
+    month: str
+    at: datetime  # the moment the stock is valued at
+    issued: list[IssuedLine]
+    parts: list[PartStock]
+    counts: list[CountDiff]
+
+    @property
+    def issued_cost(self) -> Decimal:
+        return sum((line.cost for line in self.issued if line.cost is not None), ZERO)
+
+    @property
+    def stock_value(self) -> Decimal:
+        return sum((p.value for p in self.parts if p.value is not None), ZERO)
+
+    @property
+    def count_diff_value(self) -> Decimal:
+        return sum((c.value for c in self.counts if c.value is not None), ZERO)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "valued_at": iso(self.at),
+            "issued": [line.to_dict() for line in self.issued],
+            "issued_cost": money_str(self.issued_cost),
+            "parts": [
+                {
+                    "part_no": p.part_no,
+                    "name": p.name,
+                    "qty": p.qty,
+                    "value": None if p.value is None else money_str(p.value),
+                }
+                for p in self.parts
+            ],  # fmt: skip
+            "stock_value": money_str(self.stock_value),
+            "counts": [c.to_dict(lang) for c in self.counts],
+            "count_diff_value": money_str(self.count_diff_value),
+        }

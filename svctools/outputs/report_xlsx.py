@@ -34,6 +34,7 @@ from svctools.compute.report_records import (
     kpi_label,
 )
 from svctools.compute.sla import RULE_NAMES_ZH
+from svctools.compute.stock_records import StockMonth
 from svctools.outputs.faults_xlsx import fault_sheet
 from svctools.outputs.xlsxout import DATE_FORMAT, MONEY_FORMAT, put, save_workbook
 
@@ -121,6 +122,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "part_name": ("Part name", "配件名称"),
     "qty": ("Qty", "数量"),
     "cost": ("Cost", "成本"),
+    "stock_issued": ("Issued from stock this month (net of returns)", "本月领用（扣除退库）"),
+    "stock_end": ("Stock at {at}", "库存（{at}）"),
+    "stock_counts": ("Count differences this month", "本月盘点差异"),
+    "stock_total": ("Total", "合计"),
     "parts_note": (
         "Parts on the orders completed in the month (as in the settlement).",
         "本月完工工单所用配件（与费用结算一致）。",
@@ -515,10 +520,37 @@ def _parts_table(ws: Worksheet, row: int, title: str, parts: list[PartRow], lang
 def _parts_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
     _title(ws, f"{label('parts', lang)} {report.month}", label("parts_note", lang))
     row = _parts_table(ws, 4, "by_qty", report.parts_by_qty, lang)
-    _parts_table(ws, row, "by_cost", report.parts_by_cost, lang)
+    row = _parts_table(ws, row, "by_cost", report.parts_by_cost, lang)
+    if report.stock is not None:
+        _stock_tables(ws, row, report.stock, lang)
     ws.freeze_panes = "A3"
-    _widths(ws, [8, 14, 24, 10, 14])
+    _widths(ws, [8, 14, 24, 10, 14, 10, 14])
     _print_setup(ws)
+
+
+def _stock_tables(ws: Worksheet, row: int, stock: StockMonth, lang: str) -> None:
+    """The month from the stock sheets: net issues and their cost, the stock at the month's
+    end with its value, and the count differences dated in the month."""
+    at = stock.at.strftime("%Y-%m-%d %H:%M")
+    tables = [
+        ("stock_issued", ("part_no", "part_name", "qty", "cost"),
+         [(i.part_no, i.name, i.qty, i.cost) for i in stock.issued], stock.issued_cost),
+        ("stock_end", ("part_no", "part_name", "qty", "cost"),
+         [(p.part_no, p.name, p.qty, p.value) for p in stock.parts], stock.stock_value),
+        ("stock_counts", ("part_no", "part_name", "qty", "cost"),
+         [(c.part_no, c.name, c.diff, c.value) for c in stock.counts], stock.count_diff_value),
+    ]  # fmt: skip
+    for title, keys, rows, total in tables:
+        _put(ws, row, 1, label(title, lang, at=at), bold=True)
+        _header(ws, row + 1, ["", *(label(k, lang) for k in keys)], numbers_from=4)
+        row += 2
+        for values in rows:
+            for column, value in enumerate(values, start=2):
+                _put(ws, row, column, value, MONEY_FORMAT if column == 5 else None)
+            row += 1
+        _put(ws, row, 2, label("stock_total", lang), bold=True)
+        _put(ws, row, 5, total, MONEY_FORMAT, bold=True)
+        row += 2
 
 
 def write_report(report: MonthlyReport, path: str | os.PathLike[str], lang: str = "zh") -> Path:

@@ -23,8 +23,17 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "settle": (("call_log", "repair_ledger"), ("parts_used", "staff", "stores")),
     "report": (
         ("call_log", "repair_ledger"),
-        ("staff", "stores", "parts_used", "complaints", "callbacks"),
-    ),
+        (
+            "staff",
+            "stores",
+            "parts_used",
+            "complaints",
+            "callbacks",
+            "parts_stock",
+            "stock_moves",
+            "stock_counts",
+        ),
+    ),  # fmt: skip
     "dispatch": (("call_log", "repair_ledger", "staff"), ()),
     "entitlements": (("call_log", "repair_ledger"), ()),
     "stock": (
