@@ -131,7 +131,64 @@ def with_macros(folder: Path) -> Path:
     return target
 
 
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    "<office:body><office:spreadsheet>"
+    '<table:table table:name="来电登记"><table:table-row>'
+    "<table:table-cell><text:p>来电编号</text:p></table:table-cell>"
+    "</table:table-row></table:table></office:spreadsheet></office:body>"
+    "</office:document-content>"
+)
+
+
+def _ods(folder: Path, name: str, content: str) -> Path:
+    """A minimal OpenDocument spreadsheet holding ``content.xml``."""
+    path = folder / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+    return path
+
+
+def malformed_xls(folder: Path) -> Path:
+    """An .xls: the OLE signature of Excel 97-2003, then garbage instead of its directory."""
+    path = folder / "malformed.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 64)
+    return path
+
+
+def truncated_ods(folder: Path) -> Path:
+    data = _ods(folder, "whole.ods", _ODS_CONTENT).read_bytes()
+    path = folder / "truncated.ods"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def ods_xml_bomb(folder: Path) -> Path:
+    """Billion laughs in an .ods's content.xml."""
+    entities = ['<!ENTITY l0 "lollollollollol">']
+    entities += [f'<!ENTITY l{n} "{("&l" + str(n - 1) + ";") * 10}">' for n in range(1, 10)]
+    content = _ODS_CONTENT.replace("来电编号", "&l9;").replace(
+        "<office:document-content", f"<!DOCTYPE x [{''.join(entities)}]><office:document-content"
+    )
+    return _ods(folder, "xml-bomb.ods", content)
+
+
+def web_page_xls(folder: Path) -> Path:
+    """A web system's "Excel export": an HTML table named .xls."""
+    path = folder / "export.xls"
+    path.write_text("<html><body><table><tr><td>来电编号</td></tr></table></body></html>")
+    return path
+
+
 CORPUS: dict[str, Callable[[Path], Path]] = {
+    "malformed_xls": malformed_xls,
+    "truncated_ods": truncated_ods,
+    "ods_xml_bomb": ods_xml_bomb,
+    "web_page_xls": web_page_xls,
     "xml_bomb": xml_bomb,
     "external_entity": external_entity,
     "zip_bomb": zip_bomb,

@@ -25,7 +25,11 @@ EXPECTED = {
     "truncated": (2, "damaged or incomplete"),
     "wrong_content_type": (2, "not an Excel workbook"),
     "with_macros": (0, None),
-    "lying_dimension": (1, None),  # read (in bounded memory): its sheet lacks required columns
+    "lying_dimension": (1, None),
+    "malformed_xls": (2, "damaged or not an Excel workbook"),
+    "truncated_ods": (2, "damaged or incomplete"),
+    "ods_xml_bomb": (2, "unsafe XML"),
+    "web_page_xls": (2, "web page"),  # read (in bounded memory): its sheet lacks required columns
 }
 
 

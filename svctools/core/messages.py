@@ -205,6 +205,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name} 按表头识别为 {kind}",
         "{name} recognised by its headers as {kind}",
     ),
+    "file.folder_no_csv": (
+        "{path}：这个文件夹里没有 .csv 文件（CSV 台账是每张表一个 .csv，按表名命名）",
+        "{path}: this folder holds no .csv files (a CSV book is one .csv per sheet, named "
+        "after it)",
+    ),
+    "file.xls_is_text": (
+        "{path}：这个 .xls 其实是网页或文本（网站导出的“Excel”）；"
+        "请用 Excel 或 WPS 打开并另存为 .xlsx",
+        '{path}: this .xls is really a web page or text (a web system\'s "Excel" export); '
+        "open it in Excel or WPS and save it as .xlsx",
+    ),
     "file.reader_env": (
         "${env}={choice!r}：请选 {choices} 之一",
         "${env}={choice!r}: choose one of {choices}",

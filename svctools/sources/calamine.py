@@ -61,7 +61,7 @@ from svctools.sources.sheetxml import (
     merges_in,
     put_uncalculated,
 )
-from svctools.sources.xlsx import XlsxBook, sniff
+from svctools.sources.xlsx import XlsxBook, sniff, sniff_file
 
 READER_ENV = "SVCTOOLS_READER"
 READERS = ("calamine", "openpyxl")
@@ -104,8 +104,18 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
     A password-protected book is decrypted in memory and read by openpyxl."""
     from svctools.sources.crypto import decrypt, is_encrypted, password_for
 
+    if path.is_dir():
+        from svctools.sources.csvbook import CsvFolderBook
+
+        return CsvFolderBook(path)
     if path.is_file() and is_encrypted(path):
         return XlsxBook(path, decrypt(path, password_for(path, password)))
+    kind = _other_kind(path)
+    if kind is not None:  # .xls, .xlsb, .ods: calamine whatever $SVCTOOLS_READER says
+        from svctools.sources.calamine_other import CalamineOther
+
+        sniff_file(path)
+        return CalamineOther(path, kind)
     choice = os.environ.get(READER_ENV, "").strip().lower() or "calamine"
     if choice not in READERS:
         raise ConfigError(
@@ -114,6 +124,18 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
     if choice == "calamine" and path.suffix.lower() in (".xlsx", ".xlsm"):
         return CalamineBook(path)
     return XlsxBook(path)
+
+
+def _other_kind(path: Path) -> str | None:
+    """``xls``, ``xlsb`` or ``ods`` by the file's name, or ``xls`` for an old Excel file
+    renamed ``.xlsx`` (its first bytes); ``None`` for an ``.xlsx``."""
+    from svctools.sources.calamine_other import KINDS, OLE
+
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None and path.is_file():
+        with open(path, "rb") as handle:
+            kind = "xls" if handle.read(8) == OLE else None
+    return kind
 
 
 @dataclass(frozen=True)

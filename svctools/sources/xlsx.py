@@ -24,8 +24,8 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
 
-def sniff(path: Path) -> None:
-    """Refuse, with one line, a path that is not a readable ``.xlsx`` file."""
+def sniff_file(path: Path) -> bytes:
+    """Refuse, with one line, a path that is not a readable, non-empty file; its first bytes."""
     if not path.exists():
         raise BookError(Msg("file.no_such", path=path))
     if path.is_dir():
@@ -33,12 +33,19 @@ def sniff(path: Path) -> None:
     try:
         with open(path, "rb") as handle:
             head = handle.read(512)
-            ole_body = handle.read(1 << 20) if head[:8] == _OLE else b""
     except OSError as exc:
         raise BookError(Msg("file.unreadable", path=path, reason=exc.strerror)) from None
     if not head:
         raise BookError(Msg("file.empty", path=path))
+    return head
+
+
+def sniff(path: Path) -> None:
+    """Refuse, with one line, a path that is not a readable ``.xlsx`` file."""
+    head = sniff_file(path)
     if head[:8] == _OLE:
+        with open(path, "rb") as handle:
+            ole_body = handle.read(1 << 20)
         if _ENCRYPTED_MARK in head + ole_body:  # open_xlsx decrypts these before sniffing
             raise BookError(Msg("file.protected", path=path))
         raise BookError(Msg("file.xls", path=path))
@@ -97,12 +104,36 @@ def _check_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> 
     if match and match.group(3) and match.group(4):
         columns = column_number(match.group(3).decode())
         rows = int(match.group(4))
+        if columns * rows > MAX_SHEET_CELLS:  # the tag may lie (A1:XFD1048576 over 50 rows)
+            rows, columns = _real_extent(archive, part)
         if columns * rows > MAX_SHEET_CELLS:
             raise BookError(
                 Msg(
                     "file.huge_dimension", path=path, part=part.filename, columns=columns, rows=rows
                 )
             )
+
+
+_CELL_AT = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)""")
+
+
+def _real_extent(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> tuple[int, int]:
+    """Rows and columns up to the last cell really written (a sheet whose ``<dimension>``
+    claims the whole grid, as some programs write it, is measured, not believed)."""
+    last_row = last_column = 0
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 22):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            for letters, digits in _CELL_AT.findall(text, 0, max(cut, 0)):
+                last_row = max(last_row, int(digits))
+                last_column = max(last_column, column_number(letters.decode("ascii")))
+            tail = text[max(cut, 0) :]
+    for letters, digits in _CELL_AT.findall(tail):
+        last_row = max(last_row, int(digits))
+        last_column = max(last_column, column_number(letters.decode("ascii")))
+    return last_row, last_column
 
 
 def _looks_like_text(head: bytes) -> bool:
