@@ -22,6 +22,7 @@ from svctools.core.schema import Column, load_schema
 from svctools.reading.values import (
     _DATETIME,
     CellError,
+    _typed_moment,
     converter,
     enum_reader,
     int_reader,
@@ -529,11 +530,7 @@ def test_the_iso_shortcut_reads_as_the_general_pattern(text: str) -> None:
     """``2026-10-05 14:30`` takes a shortcut (``fromisoformat``): same value, same refusal."""
     match = _DATETIME.match(text)
     assert match is not None
-    parts = [int(p) if p else 0 for p in match.groups()]
-    try:
-        expected: Any = datetime(*parts)  # type: ignore[arg-type]
-    except ValueError:
-        expected = "bad_value"
+    expected: Any = _typed_moment(match.groups(), None) or "bad_value"
     try:
         found: Any = read_datetime(text)
     except CellError as error:

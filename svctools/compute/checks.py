@@ -18,7 +18,7 @@ from svctools.core.policy import Policy
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData
 from svctools.core.schema import Column, Schema, Sheet
-from svctools.reading.book import LoadedBook, Progress, cell_problem, read_book
+from svctools.reading.book import LoadedBook, Progress, cell_problem, read_book, suggest_header
 from svctools.sources.base import BookSource
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -110,7 +110,7 @@ class _Context:
                 when = _when_text(sheet.by_key[condition_key], condition_values)
                 if column.key not in data.columns:
                     names = "、".join(dict.fromkeys(column.names))
-                    yield self.problem(
+                    problem = self.problem(
                         data,
                         "missing_column",
                         column,
@@ -118,6 +118,7 @@ class _Context:
                         detail="needed",
                         params={"names": names, "when": when},
                     )
+                    yield suggest_header(problem, data, column)
                     continue
                 blank = map(operator.is_, data.column(column.key), repeat(None))
                 for record in compress(data.records, map(operator.and_, matches, blank)):

@@ -46,6 +46,18 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "有{when}的行，需要「{column}」这一列（可用列名：{names}）",
             "Rows with {when} need the column '{column}' (accepted headers: {names})",
         ),
+        "needed_typo": (
+            "有{when}的行，需要「{column}」这一列：{typo_cell} 写的是「{typo}」→ {column}？"
+            "（可用列名：{names}）",
+            "Rows with {when} need the column '{column}': {typo_cell} says '{typo}' → "
+            "{column}? (accepted headers: {names})",
+        ),
+        "missing_column_typo": (
+            "第 {row} 行的表头里没有必填列「{column}」：{typo_cell} 写的是「{typo}」→ {column}？"
+            "（可用列名：{names}）",
+            "Required column '{column}' is not in the header row {row}: {typo_cell} says "
+            "'{typo}' → {column}? (accepted headers: {names})",
+        ),
     },
     "missing_required": {
         "missing_required": ("「{column}」必须填写", "'{column}' must be filled in"),
@@ -183,13 +195,27 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+SHOWN_LIMIT = 80  # characters of a value a message shows; a 100,000-character cell is cut
+_CONTROL = dict.fromkeys([*range(0, 32), 127, *range(128, 160)])
+
+
 def _human(value: Any) -> Any:
-    """A value as a clerk reads it in a message: ``2026-10-05 14:30``, not ISO's ``T``."""
+    """A value as a clerk reads it in a message: ``2026-10-05 14:30``, not ISO's ``T``; one line,
+    no control characters (an ``ESC[2J`` in a cell must not clear the terminal), cut short."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
     if isinstance(value, str):
-        return " ".join(value.split())  # a header or value with Alt+Enter stays one line
+        return shown_text(value)
     return "" if value is None else display(value)
+
+
+def shown_text(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """Text safe to print on one terminal line: whitespace runs (Alt+Enter) as one space,
+    control characters as ``\\xNN``, at most ``limit`` characters (then ``…``)."""
+    text = " ".join(text.split())
+    if not text.isprintable():
+        text = "".join(f"\\x{ord(c):02x}" if ord(c) in _CONTROL else c for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

@@ -104,6 +104,7 @@ class SheetData:
         default_factory=dict
     )  # key -> (0-based index, header)
     records: list[Record] = field(default_factory=list)
+    other_headers: dict[int, str] = field(default_factory=dict)  # index -> header matching none
 
     def column(self, key: str) -> list[Any]:
         """Every record's value of column ``key`` (``None`` for each if the sheet lacks it)."""

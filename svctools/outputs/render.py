@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
 from svctools.core.clock import minute_text  # noqa: F401  (re-exported for the renderers)
 from svctools.core.messages import say, says, word
-from svctools.core.problems import ERROR, Problem, display
+from svctools.core.problems import ERROR, Problem, display, shown_text
 
 _VALIDATE_COLUMNS = ("row", "cell", "column", "level", "code", "value", "message")
 PROBLEM_COLUMNS = ("sheet", "cell", "row", "column", "level", "code", "value", "message")
@@ -220,8 +221,13 @@ def _encode(value: Any, newline: str, write: Callable[[str], Any]) -> None:
 
 
 def _short(value: Any, limit: int = 24) -> str:
-    text = "" if value is None else str(display(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A value in the table's value column: dates as the clerk reads them (``2026-10-03
+    14:51``), one line, no control characters, cut at ``limit``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    return shown_text(str(display(value)), limit)
 
 
 def problems_text(problems: list[Problem], source: str, lang: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import glob
 import io
 import math
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -35,9 +37,18 @@ _BOLD = Font(bold=True)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+CELL_LIMIT = 32_767  # characters Excel holds in one cell; beyond it Excel refuses the file
+CUT_NOTE = "…[已截断 / cut at 32,767 characters]"
+STALE_SECONDS = 3600  # a temporary file of ours this old was left by a killed run
+
+
 def clean_text(text: str) -> str:
-    """Text an xlsx file can hold: each character XML refuses becomes U+FFFD (visible)."""
-    return _NOT_XML.sub("\ufffd", text)
+    """Text an xlsx file can hold: each character XML refuses becomes U+FFFD (visible), and at
+    most Excel's 32,767 characters, a cut text ending with a note saying so."""
+    text = _NOT_XML.sub("\ufffd", text)
+    if len(text) > CELL_LIMIT:
+        text = text[: CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+    return text
 
 
 def set_text(cell: Cell, value: Any) -> Cell:
@@ -98,6 +109,7 @@ def write_atomic(
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise SvctoolsError(Msg("file.no_folder", target=target, folder=folder))
+    _remove_stale(folder, target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -111,6 +123,21 @@ def write_atomic(
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+def _remove_stale(folder: Path, target: Path) -> None:
+    """Temporary files of our own naming (``.NAME.<random>.xlsx``) for this target that a run
+    killed mid-write left behind, older than an hour (a running write is never that old)."""
+    now = time.time()
+    for stale in folder.glob(f".{glob.escape(target.stem)}.*{glob.escape(target.suffix)}"):
+        middle = stale.name[len(target.stem) + 2 : len(stale.name) - len(target.suffix)]
+        if len(middle) != 8 or not middle.replace("_", "a").isalnum():  # mkstemp's 8 characters
+            continue
+        try:
+            if now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:
+            continue
 
 
 # Set by ``--encrypt`` for the whole command: every workbook it writes is encrypted with it.

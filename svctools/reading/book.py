@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from difflib import SequenceMatcher
 from functools import partial
 from itertools import chain, compress, count, repeat
 from operator import getitem, is_, itemgetter
@@ -21,7 +22,7 @@ from typing import Any, cast
 
 from svctools.core.messages import Msg
 from svctools.core.problems import ERROR, WARNING, Problem
-from svctools.core.records import Record, Records, SheetData
+from svctools.core.records import Record, Records, SheetData, column_letter
 from svctools.core.schema import Column, Schema, Sheet, normalize_header
 from svctools.reading.columns import BAD, column_reader
 from svctools.reading.sheets import HEADER_SEARCH_ROWS, find_sheets
@@ -38,6 +39,7 @@ from svctools.sources.base import (
 # A totals row's first cell, matched from the start: 合计, 合  计, 总 计, 小计, 汇总, Total
 _TOTALS = re.compile(r"\s*(合\s*计|总\s*计|小\s*计|汇\s*总|total)", re.IGNORECASE)
 _TOTAL_INITIALS = frozenset("合总小汇tT")
+_TYPO_SCORE = 0.6  # 完公时间 / 完工时间: 0.75; 费用 / 工时费: 0.4
 _FIRST_CHARACTER = slice(0, 1)
 _STR_ONLY = frozenset({str})
 PROGRESS_EVERY = 4096  # rows between two progress calls
@@ -209,6 +211,23 @@ def cell_problem(
     )
 
 
+def suggest_header(problem: Problem, data: SheetData, column: Column) -> Problem:
+    """A ``missing_column`` problem naming the header that is most likely a typo of ``column``
+    (``完公时间 → 完工时间？``) and its cell in the header row, when one is close enough."""
+    wanted = {normalize_header(name) for name in column.names}
+    best: tuple[float, int, str] | None = None
+    for index, text in data.other_headers.items():
+        form = normalize_header(text)
+        score = max(SequenceMatcher(None, form, name).ratio() for name in wanted)
+        if score >= _TYPO_SCORE and (best is None or score > best[0]):
+            best = (score, index, text)
+    if best is not None and data.header_row:
+        problem.detail += "_typo"
+        problem.cell = f"{column_letter(best[1] + 1)}{data.header_row}"
+        problem.params.update(typo=best[2], typo_cell=problem.cell)
+    return problem
+
+
 def _header_text(value: Any) -> str | None:
     if is_blank(value):
         return None
@@ -320,6 +339,12 @@ class _SheetReader:
             columns = self.match_header(list(map(normalise_cell, values)))
             if self.is_header(columns):
                 self.data.header_row, self.data.columns = number, columns
+                taken = {index for index, _ in columns.values()}
+                self.data.other_headers = {
+                    index: text
+                    for index, text in enumerate(map(_header_text, map(normalise_cell, values)))
+                    if text is not None and index not in taken
+                }
                 first = numbers[position + 1 :], rows[position + 1 :]
                 break
             if number >= HEADER_SEARCH_ROWS:
@@ -333,12 +358,16 @@ class _SheetReader:
         detail = "missing_column" if self.data.header_row else "no_header"
         for column in self.sheet.required:
             if column.key not in self.data.columns:
-                self.problem(
-                    "missing_column",
+                suggest_header(
+                    self.problem(
+                        "missing_column",
+                        column,
+                        self.data.header_row or None,
+                        detail=detail,
+                        params={"row": self.data.header_row, "names": names_param(column.names)},
+                    ),
+                    self.data,
                     column,
-                    self.data.header_row or None,
-                    detail=detail,
-                    params={"row": self.data.header_row, "names": names_param(column.names)},
                 )
 
     def read_rows(self, blocks: Iterator[Block]) -> None:
@@ -347,7 +376,7 @@ class _SheetReader:
         with a blank required cell, a bad cell or a future time is read again cell by cell
         (``read_row``), which reports its problems."""
         plan = [
-            (column, self.data.columns[column.key][0], converter(column, self.epoch))
+            (column, self.data.columns[column.key][0], converter(column, self.epoch, self.as_of))
             for column in self.sheet.columns
             if column.key in self.data.columns
         ]

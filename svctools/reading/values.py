@@ -22,10 +22,11 @@ Converter = Callable[[Any], Any]
 
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"})
 _DATETIME = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:(?:\s+|T|\s*日?\s*)(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?"
-    r"(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?$"
+    r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*([-/.月])\s*(\d{1,2})\s*[日号]?"
+    r"(?:(?:\s+|T|\s*)(上午|下午|晚上|中午|凌晨|早上)?\s*(\d{1,2})\s*"
+    r"(?::\s*(\d{1,2})(?:\s*:\s*(\d{1,2}))?|[时点]\s*(?:(\d{1,2})\s*分?)?(?:\s*(\d{1,2})\s*秒)?))?$"
 )
+_AFTERNOON = {"下午": 12, "晚上": 12, "中午": 12}
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _ISO_MINUTES = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", re.ASCII)  # the usual text
 _MONEY_NOISE = re.compile(r"[\s¥$元]|RMB|CNY", re.IGNORECASE)
@@ -68,12 +69,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def read_datetime(value: Any, epoch: datetime = EPOCH_1900) -> datetime:
+def read_datetime(
+    value: Any, epoch: datetime = EPOCH_1900, as_of: datetime | None = None
+) -> datetime:
     """Real dates, Excel serials, ``yyyymmdd`` numbers and the text forms of SPEC §2.1.
 
     ``epoch``: serial day 0 of the book (``EPOCH_1904`` for a book saved with the 1904 date
     system), for numbers typed into a date column or read from a date format the reader did
-    not recognise."""
+    not recognise. ``as_of``: the year of a date typed without one (``10月5日 14:00``), the
+    latest such date not after it."""
     if value.__class__ is datetime and not value.microsecond and value.tzinfo is None:
         return value  # the common case, already what it should be
     if isinstance(value, datetime):
@@ -96,16 +100,40 @@ def read_datetime(value: Any, epoch: datetime = EPOCH_1900) -> datetime:
                 return datetime.fromisoformat(text)
             except ValueError:
                 pass
-        match = _DATETIME.match(text) or _YYYYMMDD.match(text)
+        match = _DATETIME.match(text)
         if match:
-            parts = [int(p) if p else 0 for p in match.groups()]
+            moment = _typed_moment(match.groups(), as_of)
+            if moment is not None:
+                return moment
+        match = _YYYYMMDD.match(text)
+        if match:
             try:
-                return datetime(*parts[:3], *parts[3:])  # type: ignore[arg-type]
+                year, month, day = map(int, match.groups())
+                return datetime(year, month, day)
             except ValueError:
                 pass
         if _NUMBER.match(text):
             return _from_number(float(text), epoch)
     raise CellError("bad_value", "datetime")
+
+
+def _typed_moment(groups: tuple[str | None, ...], as_of: datetime | None) -> datetime | None:
+    """The moment of a ``_DATETIME`` match; a date without its year only with 月 and an as-of."""
+    year, month, mark, day, half, hour, minute, second, minute_cn, second_cn = groups
+    if year is None and (mark != "月" or as_of is None):
+        return None
+    clock = int(hour or 0)
+    if half in _AFTERNOON and clock < 12:
+        clock += _AFTERNOON[half]
+    parts = (clock, int(minute or minute_cn or 0), int(second or second_cn or 0))
+    try:
+        if year is not None:
+            return datetime(int(year), int(month or 0), int(day or 0), *parts)
+        assert as_of is not None
+        moment = datetime(as_of.year, int(month or 0), int(day or 0), *parts)
+        return moment if moment <= as_of else moment.replace(year=as_of.year - 1)
+    except ValueError:
+        return None
 
 
 def _from_number(value: float, epoch: datetime = EPOCH_1900) -> datetime:
@@ -121,10 +149,10 @@ def _from_number(value: float, epoch: datetime = EPOCH_1900) -> datetime:
     return read_datetime(moment)
 
 
-def read_date(value: Any, epoch: datetime = EPOCH_1900) -> date:
+def read_date(value: Any, epoch: datetime = EPOCH_1900, as_of: datetime | None = None) -> date:
     if value.__class__ is datetime and not value.microsecond:
         return value.date()  # the common case: no rounding can move the day
-    return read_datetime(value, epoch).date()
+    return read_datetime(value, epoch, as_of).date()
 
 
 def read_money(value: Any) -> Decimal:
@@ -277,16 +305,19 @@ _SIMPLE: dict[str, Converter] = {
 }
 
 
-def converter(column: Column, epoch: datetime = EPOCH_1900) -> Converter:
-    """The parser for a column, chosen once from the schema (``epoch``: the book's, for dates)."""
+def converter(
+    column: Column, epoch: datetime = EPOCH_1900, as_of: datetime | None = None
+) -> Converter:
+    """The parser for a column, chosen once from the schema (``epoch``: the book's, for dates;
+    ``as_of``: the year of a date typed without one)."""
     if column.type == "int":
         return int_reader(column)
     if column.type == "enum":
         return enum_reader(column)
-    if epoch != EPOCH_1900 and column.type == "datetime":
-        return partial(read_datetime, epoch=epoch)
-    if epoch != EPOCH_1900 and column.type == "date":
-        return partial(read_date, epoch=epoch)
+    if (epoch != EPOCH_1900 or as_of is not None) and column.type == "datetime":
+        return partial(read_datetime, epoch=epoch, as_of=as_of)
+    if (epoch != EPOCH_1900 or as_of is not None) and column.type == "date":
+        return partial(read_date, epoch=epoch, as_of=as_of)
     return _SIMPLE[column.type]
 
 
@@ -307,7 +338,7 @@ def cell_reader(
     once. Parsers are pure, so remembering is exact; only exact ``str`` keys are remembered
     (``1``, ``1.0`` and ``True`` read differently).
     """
-    parse = converter(column, epoch)
+    parse = converter(column, epoch, latest)
     required = column.required
     memo: dict[str, Any] = {}
 
