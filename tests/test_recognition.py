@@ -110,3 +110,20 @@ def test_a_dimension_claiming_the_whole_grid_over_50_rows_is_read(
             new.writestr(name, data)
     code, problems, err = validate(path, reader)
     assert (code, problems) == (0, []), err
+
+
+def test_an_excel_tables_total_row_is_skipped(tmp_path: Path) -> None:
+    """插入 > 表格 with 汇总行: its first cell blank (a count or nothing), SUBTOTALs beside."""
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+
+    rows = valid_rows()
+    path = write_book(tmp_path / "b.xlsx", rows)
+    workbook = openpyxl.load_workbook(path)
+    parts = workbook["配件使用"]
+    parts["D4"], parts["E4"] = 3, 362.5
+    parts.add_table(Table(displayName="配件", ref="A1:E4", totalsRowCount=1))
+    workbook.save(path)
+    for reader in ("calamine", "openpyxl"):
+        code, problems, err = validate(path, reader)
+        assert (code, problems) == (0, []), (reader, err)

@@ -132,6 +132,8 @@ def _read_sheets(
         reader = _SheetReader(sheet, name, position, as_of, lang, epoch)
         reader.progress, reader.row_count = progress, getattr(source, "row_count", None)
         reader.merged = getattr(source, "merged", None)
+        totals_rows = getattr(source, "totals_rows", None)
+        reader.totals = totals_rows(name) if totals_rows is not None else set()
         blocks = getattr(source, "blocks", None)
         found_blocks = blocks(name) if blocks is not None else blocks_of(source.rows(name))
         read[sheet.key] = reader.read(found_blocks), reader.problems
@@ -305,6 +307,7 @@ class _SheetReader:
         )
         self.epoch = epoch
         self.merged: Callable[[str], list[tuple[int, int, int, int]]] | None = None
+        self.totals: set[int] = set()  # rows that are an Excel Table's total row
         self.problems: list[Problem] = []
         self.lookup = sheet.header_lookup()
         self.progress: Progress | None = None
@@ -398,6 +401,9 @@ class _SheetReader:
                 block = _fill_down(numbers, block, fills)
             if min(map(len, block)) < width:
                 block = [[*v, *([None] * (width - len(v)))] if len(v) < width else v for v in block]
+            if self.totals and not self.totals.isdisjoint(numbers):
+                keep = [number not in self.totals for number in numbers]
+                numbers, block = list(compress(numbers, keep)), list(compress(block, keep))
             numbers, block = _data_rows(numbers, block, width)
             outs: list[list[Any]] = []
             bad: set[int] = set()

@@ -60,6 +60,7 @@ from svctools.sources.sheetxml import (
     locate_uncalculated,
     merges_in,
     put_uncalculated,
+    table_totals,
 )
 from svctools.sources.xlsx import XlsxBook, sniff, sniff_file
 
@@ -211,6 +212,14 @@ class CalamineBook:
     def hidden_sheets(self) -> set[str]:
         """The sheets the clerk does not see (hidden or very hidden)."""
         return set(self._hidden)
+
+    def totals_rows(self, sheet: str) -> set[int]:
+        """The total rows of the sheet's Excel Tables."""
+        part = self._parts.get(sheet)
+        if part is None:
+            return set()
+        with zipfile.ZipFile(self.path) as archive:
+            return table_totals(archive, part.member)
 
     def merged(self, sheet: str) -> list[Merge]:
         """The merged ranges of ``sheet``, known once its reading has begun."""

@@ -9,6 +9,7 @@ a sheet that has them gets a second, exact pass.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -129,3 +130,39 @@ def put_uncalculated(values: Sequence[Any], cells: list[tuple[int, str]]) -> lis
             values.extend([None] * (column + 1 - len(values)))
         values[column] = NotCalculated(text)
     return values
+
+
+_TABLE_REL = re.compile(rb"""<(?:[\w.-]+:)?Relationship\b[^>]*>""")
+_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"']+)["']""")
+_TABLE_TYPE = b"/relationships/table"
+_TABLE_TOTALS = re.compile(
+    rb"""<(?:[\w.-]+:)?table\b[^>]*?\bref\s*=\s*["'][A-Z]{1,3}\d+:[A-Z]{1,3}(\d+)["'][^>]*>"""
+)
+_TOTALS_COUNT = re.compile(rb"""\btotalsRowCount\s*=\s*["'](\d+)["']""")
+
+
+def table_totals(archive: Any, member: str) -> set[int]:
+    """The total rows of the Excel Tables (插入 > 表格 > 汇总行) on the sheet ``member``: the last
+    rows of each table's range, as many as its ``totalsRowCount``; the first cell of such a row
+    may be blank or a count, so its words cannot tell it."""
+    folder, _, name = member.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels"
+    names = {item.lower(): item for item in archive.namelist()}
+    if rels.lower() not in names:
+        return set()
+    found: set[int] = set()
+    for relation in _TABLE_REL.findall(archive.read(names[rels.lower()])):
+        target = _TARGET.search(relation)
+        if _TABLE_TYPE not in relation or target is None:
+            continue
+        path = posixpath.normpath(posixpath.join(folder, target.group(1).decode("utf-8")))
+        path = path.lstrip("/")
+        if path.lower() not in names:
+            continue
+        head = archive.read(names[path.lower()])[:4096]
+        table = _TABLE_TOTALS.search(head)
+        count = _TOTALS_COUNT.search(table.group(0)) if table else None
+        if table and count:
+            last = int(table.group(1))
+            found.update(range(last - int(count.group(1)) + 1, last + 1))
+    return found

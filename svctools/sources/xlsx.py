@@ -17,7 +17,7 @@ from svctools.core.errors import BookError
 from svctools.core.messages import Msg
 from svctools.core.records import column_number
 from svctools.sources.base import EPOCH_1900, Row
-from svctools.sources.sheetxml import Merge, SheetFacts, put_uncalculated, scan
+from svctools.sources.sheetxml import Merge, SheetFacts, put_uncalculated, scan, table_totals
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -172,6 +172,11 @@ class XlsxBook:
     def hidden_sheets(self) -> set[str]:
         """The sheets the clerk does not see (hidden or very hidden)."""
         return {ws.title for ws in self._workbook.worksheets if ws.sheet_state != "visible"}
+
+    def totals_rows(self, sheet: str) -> set[int]:
+        """The total rows of the sheet's Excel Tables."""
+        path = getattr(self._workbook[sheet], "_worksheet_path", None)
+        return set() if path is None else table_totals(self._workbook._archive, path)
 
     def merged(self, sheet: str) -> list[Merge]:
         """The merged ranges of ``sheet``, known once its reading has begun."""
