@@ -71,14 +71,14 @@ def test_required_marks_on_headers(tmp_path: Path, header: str) -> None:
 
 @pytest.mark.parametrize("reader", READERS)
 def test_order_id_merged_down_over_its_parts_rows(tmp_path: Path, reader: str) -> None:
-    # W002 gets a second part, 阀门 1 x 10, on row 4 with 工单号 merged A3:A4. W002 completed:
+    # W002 gets a second part, 密封圈 1 x 10, on row 4 with 工单号 merged A3:A4. W002 completed:
     # parts 2 x 12.5 + 1 x 10 = 35; customer = 120 labour + 35 + 15 inbound = 170.00.
     # Unmerged, A4 read blank: a missing_required error and no settle at all.
     rows = valid_rows()
     set_cell(rows, "维修台帐", 3, "状态", "已完工")
     set_cell(rows, "维修台帐", 3, "完工时间", datetime(2026, 10, 15, 10, 0))
     set_cell(rows, "维修台帐", 3, "故障原因", "人为损坏")
-    rows["配件使用"].append([None, "P-201", "阀门", 1, 10])
+    rows["配件使用"].append([None, "P-200", "密封圈", 1, 10])
     path = write_book(tmp_path / "b.xlsx", rows, merges={"配件使用": ["A3:A4"]})
     code, problems, _ = validate(path, reader)
     assert (code, problems) == (0, [])
@@ -95,8 +95,8 @@ def test_a_dimension_claiming_the_whole_grid_over_50_rows_is_read(
     tmp_path: Path, reader: str
 ) -> None:
     rows = valid_rows()
-    for number in range(3, 51):  # 48 more parts rows of W001, 1 x 1.00 each
-        rows["配件使用"].append(["W001", f"P-{number}", "螺丝", 1, 1])
+    for _ in range(3, 51):  # 48 more parts rows of W001, 1 x 1.00 each
+        rows["配件使用"].append(["W001", "P-100", "压缩机", 1, 1])
     path = write_book(tmp_path / "b.xlsx", rows)
     member = "xl/worksheets/sheet5.xml"
     with zipfile.ZipFile(path) as old:
