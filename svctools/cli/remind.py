@@ -21,7 +21,7 @@ from svctools.core.errors import MissingSheet, UsageError
 from svctools.core.messages import Msg, say
 from svctools.sources.base import is_google
 
-_COMMANDS = ["renewals", "callbacks", "sla-risk", "all"]  # REGISTRY's commands, plus all
+_COMMANDS = ["renewals", "callbacks", "sla-risk", "stock", "all"]  # REGISTRY's commands, plus all
 
 
 @click.command()

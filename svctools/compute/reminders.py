@@ -270,9 +270,35 @@ def _sla_risk(records: Records, policy: Policy, as_of: datetime) -> list[Due]:
     return due_sla_risk(records, policy, as_of)
 
 
+def _stock(records: Records, policy: Policy, as_of: datetime) -> list[Due]:
+    """The day's reorder list (SPEC §7.2) to ``[stock] notify``, once a day: key ``stock:DATE``."""
+    from svctools.compute.stock import compute_stock  # the stock replay loads only when asked
+
+    if not policy.stock.notify or "parts_stock" not in records.sheets:
+        return []
+    low = [p for p in compute_stock(records, policy, as_of).parts if p.reorder]
+    if not low:
+        return []
+    items = [
+        {
+            "part_no": p.part_no,
+            "name": p.name or "",
+            "qty": p.qty,
+            "reorder_level": "" if p.reorder_level is None else p.reorder_level,
+            "suggested_qty": p.suggested_qty,
+        }
+        for p in low
+    ]
+    day = as_of.date().isoformat()
+    context = {"as_of": day, "count": len(items), "items": items}
+    to = [Person("", address.strip()) for address in policy.stock.notify]
+    return [Due("stock", f"stock:{day}", to, context=context)]
+
+
 register(ReminderKind("renewal", "renewals", _renewals))
 register(ReminderKind("callback", "callbacks", _callbacks))
 register(ReminderKind("sla-risk", "sla-risk", _sla_risk, daily=False))
+register(ReminderKind("stock", "stock", _stock))
 # The kinds of each command, for callers that name kinds rather than commands.
 KINDS: dict[str, tuple[Kind, ...]] = {
     **{command: (k.kind,) for command, k in REGISTRY.items()},

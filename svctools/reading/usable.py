@@ -48,7 +48,15 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("call_log", "repair_ledger"),
         ("complaints", "callbacks", "staff", "stores"),
     ),
-    "remind_all": ((), ("contracts", "staff", "stores", "call_log", "repair_ledger", "callbacks")),
+    "remind_stock": (
+        ("parts_stock",),
+        ("stock_moves", "stock_counts", "repair_ledger", "call_log", "parts_used", "staff"),
+    ),
+    "remind_all": (
+        (),
+        ("contracts", "staff", "stores", "call_log", "repair_ledger", "callbacks")
+        + ("parts_stock", "stock_moves", "stock_counts", "parts_used"),
+    ),
 }
 
 # People and stores are looked up, not computed on: with --skip-invalid their rows stay and only
