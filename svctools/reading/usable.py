@@ -48,10 +48,8 @@ COMMAND_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("call_log", "repair_ledger"),
         ("complaints", "callbacks", "staff", "stores"),
     ),
-    "remind_stock": (
-        ("parts_stock",),
-        ("stock_moves", "stock_counts", "repair_ledger", "call_log", "parts_used", "staff"),
-    ),
+    # the reorder list needs only the shelf: a bad call log never holds it back
+    "remind_stock": (("parts_stock",), ("stock_moves", "stock_counts")),
     "remind_all": (
         (),
         ("contracts", "staff", "stores", "call_log", "repair_ledger", "callbacks")
