@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from svctools.compute.checks import validate
+from svctools.compute.entitlements import compute_entitlements, rights_by_call
 from svctools.compute.penalties import compute_penalties
 from svctools.compute.privacy import (
     mask_address,
@@ -40,6 +41,7 @@ from svctools.compute.sla import compute_sla
 from svctools.core.errors import SvctoolsError
 from svctools.core.policy import Policy
 from svctools.core.schema import Column, load_schema
+from svctools.outputs.entitlements_text import render_text as entitlements_text
 from svctools.outputs.report_text import report_text
 from svctools.outputs.sla_text import render_text as sla_text
 from svctools.outputs.statements import penalties_text, settlement_text
@@ -167,8 +169,11 @@ def run_everything(sheets: dict[str, list[list[Any]]], lang: str) -> None:
         "penalties": lambda r: _penalties(r, lang),
         "settle": lambda r: _settle(r, lang),
         "report": lambda r: _report(r, lang),
-        "remind_all": lambda r: due_reminders(r, POLICY.reminders, AS_OF, ("renewal", "callback")),
         "dispatch": lambda r: _dispatch(r, lang),
+        "remind_all": lambda r: due_reminders(
+            r, POLICY.reminders, AS_OF, ("renewal", "callback"), rights_by_call(r, POLICY, AS_OF)
+        ),
+        "entitlements": lambda r: _entitlements(r, lang),
     }
     for command, job in jobs.items():
         try:
@@ -191,6 +196,12 @@ def _settle(records: Any, lang: str) -> None:
     for shown in (settlement, mask_settlement(settlement)):
         settlement_text(shown, lang)
         strict_json(shown.to_dict(lang))
+
+
+def _entitlements(records: Any, lang: str) -> None:
+    result = compute_entitlements(records, POLICY, AS_OF, *MONTH)
+    entitlements_text(result, lang)
+    strict_json(result.to_dict(lang))
 
 
 def _report(records: Any, lang: str) -> None:
