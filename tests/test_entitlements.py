@@ -434,6 +434,17 @@ def test_command_text_in_english_and_the_default_window(tmp_path: Path) -> None:
     )
 
 
+def test_mask_hides_the_customer_but_keeps_the_call_and_why(tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    args = ("entitlements", book, "--month", "2026-10", "--as-of", "2026-11-20T09:00")
+    code, stdout, _ = run(*args, "--mask", "--format", "json")
+    assert code == 0
+    (right,) = json.loads(stdout)["calls"]
+    assert right["customer_name"] != "刘女士" and "刘" in right["customer_name"]
+    assert right["phone"] != "13812345678" and right["call_id"] == "C001"
+    assert "7 天 ≤ return_days 7" in right["why"]
+
+
 def test_command_refuses_a_bad_month_and_a_book_with_errors(tmp_path: Path) -> None:
     book = _book(tmp_path)
     code, _, stderr = run("entitlements", book, "--month", "2026-13")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from svctools.cli.env import Computation, env_for
-from svctools.cli.options import as_of_option, common_options, out_option, skip_invalid_option
+from svctools.cli.options import (
+    as_of_option,
+    common_options,
+    mask_option,
+    out_option,
+    skip_invalid_option,
+)
 
 
 @click.command()
@@ -19,6 +25,7 @@ from svctools.cli.options import as_of_option, common_options, out_option, skip_
 @out_option("Also write the list as a workbook to print (one line per right, with why it holds).")
 @as_of_option
 @skip_invalid_option
+@mask_option
 @common_options
 @click.pass_context
 def entitlements(
@@ -28,6 +35,7 @@ def entitlements(
     out: str | None,
     as_of: str | None,
     skip_invalid: bool,
+    mask: bool | None,
     fmt: str,
     lang: str | None,
     config: str | None,
@@ -52,6 +60,10 @@ def entitlements(
     work = Computation(env, book, "entitlements", as_of, skip_invalid)
     with work.phase():
         result = compute_entitlements(work.records, env.policy, work.as_of, first, stop, month)
+    if env.mask(mask):  # one place: the text, json and xlsx renderers read the masked list
+        from svctools.compute.privacy import mask_entitlements
+
+        result = mask_entitlements(result)
     names = work.sheet_names
     if out:
         from svctools.outputs.entitlements_xlsx import write_entitlements

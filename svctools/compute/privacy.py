@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for hints: mail imports this module and needs none of them
+    from svctools.compute.entitlements import Entitlements
     from svctools.compute.penalties import Note, PenaltyStatement, StaffPenalty
     from svctools.compute.report import MonthlyReport
     from svctools.compute.settlement import OrderSettlement, Settlement, Totals
@@ -193,6 +194,15 @@ def mask_settlement(stl: Settlement) -> Settlement:
         orders=[_order(o) for o in stl.orders],
         technicians=[_technician(t) for t in stl.technicians],
     )
+
+
+def mask_entitlements(result: Entitlements) -> Entitlements:
+    """三包 rights: customer names and phones masked; call IDs, serials and reasons kept."""
+    calls = [
+        dataclasses.replace(r, customer_name=mask_name(r.customer_name), phone=mask_phone(r.phone))
+        for r in result.calls
+    ]
+    return dataclasses.replace(result, calls=calls)
 
 
 def mask_report(report: MonthlyReport) -> MonthlyReport:
