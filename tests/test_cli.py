@@ -122,12 +122,12 @@ def test_validate_text_groups_by_sheet_and_sorts_by_row(demo_book: Path) -> None
     sections = [line for line in out.splitlines() if line.startswith("== ")]
     assert sections == [
         "== 来电登记 ==",
-        "== 维修台账 ==",
+        "== 维修台帐 ==",
         "== 配件使用 ==",
         "== 投诉登记 ==",
         "== 员工花名册 ==",
     ]
-    ledger = out.split("== 维修台账 ==")[1].split("==")[0]
+    ledger = out.split("== 维修台帐 ==")[1].split("==")[0]
     rows = [int(line.split()[0]) for line in ledger.splitlines()[3:] if line.strip()]
     assert rows == sorted(rows) and rows[0] == 3
     assert "is not one of" in out and out.rstrip().endswith("10 error(s), 2 warning(s)")
@@ -159,9 +159,9 @@ def test_annotate_marks_cells_and_leaves_the_book_alone(demo_book: Path, tmp_pat
     assert listing["B2"].value == "D7" and listing["B2"].hyperlink.location == "'来电登记'!D7"
     phone = workbook["来电登记"]["D7"]
     assert phone.fill.start_color.rgb.endswith("FFC7CE") and "电话" in phone.comment.text
-    warning = workbook["维修台账"]["K7"]  # warranty_mismatch: a warning, amber
+    warning = workbook["维修台帐"]["K10"]  # warranty_mismatch: a warning, amber
     assert warning.fill.start_color.rgb.endswith("FFEB9C")
-    assert workbook["维修台账"]["A8"].fill.fill_type is None  # a good cell stays as it was
+    assert workbook["维修台帐"]["A8"].fill.fill_type is None  # a good cell stays as it was
 
 
 def test_annotate_refuses_to_write_over_the_book(demo_book: Path) -> None:

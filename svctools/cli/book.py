@@ -41,7 +41,7 @@ def validate(
 
     \b
     Example:
-      svctools validate 售后台账.xlsx --annotate 标注.xlsx
+      svctools validate 售后台帐.xlsx --annotate 标注.xlsx
       svctools validate book.xlsx --lang en --format json
     """
     from svctools.core.errors import UsageError
@@ -85,7 +85,7 @@ def init(
 
     \b
     Example:
-      svctools init 售后台账.xlsx
+      svctools init 售后台帐.xlsx
       svctools --lang en init service-book.xlsx
     """
     from svctools.core.errors import UsageError

@@ -41,7 +41,7 @@ def sla(
 
     \b
     Example:
-      svctools sla 售后台账.xlsx --month 2026-10 --explain
+      svctools sla 售后台帐.xlsx --month 2026-10 --explain
     """
     from svctools.compute.sla import compute_sla
     from svctools.outputs.render import dumps
@@ -87,7 +87,7 @@ def penalties(
 
     \b
     Example:
-      svctools penalties 售后台账.xlsx --month 2026-10 --out 处罚单-2026-10.xlsx
+      svctools penalties 售后台帐.xlsx --month 2026-10 --out 处罚单-2026-10.xlsx
     """
     from svctools.compute.penalties import compute_penalties
     from svctools.compute.sla import compute_sla
@@ -141,7 +141,7 @@ def settle(
 
     \b
     Example:
-      svctools settle 售后台账.xlsx --month 2026-10 --out 结算-2026-10.xlsx
+      svctools settle 售后台帐.xlsx --month 2026-10 --out 结算-2026-10.xlsx
     """
     from svctools.compute.settlement import compute_settlement
     from svctools.outputs.render import dumps

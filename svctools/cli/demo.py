@@ -282,7 +282,7 @@ def run_demo(
     book = save_workbook(workbook, folder / BOOK_NAME)
     config = write_demo_config(folder / "svctools.toml")
     demo = Demo(root, folder, book, config, as_of, lang)
-    yield demo.words("示例台账", "Sample book") + f": {book}"
+    yield demo.words("示例台帐", "Sample book") + f": {book}"
     yield demo.words("配置文件", "Config") + f":   {config}"
     yield ""
     yield from _validate(demo, planted)

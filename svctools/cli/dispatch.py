@@ -51,8 +51,8 @@ def dispatch(
 
     \b
     Example:
-      svctools dispatch 售后台账.xlsx
-      svctools dispatch 售后台账.xlsx --plan --out 派单建议.xlsx
+      svctools dispatch 售后台帐.xlsx
+      svctools dispatch 售后台帐.xlsx --plan --out 派单建议.xlsx
     """
     from svctools.compute.dispatch import compute_dispatch
     from svctools.outputs.dispatch_text import dispatch_text

@@ -99,7 +99,7 @@ def cli(
     \b
     Example:
       svctools demo ./demo
-      svctools validate 售后台账.xlsx --annotate 标注.xlsx
+      svctools validate 售后台帐.xlsx --annotate 标注.xlsx
     """
     password = None
     if ask_password:

@@ -51,7 +51,7 @@ def report(
 
     \b
     Example:
-      svctools report 售后台账.xlsx --month 2026-10 --out 月报-2026-10.xlsx
+      svctools report 售后台帐.xlsx --month 2026-10 --out 月报-2026-10.xlsx
       svctools report book.xlsx --month 2026-10 --out report.xlsx --format json
     """
     from svctools.compute.report import compute_report

@@ -17,6 +17,16 @@ from typing import Any
 from svctools.core.clock import add_months
 from svctools.core.schema import load_schema, package_folder
 from svctools.demo.at_risk import DEMO_NOTIFY, add_calls_at_risk
+from svctools.demo.catalogue import (
+    CITIES,
+    CONTRACT_CUSTOMERS,
+    GIVEN,
+    MOBILE_PREFIXES,
+    PARTS,
+    PRODUCTS,
+    SURNAMES,
+    Product,
+)
 from svctools.demo.dispatch import add_waiting_work
 from svctools.demo.entitlements import add_entitlement_cases
 from svctools.demo.stock import stock_sheets
@@ -25,68 +35,11 @@ from svctools.outputs.sample_book import SampleSheet, write_sample_book
 DEMO_AS_OF = datetime(2026, 11, 20, 9, 0)
 BOOK_NAME = "svctools-demo.xlsx"
 DEMO_MONTH = "2026-10"  # the month the demo computes: the last full month before DEMO_AS_OF
-START = date(2026, 10, 1)
+START = date(2026, 8, 1)  # three full months before the demo's November: every month compares
+CALLS_PER_DAY = 2.2
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "秀英",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀兰",
-    "霞",
-    "平",
-    "刚",
-    "桂英",
-    "建华",
-    "志强",
-    "海燕",
-    "晓东",
-]
-STREETS = [
-    "朝阳区建国路",
-    "海淀区中关村大街",
-    "浦东新区张杨路",
-    "徐汇区漕溪北路",
-    "天河区天河路",
-    "越秀区中山五路",
-    "西湖区文三路",
-    "南山区科技园南路",
-]
-PRODUCTS = [
-    ("格力 KFR-35GW/NhGc1B", "空调不制冷"),
-    ("美的 KFR-26GW/N8MJA3", "室内机漏水"),
-    ("海尔 BCD-470WDPG", "冰箱冷藏室不冷"),
-    ("小天鹅 TG100V120WDG", "洗衣机不排水"),
-    ("方太 CXW-258-EMD1T", "油烟机噪音大"),
-    ("华帝 i11083", "燃气灶打不着火"),
-    ("海信 HZ65E3D", "电视无信号显示"),
-    ("美的 F6032-JE6", "热水器显示E4故障码"),
-]
-PARTS = [
-    ("P-CAP-35", "启动电容", "35"),
-    ("P-MB-268", "主控板", "268"),
-    ("P-PMP-09", "排水泵", "86.5"),
-    ("P-THM-12", "温控器", "45"),
-    ("P-SEAL-60", "门封条", "58"),
-    ("P-FAN-150", "风扇电机", "150"),
-    ("P-IGN-22", "点火针", "22"),
-    ("P-HTR-110", "加热管", "110"),
-]
+_PART_ROWS = [(no, name, unit) for no, (name, unit) in PARTS.items()]  # (part_no, name, cost)
+DAY_STARTS, DAY_ENDS = 8, 20  # technicians and agents work 08:00-20:00, weekends too
 
 
 @dataclass(frozen=True)
@@ -111,7 +64,7 @@ class _Maker:
         return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
 
     def phone(self) -> Any:
-        number = f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+        number = f"{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
         form = self.rng.random()
         if form < 0.3:
             return int(number)  # Excel turned it into a number
@@ -120,8 +73,20 @@ class _Maker:
         return number
 
     def moment(self, start: datetime, low_h: float, high_h: float) -> datetime:
-        moment = start + timedelta(hours=self.rng.uniform(low_h, high_h))
-        return moment.replace(second=0, microsecond=0)
+        """Some working hours (08:00-20:00) after ``start``: nobody arrives at 01:51."""
+        left = timedelta(hours=self.rng.uniform(low_h, high_h))
+        moment = start
+        while True:
+            if moment.hour < DAY_STARTS:
+                moment = moment.replace(hour=DAY_STARTS, minute=0)
+            day_end = moment.replace(hour=DAY_ENDS, minute=0, second=0, microsecond=0)
+            if moment >= day_end:
+                moment = day_end.replace(hour=DAY_STARTS) + timedelta(days=1)
+                day_end += timedelta(days=1)
+            if moment + left <= day_end:
+                return (moment + left).replace(second=0, microsecond=0)
+            left -= day_end - moment
+            moment = day_end
 
     def when(self, moment: datetime | None) -> Any:
         """A datetime as a clerk might have entered it: a real date, or typed as text."""
@@ -173,10 +138,16 @@ def _staff() -> list[dict[str, Any]]:
                 "left_on": date(2026, 10, 15) if sid == "T06" else None,
                 "monthly_wage": wage,
                 "email": f"{sid.lower()}@example.cn",
-                "phone": 13900000000 + number * 1111,
+                "phone": int(_roster_phone(number)),
             }
         )
     return staff
+
+
+def _roster_phone(number: int) -> str:
+    """A fixed, plausible mobile number per roster line (the roster does not change with seed)."""
+    prefix = MOBILE_PREFIXES[(number * 7 + 3) % len(MOBILE_PREFIXES)]
+    return f"{prefix}{(number * 73_914_071 + 20_481_736) % 10**8:08d}"
 
 
 def _stores() -> list[dict[str, Any]]:
@@ -208,37 +179,46 @@ _AGENT = {"S01": "A01", "S02": "A02", "S03": "A03"}
 
 def _call(m: _Maker, number: int, when: datetime, store: str, earlier: list[dict[str, Any]]):
     rng = m.rng
-    product, fault = rng.choice(PRODUCTS)
+    product: Product = rng.choice(PRODUCTS)
     serial = f"SN{rng.randrange(10**10):010d}"
     purchase: date | None = when.date() - timedelta(days=rng.randrange(20, 1100))
-    done = [o for o in earlier if o["_done"] and 5 <= (when - o["_done"]).days <= 60]
+    city, streets = CITIES[store]
+    customer = {
+        "customer_name": m.person(),
+        "phone": m.phone(),
+        "email": f"user{number:04d}@example.com" if rng.random() < 0.4 else None,
+        "address": f"{city}{rng.choice(streets)}{rng.randrange(1, 300)}号"
+        f"{rng.randrange(1, 30)}栋{rng.randrange(101, 2802)}",
+    }
+    done = [
+        o
+        for o in earlier
+        if o["_done"] and o["_call"]["_store"] == store and 5 <= (when - o["_done"]).days <= 60
+    ]
     if done and rng.random() < 0.08:  # the same machine fails again: a repeat repair
         first = rng.choice(done)
         product, serial, purchase = first["_product"], first["_serial"], first["_purchase"]
+        customer = {key: first["_call"][key] for key in customer}
     if rng.random() < 0.2:
         purchase = None
     level = rng.choices([1, 2, 3, 4], weights=[1, 3, 4, 2])[0]
     response = m.moment(when, 0.05, 0.4 + level * 0.45)
-    street = rng.choice(STREETS)
     return {
         "call_id": f"C{number:04d}",
         "call_time": when,
-        "customer_name": m.person(),
-        "phone": m.phone(),
-        "email": f"user{number:04d}@example.com" if rng.random() < 0.4 else None,
-        "address": f"{street}{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋"
-        f"{rng.randrange(101, 2802)}",
+        **customer,
         "channel": rng.choice(["电话", "电话", "微信", "在线", "APP", "门店"]),
-        "product_model": product,
+        "product_model": product.model,
         "serial_no": serial,
         "purchase_date": purchase,
-        "fault_description": fault,
+        "fault_description": rng.choice(product.faults),
         "fault_level": rng.choice([level, level, f"{'一二三四'[level - 1]}级"]),
         "urgent": rng.choice(["是", None, None, None, None, "否"]),
         "taken_by": _AGENT[store],
         "first_response_at": response if response <= m.as_of else None,
         "_level": level,
         "_store": store,
+        "_product": product,
     }
 
 
@@ -251,15 +231,15 @@ def _order(m: _Maker, call: dict[str, Any], number: int) -> dict[str, Any] | Non
     if dispatched > as_of:
         return None
     accepted = m.moment(dispatched, 0.1, 1.2 if call["urgent"] == "是" else 2.6)
-    arrived = m.moment(accepted, 0.5, 6 + 14 * call["_level"]) if mode == "onsite" else None
+    arrived = m.moment(accepted, 0.5, 2 + 8 * call["_level"]) if mode == "onsite" else None
     complex_ = rng.random() < 0.15
     wait: tuple[datetime, datetime] | None = None
     start = arrived or accepted
     if rng.random() < 0.1:
-        wait_from = m.moment(start, 2, 30)
-        wait = (wait_from, m.moment(wait_from, 20, 100))
+        wait_from = m.moment(start, 2, 15)
+        wait = (wait_from, m.moment(wait_from, 10, 50))
         start = wait[1]
-    completed = m.moment(start, 1, 24 * (9 if complex_ else 5))
+    completed = m.moment(start, 1, 12 * (8 if complex_ else 4))
     times = _by_as_of(
         as_of,
         accepted=accepted,
@@ -310,7 +290,7 @@ def _order(m: _Maker, call: dict[str, Any], number: int) -> dict[str, Any] | Non
         "rework_count": None,
         "amount_paid": None,
         "_done": times["completed"],
-        "_product": call["product_model"],
+        "_product": call["_product"],
         "_serial": call["serial_no"],
         "_purchase": call["purchase_date"],
         "_status": status,
@@ -333,7 +313,8 @@ def _details(m: _Maker, orders: list[dict[str, Any]]) -> tuple[list, list]:
             order["rework_count"] = rng.choice([1, 1, 2])
         cost = 0.0
         for _ in range(rng.choices([0, 1, 2], weights=[4, 5, 2])[0]):
-            part_no, name, unit = rng.choice(PARTS)
+            part_no = rng.choice(order["_product"].parts)
+            name, unit = PARTS[part_no]
             qty = rng.choice([1, 1, 1, 2])
             cost += qty * float(unit)
             parts.append(
@@ -349,7 +330,7 @@ def _details(m: _Maker, orders: list[dict[str, Any]]) -> tuple[list, list]:
             paid = float(order["labour_fee"]) + cost if order["fault_cause"] == "人为损坏" else 0
             order["amount_paid"] = m.money(f"{paid:.2f}") if paid else None
         if (m.as_of - order["_done"]).days >= 1 and rng.random() < 0.85:
-            called = m.moment(order["_done"], 2, 110)
+            called = m.moment(order["_done"], 2, 40)
             if called <= m.as_of:
                 callbacks.append(
                     {
@@ -377,12 +358,13 @@ def _details(m: _Maker, orders: list[dict[str, Any]]) -> tuple[list, list]:
 def _complaints(m: _Maker, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rng, rows = m.rng, []
     done = [o for o in orders if o["_status"] == "completed"]
-    for number, order in enumerate(rng.sample(done, min(8, len(done))), start=1):
-        received = m.moment(order["_done"], 12, 120)
+    count = min(len(done), max(8, len(done) // 12))  # about one completed order in twelve
+    for number, order in enumerate(rng.sample(done, count), start=1):
+        received = m.moment(order["_done"], 6, 60)
         if received > m.as_of - timedelta(days=1):
             continue
-        feedback = m.moment(received, 1, 34)
-        closed = m.moment(feedback, 24, 140)
+        feedback = m.moment(received, 1, 14)
+        closed = m.moment(feedback, 12, 70)
         upheld = rng.random() < 0.6
         rows.append(
             {
@@ -422,20 +404,7 @@ def _contracts(m: _Maker) -> list[dict[str, Any]]:
         rows.append(
             {
                 "contract_id": f"HT{number:03d}",
-                "customer_name": m.rng.choice(
-                    [
-                        "朝阳区阳光物业",
-                        "浦东金桥酒店",
-                        "天河城商务公寓",
-                        "海淀实验小学",
-                        "徐汇华亭宾馆",
-                        "越秀区星河餐饮",
-                        "西湖文化广场",
-                        "南山科技大厦",
-                        "望京SOHO物业",
-                        "张江高科园区",
-                    ]
-                ),
+                "customer_name": CONTRACT_CUSTOMERS[store][number // 3 % 4],
                 "phone": m.phone(),
                 "email": f"contract{number:03d}@example.com",
                 "start_date": add_months(end, -12) + timedelta(days=1),
@@ -502,8 +471,8 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
     days = max((as_of.date() - START).days, 1)
     moments = sorted(
         datetime.combine(START, datetime.min.time())
-        + timedelta(days=m.rng.randrange(days), hours=m.rng.uniform(8, 20))
-        for _ in range(110)
+        + timedelta(days=m.rng.randrange(days), hours=m.rng.uniform(DAY_STARTS, DAY_ENDS))
+        for _ in range(round(CALLS_PER_DAY * days))
     )
     for number, when in enumerate((t.replace(second=0, microsecond=0) for t in moments), 1):
         if when > as_of - timedelta(hours=2):
@@ -519,7 +488,6 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
         "repair_ledger": SampleSheet(
             "repair_ledger",
             orders,
-            name="维修台账",
             totals=("labour_fee", "amount_paid"),
             order=["order_id", "status", "call_id", "technician_id", "service_mode"],
         ),
@@ -532,7 +500,7 @@ def demo_sheets(seed: int, as_of: datetime) -> dict[str, SampleSheet]:
     }
     _plant(sheets, as_of)
     sheets.update(
-        {k: SampleSheet(k, r) for k, r in stock_sheets(seed, sheets, PARTS, as_of).items()}
+        {k: SampleSheet(k, r) for k, r in stock_sheets(seed, sheets, _PART_ROWS, as_of).items()}
     )
     add_calls_at_risk(sheets, as_of)
     for key in ("call_log", "repair_ledger", "complaints"):

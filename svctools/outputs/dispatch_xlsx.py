@@ -41,7 +41,7 @@ def dispatch_workbook(result: DispatchResult, lang: str) -> Workbook:
     ws.title = SHEET_TITLE[lang]
     put(ws, 1, 1, title(result, lang), bold=True).font = Font(bold=True, size=14)
     note = (
-        "建议仅供参考，台账未作任何改动；派单后请在台账中填写维修员并把状态改为已派单。"
+        "建议仅供参考，台帐未作任何改动；派单后请在台帐中填写维修员并把状态改为已派单。"
         if lang == "zh"
         else "Suggestions only: the book was not changed. After dispatching, fill in the "
         "technician and set the status to dispatched in the book."

@@ -56,7 +56,6 @@ def _write_sheet(workbook: Workbook, schema: Schema, sheet: SampleSheet, lang: s
         header_row = 2
     for index, header in enumerate(headers, start=1):
         worksheet.cell(row=header_row, column=index, value=header).font = Font(bold=True)
-        worksheet.column_dimensions[get_column_letter(index)].width = 14
     for offset, row in enumerate(sheet.rows, start=1):
         for index, key in enumerate(keys, start=1):
             value = row.get(key)
@@ -77,4 +76,27 @@ def _write_sheet(workbook: Workbook, schema: Schema, sheet: SampleSheet, lang: s
                 value=f"=SUM({letter}{header_row + 1}:{letter}{last})",
             )
     worksheet.freeze_panes = worksheet.cell(row=header_row + 1, column=1)
+    _fit_widths(worksheet, header_row)
     return header_row
+
+
+def _fit_widths(worksheet: Any, header_row: int, sample: int = 2000) -> None:
+    """Each column as wide as its widest header or value (in the first ``sample`` rows, so a
+    bench book stays quick): a date never shows as ###."""
+    from wcwidth import wcswidth
+
+    widths: dict[int, int] = {}
+    for row in worksheet.iter_rows(min_row=header_row, max_row=header_row + sample):
+        for cell in row:
+            value = cell.value
+            if value is None or (isinstance(value, str) and value.startswith("=")):
+                continue
+            if isinstance(value, datetime):
+                width = 16  # yyyy-mm-dd hh:mm
+            elif isinstance(value, date):
+                width = 10
+            else:
+                width = max(wcswidth(str(value)), len(str(value)))
+            widths[cell.column] = max(widths.get(cell.column, 0), width)
+    for column, width in widths.items():
+        worksheet.column_dimensions[get_column_letter(column)].width = min(width + 3, 60)
