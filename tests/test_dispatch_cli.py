@@ -201,7 +201,7 @@ def test_refusals_name_the_problem(tmp_path: Path) -> None:
     path = write_book(tmp_path / "book.xlsx", morning())
     before = path.read_bytes()
     code, _, err = run("dispatch", path, "--as-of", AS_OF, "--out", path)
-    assert code == 2 and "--out 不能是台帐本身" in one_line(err)
+    assert code == 2 and "台帐从不改写" in one_line(err)
     code, _, err = run("dispatch", path, "--as-of", AS_OF, "--write-back", "--lang", "en")
     assert code == 2 and "--write-back works on Google Sheets only" in one_line(err)
     assert path.read_bytes() == before

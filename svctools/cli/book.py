@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from svctools.cli.env import env_for
-from svctools.cli.options import as_of_option, common_options
+from svctools.cli.options import OUTPUT_PATH, as_of_option, common_options
 from svctools.core.messages import Msg, say
 
 
@@ -15,7 +15,7 @@ from svctools.core.messages import Msg, say
 @click.argument("book")
 @click.option(
     "--annotate",
-    type=click.Path(dir_okay=False),
+    type=OUTPUT_PATH,
     default=None,
     is_flag=False,
     flag_value="-",

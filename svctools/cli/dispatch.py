@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from svctools.cli.env import Computation, env_for
-from svctools.cli.options import as_of_option, common_options, skip_invalid_option
+from svctools.cli.options import as_of_option, common_options, out_option, skip_invalid_option
 from svctools.core.errors import UsageError
 from svctools.core.messages import Msg, say
 
@@ -15,13 +15,7 @@ from svctools.core.messages import Msg, say
 @click.command()
 @click.argument("book")
 @click.option("--plan", is_flag=True, help="Assign every waiting item at once, most urgent first.")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    metavar="F.xlsx",
-    help="Also write the 派单建议 sheet to print: one row per item, suggestion and two others.",
-)
+@out_option("Also write the 派单建议 sheet to print: one row per item, suggestion and two others.")
 @click.option(
     "--write-back",
     is_flag=True,

@@ -118,6 +118,10 @@ def records_kept() -> Iterator[None]:
 
 
 def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
+    """The command's Env (its own --config and --lang over the group's); every command calls it
+    first, so it is also where an output naming the book is refused."""
+    from svctools.cli.options import guard_outputs
+
     root: Env | None = ctx.find_object(Env)
     env = root or Env(None, None, False)
     if config:
@@ -126,6 +130,7 @@ def env_for(ctx: click.Context, config: str | None, lang: str | None) -> Env:
         env = Env(env.config, lang, env.debug, env.password)
     if root is not None:
         root.current = env  # errors are worded in the command's own --lang
+    guard_outputs(ctx)
     return env
 
 

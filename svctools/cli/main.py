@@ -18,6 +18,10 @@ from svctools.core.messages import Msg, say
 class SvctoolsGroup(click.Group):
     """Turns the library's errors into one line on stderr and the exit code SPEC §6 names."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["svctools.argv"] = list(args)  # to know, on a refusal, if JSON was asked for
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -25,6 +29,13 @@ class SvctoolsGroup(click.Group):
             if _debug(ctx):
                 raise
             lang = _lang(ctx)
+            if _wants_json(ctx):  # a script reading stdout gets the refusal as JSON too
+                from svctools.outputs.render import dumps
+
+                error = {"code": exc.exit_code, "message": exc.text(lang)}
+                if exc.msg is not None:
+                    error["id"] = exc.msg.id
+                click.echo(dumps({"ok": False, "error": error}))
             problems = getattr(exc, "problems", None)
             if problems:
                 from svctools.outputs.render import problems_text
@@ -32,7 +43,14 @@ class SvctoolsGroup(click.Group):
                 click.echo(problems_text(problems, "", lang).rsplit("\n\n", 1)[0], err=True)
             click.echo(f"svctools: {exc.text(lang)}", err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.ClickException as exc:
+            if _wants_json(ctx):
+                from svctools.outputs.render import dumps
+
+                error = {"code": exc.exit_code, "message": exc.format_message()}
+                click.echo(dumps({"ok": False, "error": error}))
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
             click.echo("svctools: " + say("cli.interrupted", _lang(ctx)), err=True)
@@ -46,13 +64,26 @@ class SvctoolsGroup(click.Group):
 
 
 def _lang(ctx: click.Context) -> str:
-    """The language of an error line: the command's --lang, the group's, the config's, zh."""
+    """The language of an error line: the command's --lang, the group's, the config's, zh.
+    An error while the command's arguments are parsed comes before its Env: the last --lang
+    typed is taken then."""
+    argv = ctx.meta.get("svctools.argv", [])
+    typed = [b for a, b in zip(argv, argv[1:], strict=False) if a == "--lang" and b in ("zh", "en")]
     if not isinstance(ctx.obj, Env):
-        return "zh"
+        return typed[-1] if typed else "zh"
+    if ctx.obj.current is ctx.obj and typed:
+        return typed[-1]
     try:
         return ctx.obj.current.error_lang()
     except Exception:  # the line must be printed whatever is broken
         return "zh"
+
+
+def _wants_json(ctx: click.Context) -> bool:
+    """``--format json`` (or ``--format=json``) anywhere in the command line."""
+    argv = ctx.meta.get("svctools.argv", [])
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in pairs)
 
 
 def _debug(ctx: click.Context) -> bool:

@@ -70,9 +70,43 @@ def month_option(required: bool) -> Callable[[F], F]:
     )
 
 
+class OutputPath(click.ParamType):
+    """A workbook to write: ``.xlsx`` added to a bare name (``月报`` -> ``月报.xlsx``), another
+    suffix refused. Whether it is the book being read is checked by ``env_for`` once every
+    argument is known (click parses in the order typed, so ``BOOK`` may come after)."""
+
+    name = "F.xlsx"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from svctools.core.paths import xlsx_name
+
+        if value in (None, "-"):  # validate --annotate alone (a Google Sheet is marked in place)
+            return value
+        return xlsx_name(str(value), "--" + (param.name or "out") if param else "--out")
+
+
+OUTPUT_PATH = OutputPath()
+
+
 def out_option(what: str, required: bool = False) -> Callable[[F], F]:
     """``--out F.xlsx``: the workbook a command writes besides its output (``what`` it holds)."""
     # no explicit default=None: since click 8.3 that counts as a value and defeats required
-    return click.option(
-        "--out", type=click.Path(dir_okay=False), required=required, metavar="F.xlsx", help=what
-    )
+    return click.option("--out", type=OUTPUT_PATH, required=required, metavar="F.xlsx", help=what)
+
+
+def guard_outputs(ctx: click.Context) -> None:
+    """Refuse (exit 2) an output option naming the book being read, and keep the book out of
+    reach of every writer for the rest of the command (``core.paths.INPUT_BOOKS``)."""
+    from svctools.core.paths import INPUT_BOOKS, refuse_input_book
+    from svctools.sources.base import is_google
+
+    book = ctx.params.get("book")
+    if not isinstance(book, str) or is_google(book) or ctx.meta.get("svctools.guarded"):
+        return
+    ctx.meta["svctools.guarded"] = True
+    token = INPUT_BOOKS.set((*INPUT_BOOKS.get(), book))
+    ctx.call_on_close(lambda: INPUT_BOOKS.reset(token))
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param.type, OutputPath) and isinstance(value, str) and value != "-":
+            refuse_input_book(value, "--" + (param.name or "out"))

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.core.errors import SvctoolsError
 from svctools.core.messages import Msg
+from svctools.core.paths import refuse_input_book
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -105,6 +106,7 @@ def write_atomic(
     An existing file at ``path`` is replaced only when the new one is complete. The temporary
     name ends in the target's suffix because openpyxl refuses ``.tmp`` paths.
     """
+    refuse_input_book(path)  # the book being read is never written, whoever asks
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
