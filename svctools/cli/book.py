@@ -74,7 +74,7 @@ def validate(
 
 
 @click.command()
-@click.argument("book", type=click.Path(dir_okay=False))
+@click.argument("book", type=click.Path(dir_okay=False))  # what init writes: not an input
 @click.option("--force", is_flag=True, help="Replace BOOK if it exists.")
 @common_options
 @click.pass_context

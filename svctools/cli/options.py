@@ -94,6 +94,10 @@ def out_option(what: str, required: bool = False) -> Callable[[F], F]:
     return click.option("--out", type=OUTPUT_PATH, required=required, metavar="F.xlsx", help=what)
 
 
+# Commands whose BOOK is their output, not something read.
+WRITES_BOOK = frozenset({"init"})
+
+
 def guard_outputs(ctx: click.Context) -> None:
     """Refuse (exit 2) an output option naming the book being read, and keep the book out of
     reach of every writer for the rest of the command (``core.paths.INPUT_BOOKS``)."""
@@ -102,6 +106,8 @@ def guard_outputs(ctx: click.Context) -> None:
 
     book = ctx.params.get("book")
     if not isinstance(book, str) or is_google(book) or ctx.meta.get("svctools.guarded"):
+        return
+    if ctx.command.name in WRITES_BOOK:  # init makes BOOK: it is what is written
         return
     ctx.meta["svctools.guarded"] = True
     token = INPUT_BOOKS.set((*INPUT_BOOKS.get(), book))

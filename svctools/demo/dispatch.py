@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-# (minutes before as-of, fault level, urgent, address, product, fault, agent, waiting order?)
+# (minutes before as-of (calls come from 08:00), fault level, urgent, address, product, fault, agent, waiting order?)
 _MORNING = [
     (
-        35,
+        10,
         1,
         "是",
         "北京市朝阳区建国路88号3栋1201",
@@ -21,11 +21,11 @@ _MORNING = [
         "A01",
         True,
     ),
-    (50, 3, None, "上海市浦东新区张杨路500号", "小天鹅 TG100V120WDG", "洗衣机不排水", "A02", False),
-    (70, 2, None, "广州市天河区天河路208号", "美的 KFR-26GW/N8MJA3", "室内机漏水", "A03", True),
-    (95, 4, None, "北京市朝阳区建国路12号", "方太 CXW-258-EMD1T", "油烟机噪音大", "A01", False),
+    (20, 3, None, "上海市浦东新区张杨路500号", "小天鹅 TG100V120WDG", "洗衣机不排水", "A02", False),
+    (35, 2, None, "广州市天河区天河路208号", "美的 KFR-26GW/N8MJA3", "室内机漏水", "A03", True),
+    (50, 4, None, "北京市朝阳区建国路12号", "方太 CXW-258-EMD1T", "油烟机噪音大", "A01", False),
     (
-        130,
+        58,
         2,
         "是",
         "上海市浦东新区世纪大道100号",
@@ -48,6 +48,9 @@ _MORNING = [
 ]
 
 
+_NAMES = ("韩雪梅", "邓建国", "曹丽娟", "彭志刚", "曾晓燕", "田文博", "董佳怡")
+
+
 def add_waiting_work(
     calls: list[dict[str, Any]], orders: list[dict[str, Any]], as_of: datetime
 ) -> None:
@@ -61,7 +64,7 @@ def add_waiting_work(
             {
                 "call_id": call_id,
                 "call_time": when,
-                "customer_name": "客户" + "甲乙丙丁戊己庚"[number - 1],
+                "customer_name": _NAMES[number - 1],
                 "phone": f"1370000{number:04d}",
                 "address": address,
                 "channel": "电话",

@@ -36,7 +36,7 @@ def _order(number: int, call: dict[str, Any], technician: str, **values: Any) ->
         "status": "维修中",
         "dispatched_at": dispatched,
         "accepted_at": dispatched + timedelta(minutes=30),
-        "arrived_at": dispatched + timedelta(hours=20),
+        "arrived_at": dispatched + timedelta(hours=22),  # 09:00 the next morning
         "labour_fee": 120,
         **values,
     }
@@ -56,6 +56,7 @@ def add_entitlement_cases(sheets: dict[str, Any], as_of: datetime) -> None:
     # 1. One air conditioner, bought 200 days ago (in warranty), fails a third time: its first
     #    two repairs were quality faults, so the customer may now ask for an exchange or refund.
     machine: dict[str, Any] = {"customer_name": "钱丽华", "serial_no": "SN7700000001"}
+    machine["address"] = "北京市朝阳区望京街88号3栋1202"
     machine["purchase_date"] = (today - timedelta(days=200)).date()
     repairs = []
     for number, back in ((901, 45), (902, 20), (903, 3)):
@@ -73,14 +74,19 @@ def add_entitlement_cases(sheets: dict[str, Any], as_of: datetime) -> None:
     when = today - timedelta(days=2) + timedelta(hours=11)
     bought = (when - timedelta(days=6)).date()
     call = _call(904, when, "A02", customer_name="孙志远", serial_no="SN7700000004")
-    call.update(purchase_date=bought, fault_description="室外机异响")
+    call["address"] = "上海市浦东新区世纪大道100号8栋601"
+    call.update(purchase_date=bought, fault_description="空调室外机异响")
     calls.append(call)
     order = _done(_order(904, call, "T03", arrived_at=None, service_mode="到店"), 0)
     orders.append({**order, "completed_at": today - timedelta(days=1) + timedelta(hours=16)})
     # 3. The control board ordered 98 days ago never came: the order still waits for parts.
     when = today - timedelta(days=100) + timedelta(hours=10)
     call = _call(905, when, "A03", customer_name="郑海燕", serial_no="SN7700000005")
-    call.update(purchase_date=(when - timedelta(days=400)).date(), fault_description="主板故障")
+    call["address"] = "广州市天河区体育西路58号2栋903"
+    call.update(
+        purchase_date=(when - timedelta(days=400)).date(),
+        fault_description="空调开机无反应，主板故障",
+    )
     calls.append(call)
     waiting = _order(905, call, "T05")
     waiting["parts_wait_from"] = when + timedelta(days=1, hours=5)

@@ -17,6 +17,8 @@ answer: it is shown as ``unknown`` and never sent again until the clerk resolves
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -96,8 +98,18 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def _private(path: Path) -> None:
+    """The state file names customers and addresses: readable by its owner only (0600),
+    whatever the umask; SQLite gives its -wal and -shm files the same mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
+        _private(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=10)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")  # a 'sent' mark survives a power cut

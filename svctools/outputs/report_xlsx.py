@@ -336,6 +336,7 @@ def _daily_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
         _put(ws, row, 2, calls, "0")
     ws.freeze_panes = "A2"
     _widths(ws, [12, 10])
+    _print_setup(ws)
 
 
 def _pairs(ws: Worksheet, row: int, pairs: Sequence[tuple[str, Any, str]]) -> int:

@@ -25,6 +25,7 @@ from svctools.outputs.statements import _LABELS, _yes, label, source_text
 from svctools.outputs.xlsxout import (
     MONEY_FORMAT,
     clean_text,
+    print_setup,
     put,
     save_workbook,
 )
@@ -119,6 +120,7 @@ def _summary_sheet(ws: Worksheet, stmt: PenaltyStatement, lang: str) -> None:
             _put(ws, row, 1, text)
     ws.freeze_panes = "A3"
     _widths(ws, [12, 14, 12, 12, 14, 12, 12, 12])
+    print_setup(ws, title_rows="2:2", area=f"A1:H{ws.max_row}")
 
 
 def _slip_sheet(ws: Worksheet, person: StaffPenalty, month: str, lang: str) -> None:
@@ -175,6 +177,23 @@ def _slip_sheet(ws: Worksheet, person: StaffPenalty, month: str, lang: str) -> N
             ws.cell(row=row, column=column).border = _SIGN_LINE
         row += 2
     _widths(ws, [18, 18, 14, 18, 14, 60])
+    _wrap_explanations(ws, 6, row, column=6, width=60)
+    # one A4 page per person, amounts and signature lines with the lines: ready to sign
+    print_setup(ws, one_page=True, title_rows="5:5", area=f"A1:F{row}")
+
+
+def _wrap_explanations(ws: Worksheet, first: int, last: int, column: int, width: int) -> None:
+    """Long 说明 wrap inside their column, each row as tall as its lines (no printer or viewer
+    works the height out from an openpyxl file reliably), never running over the next row."""
+    from wcwidth import wcswidth
+
+    for (cell,) in ws.iter_rows(min_row=first, max_row=last, min_col=column, max_col=column):
+        if not isinstance(cell.value, str):
+            continue
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = -(-max(wcswidth(cell.value), 1) // (width - 2))
+        if lines > 1:
+            ws.row_dimensions[cell.row].height = 15 * lines
 
 
 def write_penalty_slips(
@@ -261,6 +280,7 @@ def _orders_sheet(ws: Worksheet, stl: Settlement, lang: str) -> None:
     _put_row(ws, row, values, bold=True)
     ws.freeze_panes = "B3"
     _widths(ws, [12, 6, 14, 10, 12, 10, 17, 8, 36, 10, 6, 36, *[12] * 9])
+    print_setup(ws, title_rows="2:2", area=f"A1:U{row}")
 
 
 def _totals_sheet(
@@ -293,6 +313,8 @@ def _totals_sheet(
     )
     ws.freeze_panes = "A3"
     _widths(ws, [14, 16, *[12] * (len(keys) + 4)])
+    last = get_column_letter(len(keys) + 6)
+    print_setup(ws, title_rows="2:2", area=f"A1:{last}{row}")
 
 
 def write_settlement(stl: Settlement, path: str | os.PathLike[str], lang: str = "zh") -> Path:

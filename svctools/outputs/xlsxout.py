@@ -7,6 +7,7 @@ import io
 import math
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -100,6 +101,31 @@ def put(
 def write_atomic(
     path: str | os.PathLike[str], write: Callable[[Path], object], sync: bool = True
 ) -> Path:
+def print_setup(
+    ws: Worksheet,
+    *,
+    landscape: bool = True,
+    one_page: bool = False,
+    title_rows: str | None = None,
+    area: str | None = None,
+) -> None:
+    """How a sheet prints: A4, landscape by default, one page wide (one page in all with
+    ``one_page``), ``title_rows`` (``"2:2"``) repeated on every page, ``area`` the print area."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if area:
+        ws.print_area = area
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it into place.
     ``sync=False`` skips the fsync (a dry run's outbox: thousands of files nobody relies on).
 
@@ -120,6 +146,9 @@ def write_atomic(
         if sync:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(target))  # mkstemp made it 0600
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -140,6 +169,29 @@ def _remove_stale(folder: Path, target: Path) -> None:
                 stale.unlink()
         except OSError:
             continue
+
+
+def _mode_for(target: Path) -> int:
+    """The mode a new output gets: that of the file it replaces, else what the umask allows
+    (0644 under the usual 022) -- as ``cp`` or a text editor would leave it."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux tells it (else set and reset)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 # Set by ``--encrypt`` for the whole command: every workbook it writes is encrypted with it.
