@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-# (minutes before as-of (calls come from 08:00), fault level, urgent, address, product, fault, agent, waiting order?)
+# (minutes before as-of, fault level, urgent, address, product, fault, agent, waiting order?);
+# the calls come in from 08:00
 _MORNING = [
     (
         10,

@@ -98,9 +98,6 @@ def put(
     return cell
 
 
-def write_atomic(
-    path: str | os.PathLike[str], write: Callable[[Path], object], sync: bool = True
-) -> Path:
 def print_setup(
     ws: Worksheet,
     *,
@@ -125,7 +122,9 @@ def print_setup(
         ws.print_area = area
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], write: Callable[[Path], object], sync: bool = True
+) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it into place.
     ``sync=False`` skips the fsync (a dry run's outbox: thousands of files nobody relies on).
 
@@ -146,8 +145,6 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
         if sync:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))  # mkstemp made it 0600
         os.replace(tmp, target)
     except BaseException:
