@@ -15,9 +15,9 @@ from typing import Any
 
 from svctools.core.clock import add_months
 
-OPENING = date(2026, 9, 30)
+OPENING = date(2026, 7, 31)  # the day before the demo book starts (demo.sample.START)
 COUNTED_ON = date(2026, 10, 31)
-RECEIVED_AT = datetime(2026, 10, 1, 9, 0)
+RECEIVED_AT = datetime(2026, 8, 1, 9, 0)
 
 
 def _free_by_date(order: dict[str, Any]) -> bool:
@@ -51,12 +51,16 @@ def stock_sheets(
     by_id = {o["order_id"]: o for o in orders if o["_status"] == "completed" and o["_done"]}
     clean = [u for u in used if u["order_id"] in by_id and u["order_id"] not in bad
              and u.get("unit_cost") is not None]  # fmt: skip
-    short = clean[0]["part_no"]  # planted: none on the shelf when it was issued
+    first: dict[str, dict[str, Any]] = {}  # each part's earliest issue
+    for line in sorted(clean, key=lambda u: by_id[u["order_id"]]["_done"]):
+        first.setdefault(line["part_no"], line)
+    # planted: none on the shelf when it was issued (one unit, so the book goes 0 -> -1)
+    short = next(part for part, line in first.items() if line["qty"] == 1)
     unreturned = next(u for u in clean if _free_by_date(by_id[u["order_id"]]))
     moves: list[dict[str, Any]] = []
     for part_no, _, _ in parts:
         if part_no != short:
-            moves.append(_move(len(moves), RECEIVED_AT, part_no, "入库", rng.choice([10, 15])))
+            moves.append(_move(len(moves), RECEIVED_AT, part_no, "入库", rng.choice([40, 60])))
     for line in clean:
         done: datetime = by_id[line["order_id"]]["_done"]
         issue = _move(len(moves), done - timedelta(hours=1), line["part_no"], "领用", line["qty"])
