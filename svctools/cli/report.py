@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+import svctools.core.paths  # noqa: F401  (registers report.empty_month)
 from svctools.cli.env import Computation, env_for, warn
 from svctools.cli.options import (
     as_of_option,

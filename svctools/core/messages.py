@@ -132,19 +132,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "book.hint_header": ("请先改正表头行", "fix the header row first"),
     # --- opening a file (sources/)
-    "file.out_is_book": (
-        "{out}：{option} 指向正在读取的台帐 {book}；台帐从不改写，请换一个文件名",
-        "{out}: {option} is the book being read ({book}); the book is never written: "
-        "choose another file name",
-    ),
-    "file.out_not_xlsx": (
-        "{out}：{option} 只写 .xlsx 工作簿；请改用 {fixed}",
-        "{out}: {option} writes an .xlsx workbook only: use {fixed}",
-    ),
-    "report.empty_month": (
-        "{month} 没有任何来电或工单；报告照常写出，各项为 0",
-        "{month} has no calls or work orders; the report is written with zeros",
-    ),
     "file.no_such": ("{path}：文件不存在", "{path}: no such file"),
     "file.folder": (
         "{path}：这是文件夹，不是 .xlsx 文件",

@@ -12,7 +12,27 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from svctools.core.errors import UsageError
-from svctools.core.messages import Msg
+from svctools.core.messages import CATALOGUE, Msg
+
+# The wording of this module's refusals (and the empty report month), kept beside the rules
+# they word; added to the one catalogue when outputs are first named.
+CATALOGUE.update(
+    {
+        "file.out_is_book": (
+            "{out}：{option} 指向正在读取的台帐 {book}；台帐从不改写，请换一个文件名",
+            "{out}: {option} is the book being read ({book}); the book is never written: "
+            "choose another file name",
+        ),
+        "file.out_not_xlsx": (
+            "{out}：{option} 只写 .xlsx 工作簿；请改用 {fixed}",
+            "{out}: {option} writes an .xlsx workbook only: use {fixed}",
+        ),
+        "report.empty_month": (
+            "{month} 没有任何来电或工单；报告照常写出，各项为 0",
+            "{month} has no calls or work orders; the report is written with zeros",
+        ),
+    }
+)
 
 # The local books the running command reads (Google Sheets are not paths and are left out).
 INPUT_BOOKS: ContextVar[tuple[str, ...]] = ContextVar("svctools_input_books", default=())
