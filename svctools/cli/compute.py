@@ -44,7 +44,6 @@ def sla(
       svctools sla 售后台帐.xlsx --month 2026-10 --explain
     """
     from svctools.compute.sla import compute_sla
-    from svctools.outputs.render import dumps
     from svctools.outputs.sla_text import render_text
 
     env = env_for(ctx, config, lang)
@@ -55,11 +54,11 @@ def sla(
     if months:
         result = result.filter_month(*months)
     warn(result.warnings)
-    if fmt == "json":
-        data = result.to_dict(sheet_names=work.sheet_names, explain=explain)
-        click.echo(dumps({**data, **work.extra()}))
-    else:
-        click.echo(render_text(result, env.lang, explain=explain, sheet_names=work.sheet_names))
+    work.answer(
+        fmt,
+        lambda: result.to_dict(sheet_names=work.sheet_names, explain=explain),
+        lambda: render_text(result, env.lang, explain=explain, sheet_names=work.sheet_names),
+    )
 
 
 @click.command()
@@ -91,7 +90,6 @@ def penalties(
     """
     from svctools.compute.penalties import compute_penalties
     from svctools.compute.sla import compute_sla
-    from svctools.outputs.render import dumps
     from svctools.outputs.statements import penalties_text
     from svctools.outputs.statements_xlsx import write_penalty_slips
 
@@ -108,12 +106,12 @@ def penalties(
     warn(breaches.warnings + statement.warning_texts(env.lang))
     if out:
         write_penalty_slips(statement, out, env.lang)
-    if fmt == "json":
-        click.echo(dumps({**statement.to_dict(env.lang), **work.extra()}))
-    else:
-        click.echo(penalties_text(statement, env.lang))
-        if out:
-            click.echo(say("cli.slips_written", env.lang) + out)
+    work.answer(
+        fmt,
+        lambda: statement.to_dict(env.lang),
+        lambda: penalties_text(statement, env.lang),
+        out and say("cli.slips_written", env.lang) + out,
+    )
 
 
 @click.command()
@@ -144,7 +142,6 @@ def settle(
       svctools settle 售后台帐.xlsx --month 2026-10 --out 结算-2026-10.xlsx
     """
     from svctools.compute.settlement import compute_settlement
-    from svctools.outputs.render import dumps
     from svctools.outputs.statements import settlement_text
     from svctools.outputs.statements_xlsx import write_settlement
 
@@ -159,9 +156,9 @@ def settle(
         result = mask_settlement(result)
     if out:
         write_settlement(result, out, env.lang)
-    if fmt == "json":
-        click.echo(dumps({**result.to_dict(env.lang), **work.extra()}))
-    else:
-        click.echo(settlement_text(result, env.lang))
-        if out:
-            click.echo(say("cli.statement_written", env.lang) + out)
+    work.answer(
+        fmt,
+        lambda: result.to_dict(env.lang),
+        lambda: settlement_text(result, env.lang),
+        out and say("cli.statement_written", env.lang) + out,
+    )

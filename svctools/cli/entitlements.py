@@ -12,6 +12,7 @@ from svctools.cli.options import (
     out_option,
     skip_invalid_option,
 )
+from svctools.core.messages import say
 
 
 @click.command()
@@ -53,7 +54,6 @@ def entitlements(
     from svctools.compute.entitlements import compute_entitlements
     from svctools.core.clock import parse_month
     from svctools.outputs.entitlements_text import render_text
-    from svctools.outputs.render import dumps
 
     env = env_for(ctx, config, lang)
     first, stop = parse_month(month) if month else (None, None)
@@ -69,9 +69,9 @@ def entitlements(
         from svctools.outputs.entitlements_xlsx import write_entitlements
 
         write_entitlements(result, out, env.lang, names)
-    if fmt == "json":
-        click.echo(dumps({**result.to_dict(env.lang, names), **work.extra()}))
-    else:
-        click.echo(render_text(result, env.lang, names))
-        if out:
-            click.echo(("三包权利表：" if env.lang == "zh" else "Workbook: ") + out)
+    work.answer(
+        fmt,
+        lambda: result.to_dict(env.lang, names),
+        lambda: render_text(result, env.lang, names),
+        out and say("cli.rights_written", env.lang) + out,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cached_property
@@ -160,6 +160,24 @@ class Computation:
         if not self.skipped:
             return {}
         return {"skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
+
+    def answer(
+        self,
+        fmt: str,
+        data: Callable[[], dict[str, Any]],
+        text: Callable[[], str],
+        written: str | None = None,
+    ) -> None:
+        """What a computing command prints: its JSON (with the rows left out), or its text and
+        then the line saying where its workbook went. Only the form asked for is made."""
+        from svctools.outputs.render import dumps
+
+        if fmt == "json":
+            click.echo(dumps({**data(), **self.extra()}))
+            return
+        click.echo(text())
+        if written:
+            click.echo(written)
 
 
 def notice_open_elsewhere(book: str, lang: str) -> None:

@@ -8,6 +8,7 @@ import click
 
 from svctools.cli.env import Computation, env_for, warn
 from svctools.cli.options import as_of_option, common_options, skip_invalid_option
+from svctools.core.messages import say
 
 
 @click.command()
@@ -44,7 +45,6 @@ def stock(
       svctools stock 售后台账.xlsx --as-of 2026-10-20 --format json
     """
     from svctools.compute.stock import compute_stock
-    from svctools.outputs.render import dumps
     from svctools.outputs.stock_text import stock_text
 
     env = env_for(ctx, config, lang)
@@ -56,9 +56,9 @@ def stock(
         from svctools.outputs.stock_xlsx import write_stock
 
         write_stock(result, out, env.lang)
-    if fmt == "json":
-        click.echo(dumps({**result.to_dict(env.lang), **work.extra()}))
-    else:
-        click.echo(stock_text(result, env.lang))
-        if out:
-            click.echo(("库存表：" if env.lang == "zh" else "Stock workbook: ") + out)
+    work.answer(
+        fmt,
+        lambda: result.to_dict(env.lang),
+        lambda: stock_text(result, env.lang),
+        out and say("cli.stock_written", env.lang) + out,
+    )

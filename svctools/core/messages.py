@@ -47,6 +47,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.report_written": ("月度报告：", "Report: "),
     "cli.slips_written": ("处罚单：", "Penalty slips: "),
     "cli.statement_written": ("结算表：", "Statement: "),
+    "cli.stock_written": ("库存表：", "Stock workbook: "),
+    "cli.rights_written": ("三包权利表：", "Workbook: "),
     # --- arguments (core/clock, cli/)
     "arg.as_of": (
         "--as-of {text!r}：请写日期或日期时间，例如 2026-10-05 或 2026-10-05T14:30",
