@@ -211,9 +211,11 @@ class Vendor(requests.adapters.BaseAdapter):
     def __init__(self) -> None:
         super().__init__()
         self.sent: list[requests.PreparedRequest] = []
+        self.times: list[float] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.sent.append(request)
+        self.times.append(time.monotonic())
         response = requests.Response()
         response.status_code = 200
         response._content = b'{"errcode": 0, "errmsg": "ok", "code": 0, "StatusCode": 0}'
@@ -253,7 +255,7 @@ def test_vendor_payloads_and_secrets(
     monkeypatch.setenv("DING_TOKEN", "9f8e7d6c5b4a39281706dd")
     monkeypatch.setenv("FEISHU_TOKEN", "9f8e7d6c5b4a39281706ff")
     notify = (
-        '[notify]\nurls = { wecom = "wecombot://${WECOM_KEY}", ding = "dingtalk://${DING_TOKEN}/",'
+        '[notify]\ninterval = 0\nurls = { wecom = "wecombot://${WECOM_KEY}", ding = "dingtalk://${DING_TOKEN}/",'
         ' feishu = "feishu://${FEISHU_TOKEN}" }\n'
         '[notify.routes]\ncallback = ["wecom", "ding", "feishu"]\n'
         'renewal = ["email"]\n'
@@ -299,7 +301,7 @@ def test_a_long_digest_goes_in_numbered_parts_within_the_robots_limit(
         book,
         {"call_log": ROWS["call_log"] + calls, "repair_ledger": ROWS["repair_ledger"] + orders},
     )
-    notify = '[notify]\nurls = { wecom = "wecombot://${WECOM_KEY}" }\n'
+    notify = '[notify]\ninterval = 0\nurls = { wecom = "wecombot://${WECOM_KEY}" }\n'
     conf = config(tmp_path, notify)
     code, data, _ = remind(conf, book, kind="callbacks")
     assert code == 0
@@ -314,6 +316,17 @@ def test_a_long_digest_goes_in_numbered_parts_within_the_robots_limit(
     assert [c.count("- 工单 ") for c in first] == [27, 27, 8]
     assert all(len(c.encode()) <= 2048 for c in contents)
     assert sum(c.count("- 工单 ") for c in first) == 62  # every order once
+
+
+def test_posts_to_one_robot_keep_the_interval(
+    tmp_path: Path, book: Path, vendor: Vendor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apprise paces posts to one robot (5.5 s by default for WeCom); ``interval`` sets the pace."""
+    monkeypatch.setenv("WECOM_KEY", SECRET)
+    notify = '[notify]\ninterval = 0.4\nurls = { wecom = "wecombot://${WECOM_KEY}" }\n'
+    code, data, _ = remind(config(tmp_path, notify), book, kind="callbacks")
+    assert code == 0 and len(vendor.times) == 2  # two technicians' digests, one robot
+    assert 0.35 <= vendor.times[1] - vendor.times[0] < 5.5  # paced from the last post's start
 
 
 def test_a_missing_secret_is_one_line_naming_the_variable(tmp_path: Path, book: Path) -> None:

@@ -1,13 +1,21 @@
 """A normal install works: the wheel carries workbook_schema/ and templates/, and the commands run
-from a folder that has nothing to do with the repository."""
+from a folder that has nothing to do with the repository.
+
+Everyday runs install the wheel alone (``--no-deps``) into a fresh venv that borrows the test
+venv's third-party packages through a ``.pth`` line (a plain path: the editable svctools there is
+not activated); the deep profile (``SVCTOOLS_TEST_DEPTH`` > 1) lets pip resolve and install every
+dependency from setup.cfg as a user's ``pip install svctools-*.whl`` would (~30 s more)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
+
+from depth import DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,9 +40,22 @@ def test_the_wheel_installs_and_runs_outside_the_repo(tmp_path: Path) -> None:
     assert "svctools/templates/sla-risk.zh.md" in names
 
     venv = tmp_path / "venv"
-    assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path).returncode == 0
-    pip = _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path)
+    python = str(venv / "bin" / "python")
+    if DEPTH > 1:
+        assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path).returncode == 0
+        pip = _run([python, "-m", "pip", "install", "-q", str(wheel)], tmp_path)
+    else:
+        made = _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path)
+        assert made.returncode == 0, made.stderr
+        install = ["install", "--no-deps", "-q", str(wheel)]
+        pip = _run([sys.executable, "-m", "pip", "--python", python, *install], tmp_path)
+        site = _run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp_path
+        )
+        Path(site.stdout.strip(), "borrowed-deps.pth").write_text(sysconfig.get_paths()["purelib"])
     assert pip.returncode == 0, pip.stderr
+    where = _run([python, "-c", "import svctools; print(svctools.__file__)"], tmp_path)
+    assert where.stdout.startswith(str(venv)), where  # the wheel's copy, not the repository's
     work = tmp_path / "elsewhere"
     work.mkdir()
     svctools = str(venv / "bin" / "svctools")

@@ -166,11 +166,15 @@ class NotifyPolicy(_Section):
     table of named URLs (``wecom-kefu = "wecombot://${WECOM_KEFU_KEY}"``). ``${NAME}`` is read
     from the environment, else the keyring (service ``svctools``): never write a key here.
     ``routes``: kind -> channels (``email`` is the mail); a kind not routed goes everywhere.
+    ``interval``: a robot that allows more (or less) than apprise's pace gets its own.
     """
 
     urls: list[str] | dict[str, str] = []
     routes: dict[str, list[str]] = {}
     timeout: Annotated[float, Field(gt=0, le=300)] = 10
+    # Seconds between two posts to one robot; None = apprise's own pace for that service
+    # (5.5 s for WeCom, DingTalk and Feishu: well inside their 20-a-minute limits).
+    interval: Annotated[float, Field(ge=0, le=60)] | None = None
 
     def channels(self) -> dict[str, str]:
         """Channel name -> URL (with its placeholders)."""

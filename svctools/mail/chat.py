@@ -142,8 +142,8 @@ def _pieces(line: str, room: int) -> list[str]:
 class ChatTransport:
     """One channel: an apprise plugin for its URL, posting one Markdown part at a time."""
 
-    def __init__(self, name: str, url: str, timeout: float) -> None:
-        self.channel, self.url, self.timeout = name, url, timeout
+    def __init__(self, name: str, url: str, timeout: float, interval: float | None = None) -> None:
+        self.channel, self.url, self.timeout, self.interval = name, url, timeout, interval
         self.secrets: list[str] = []
         self.plugin: Any = None
         self.limit = 2048
@@ -155,6 +155,8 @@ class ChatTransport:
         if not plugin:
             raise ConfigError(Msg("notify.bad_url", channel=self.channel, url=mask_url(self.url)))
         plugin.socket_connect_timeout = plugin.socket_read_timeout = self.timeout
+        if self.interval is not None:
+            plugin.request_rate_per_sec = self.interval  # apprise's throttle between posts
         self.plugin = plugin
         self.limit = min(int(plugin.body_maxlen), 4000)
 

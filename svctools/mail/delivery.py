@@ -229,7 +229,7 @@ class Delivery:
         ]
         if not pending:
             return
-        transport = ChatTransport(name, url, self.notify.timeout)
+        transport = ChatTransport(name, url, self.notify.timeout, self.notify.interval)
         transport.open()  # a bad URL or a missing secret: ConfigError before anything is claimed
         for index, part in enumerate(pending):
             facts = {"channel": name, "as_of": as_of.isoformat(), "now": self._now()}
