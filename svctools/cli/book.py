@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -135,4 +136,10 @@ def config_command(ctx: click.Context, fmt: str, lang: str | None, config: str |
         click.echo(dumps({"source": policy.source, **data}))
         return
     origin = f"# from {policy.source}" if policy.source else "# defaults (no svctools.toml found)"
-    click.echo(origin + "\n" + tomli_w.dumps(data).rstrip())
+    click.echo(origin + "\n" + tomli_w.dumps(_unset_left_out(data)).rstrip())
+
+
+def _unset_left_out(data: dict[str, Any]) -> dict[str, Any]:
+    """TOML has no null: a key left unset (``[notify] interval``) is not printed."""
+    kept = {k: v for k, v in data.items() if v is not None}
+    return {k: _unset_left_out(v) if isinstance(v, dict) else v for k, v in kept.items()}
