@@ -9,11 +9,14 @@ numbers it came from (``Why``), in zh and en.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import repeat
 from math import ceil
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple, cast
 
 from svctools.compute.computing import collection_paused, sheet_columns
 from svctools.compute.settlement import order_free, repeat_repairs
@@ -43,12 +46,17 @@ _PHASE = {"receipt": 0, "return": 0, "issue": 1, "scrap": 1, "old_part": 2}
 _COUNT_PHASE = -1
 REORDER_WINDOW_DAYS = 90
 _NET = ("issue", "return")  # what "issued" nets: 领用 − 退库
+_ROW = itemgetter(-2)  # Record.row
+_SIGN = {kind: 1 if kind in ADDS else -1 if kind in TAKES else 0 for kind in _PHASE}
 
 # -- the replay --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Move:
+class _Move(NamedTuple):
+    """A move as the replay takes it. A tuple (made in C, compared in C): (moment, phase, row)
+    orders the events, and is never equal for two events (rows differ; a count's phase is
+    its own), so the fields after it are never compared."""
+
     moment: datetime
     phase: int
     row: int
@@ -58,8 +66,7 @@ class _Move:
     order_id: str | None
 
 
-@dataclass(frozen=True)
-class _Count:
+class _Count(NamedTuple):
     moment: datetime  # the end of counted_on
     phase: int
     row: int
@@ -76,6 +83,7 @@ class _Part:
     opening_date: date
     unit_cost: Decimal | None
     events: list[_Move | _Count] = field(default_factory=list)
+    counts: list[_Count] = field(default_factory=list)  # also among the events
 
 
 def _parts(records: Records) -> dict[str, _Part]:
@@ -89,19 +97,26 @@ def _parts(records: Records) -> dict[str, _Part]:
 
 
 def _events(records: Records, parts: dict[str, _Part]) -> None:
-    """Each part's moves and counts, sorted as the replay takes them."""
+    """Each part's moves and counts, sorted as the replay takes them (whole columns at a
+    time; a move is a tuple made in C)."""
     moves = records.sheets.get("stock_moves")
     if moves is not None:
-        keys = ("moved_at", "part_no", "kind", "qty", "move_id", "order_id")
-        columns = sheet_columns(records, "stock_moves", *keys)
-        for record, moved_at, part_no, kind, qty, move_id, order_id in zip(
-            moves.records, *columns, strict=True
-        ):
-            part = parts.get(part_no)
-            if part is None or moved_at is None or kind not in _PHASE or qty is None:
-                continue
-            move = _Move(moved_at, _PHASE[kind], record.row, kind, qty, move_id, order_id)
-            part.events.append(move)
+        keys = ("moved_at", "kind", "qty", "move_id", "order_id")
+        moved_at, kinds, qtys, move_ids, order_ids = sheet_columns(records, "stock_moves", *keys)
+        (part_nos,) = sheet_columns(records, "stock_moves", "part_no")
+        rows = map(_ROW, moves.records)
+        phases = list(map(_PHASE.get, kinds))
+        fields = zip(moved_at, phases, rows, kinds, qtys, move_ids, order_ids, strict=True)
+        made: Iterable[tuple[Any, _Move]] = zip(
+            part_nos, map(tuple.__new__, repeat(_Move), fields), strict=True
+        )
+        if None in moved_at or None in phases or None in qtys:  # a blank: not replayed
+            made = ((p, m) for p, m in made if None not in (m[0], m[1], m[4]))
+        events = {part_no: part.events for part_no, part in parts.items()}.get
+        for part_no, move in made:
+            found = events(part_no)
+            if found is not None:
+                found.append(move)
     counted = ("counted_on", "part_no", "counted_qty", "counted_by")
     for record, counted_on, part_no, qty, by in zip(
         records["stock_counts"], *sheet_columns(records, "stock_counts", *counted), strict=True
@@ -110,9 +125,12 @@ def _events(records: Records, parts: dict[str, _Part]) -> None:
         if part is None or counted_on is None or qty is None:
             continue
         end = datetime.combine(counted_on + timedelta(days=1), time())
-        part.events.append(_Count(end, _COUNT_PHASE, record.row, counted_on, qty, by))
+        count = _Count(end, _COUNT_PHASE, record.row, counted_on, qty, by)
+        part.events.append(count)
+        part.counts.append(count)
     for part in parts.values():
-        part.events.sort(key=lambda e: (e.moment, e.phase, e.row))
+        part.events.sort()  # by (moment, phase, row): see _Move
+        part.counts.sort()
 
 
 @dataclass
@@ -135,27 +153,27 @@ def _replay(part: _Part, until: datetime, count_day: date) -> _Replay:
     negative: NegativeStock | None = None
     counts: list[CountDiff] = []
     name = part.record.get("part_name")
+    sign = _SIGN
     for event in part.events:
-        if isinstance(event, _Count):
-            if event.counted_on > count_day:
+        if event.phase == _COUNT_PHASE:
+            count = cast(_Count, event)
+            if count.counted_on > count_day:
                 break
-            counts.append(_count_diff(part, name, event, qty))
-            if event.moment > until:
+            counts.append(_count_diff(part, name, count, qty))
+            if count.moment > until:
                 continue
-            qty = event.qty
-            since = Why.of("counted", date=iso(event.counted_on), row=event.row, qty=qty)
+            qty = count.qty
+            since = Why.of("counted", date=iso(count.counted_on), row=count.row, qty=qty)
             changes = {}
             continue
         if event.moment > until:
             continue
-        before = qty
-        if event.kind in ADDS:
-            qty += event.qty
-        elif event.kind in TAKES:
-            qty -= event.qty
-        changes[event.kind] = changes.get(event.kind, 0) + event.qty
+        move = cast(_Move, event)
+        before, kind, moved = qty, move.kind, move.qty
+        qty += sign[kind] * moved
+        changes[kind] = changes.get(kind, 0) + moved
         if qty < 0 <= before and negative is None:
-            negative = _negative(part, event, before, qty)
+            negative = _negative(part, move, before, qty)
     return _Replay(qty, since, changes, negative, counts)
 
 
@@ -208,11 +226,12 @@ def _issued_90(part: _Part, as_of: datetime) -> int:
     start = as_of - timedelta(days=REORDER_WINDOW_DAYS)
     issued = 0
     for event in part.events:
-        if isinstance(event, _Move) and start < event.moment <= as_of:
-            if event.kind == "issue":
-                issued += event.qty
-            elif event.kind == "return":
-                issued -= event.qty
+        if event.phase != _COUNT_PHASE and start < event.moment <= as_of:
+            move = cast(_Move, event)
+            if move.kind == "issue":
+                issued += move.qty
+            elif move.kind == "return":
+                issued -= move.qty
     return issued
 
 
@@ -263,14 +282,20 @@ def _by_order(records: Records, parts: dict[str, _Part], completed: dict[str, Re
     """(order_id, part_no) -> its issues, returns, old parts and uses, completed orders only."""
     found: dict[tuple[str, str], _OrderParts] = defaultdict(_OrderParts)
     for part in parts.values():
+        part_no = part.part_no
         for event in part.events:
-            if not isinstance(event, _Move) or event.order_id not in completed:
+            if event.phase == _COUNT_PHASE:
                 continue
-            entry = found[(event.order_id, part.part_no)]
-            if event.kind in ("issue", "return"):
-                entry.issued.append((event.row, event.qty if event.kind == "issue" else -event.qty))
-            elif event.kind == "old_part":
-                entry.old.append((event.row, event.qty, event.moment))
+            move = cast(_Move, event)
+            if move.order_id not in completed:
+                continue
+            entry, kind = found[(move.order_id, part_no)], move.kind
+            if kind == "issue":
+                entry.issued.append((move.row, move.qty))
+            elif kind == "return":
+                entry.issued.append((move.row, -move.qty))
+            elif kind == "old_part":
+                entry.old.append((move.row, move.qty, move.moment))
     columns = sheet_columns(records, "parts_used", "order_id", "part_no", "qty")
     for record, order_id, part_no, qty in zip(records["parts_used"], *columns, strict=True):
         if order_id in completed and part_no is not None and qty is not None:
@@ -302,47 +327,64 @@ def _mismatch(order: Record, order_id: str, part_no: str, entry: _OrderParts) ->
     return Mismatch(order_id, part_no, order.get("technician_id"), issued, used, why)
 
 
+@dataclass(frozen=True)
+class _Late:
+    """Old parts of one order and part not all back by their due moment: the figures."""
+
+    used: int
+    due: datetime
+    back: list[tuple[int, int]]  # (row, qty) returned by the as-of moment
+    returned: int
+
+
+def _late(order: Record, entry: _OrderParts, days: int, as_of: datetime) -> _Late | None:
+    """The old parts still out after their due moment (cheap: asked of every order and part
+    before the costlier question whether the order's old parts must come back at all)."""
+    used = sum(q for _, q in entry.used)
+    if used <= 0:
+        return None
+    completed: datetime = order.get("completed_at")
+    due = completed + timedelta(days=days)
+    if as_of <= due:
+        return None
+    back = [(row, qty) for row, qty, moment in entry.old if moment <= as_of]
+    returned = sum(q for _, q in back)
+    return None if returned >= used else _Late(used, due, back, returned)
+
+
 def _old_part(
     order: Record,
     order_id: str,
     part_no: str,
     entry: _OrderParts,
+    late: _Late,
     reason: Why,
-    policy: Policy,
-    as_of: datetime,
+    days: int,
     names: dict[Any, str | None],
-) -> OldPartOverdue | None:
-    used = sum(q for _, q in entry.used)
-    if used <= 0:
-        return None
+) -> OldPartOverdue:
     completed: datetime = order.get("completed_at")
-    days = policy.stock.old_part_days
-    due = completed + timedelta(days=days)
-    back = [(row, qty) for row, qty, moment in entry.old if moment <= as_of]
-    returned = sum(q for _, q in back)
-    if as_of <= due or returned >= used:
-        return None
-    rows = rows_text(r for r, _ in back)
+    rows = rows_text(r for r, _ in late.back)
     why = Why.of(
         "old_due",
         order=order_id,
         completed=completed.strftime("%Y-%m-%d %H:%M"),
         why=reason.text,
         days=days,
-        due=due.strftime("%Y-%m-%d %H:%M"),
-        used=used,
+        due=late.due.strftime("%Y-%m-%d %H:%M"),
+        used=late.used,
         rows=rows_text(r for r, _ in entry.used),
-        returned=returned,
+        returned=late.returned,
         returned_rows=(
             lambda lang: f"（出入库第 {rows} 行）" if lang == "zh" else f" (rows {rows})"
         )
-        if back
+        if late.back
         else "",
     )
     technician = order.get("technician_id")
     return OldPartOverdue(
-        order_id, part_no, technician, names.get(technician), due, used, returned, why
-    )
+        order_id, part_no, technician, names.get(technician), late.due, late.used,
+        late.returned, why,
+    )  # fmt: skip
 
 
 def _returnedrows_text(rows: str) -> Any:
@@ -360,18 +402,24 @@ def _orders(
     found = _by_order(records, parts, completed)
     mismatches: list[Mismatch] = []
     overdue: list[OldPartOverdue] = []
-    free = _free_orders(records, policy, completed, {o for o, _ in found})
-    names = {s.get("staff_id"): s.get("name") for s in records["staff"]}
+    days = policy.stock.old_part_days
+    lates: list[tuple[str, str, _OrderParts, _Late]] = []
     for (order_id, part_no), entry in found.items():
         order = completed[order_id]
         mismatch = _mismatch(order, order_id, part_no, entry)
         if mismatch is not None:
             mismatches.append(mismatch)
+        late = _late(order, entry, days, as_of)
+        if late is not None:
+            lates.append((order_id, part_no, entry, late))
+    # Whether old parts must come back (free orders) is asked only of the late ones.
+    free = _free_orders(records, policy, completed, {order_id for order_id, *_ in lates})
+    names = {s.get("staff_id"): s.get("name") for s in records["staff"]} if free else {}
+    for order_id, part_no, entry, late in lates:
         reason = free.get(order_id)
         if reason is not None:
-            late = _old_part(order, order_id, part_no, entry, reason, policy, as_of, names)
-            if late is not None:
-                overdue.append(late)
+            order = completed[order_id]
+            overdue.append(_old_part(order, order_id, part_no, entry, late, reason, days, names))
     mismatches.sort(
         key=lambda m: (completed[m.order_id].get("completed_at"), m.order_id, m.part_no)
     )
@@ -385,6 +433,8 @@ def _free_orders(
     """The orders whose old parts must come back, and why: free ones (SPEC §4.3), or all."""
     if policy.stock.old_parts_for == "all":
         return {order_id: Why.of("all_orders") for order_id in wanted}
+    if not wanted:
+        return {}
     calls = records.index("call_log", "call_id")
     repeats = repeat_repairs(records, policy)
     found: dict[str, Why] = {}
@@ -413,13 +463,13 @@ def compute_stock(records: Records, policy: Policy, as_of: datetime) -> StockRes
             counts += [c for c in replay.counts if c.diff != 0]
             if part.unit_cost is None:
                 warnings.append(Why.of("warn_no_cost", row=part.record.row, part=part.part_no))
-            for event in part.events:
-                if isinstance(event, _Count) and event.counted_on > as_of.date():
+            for count in part.counts:
+                if count.counted_on > as_of.date():
                     warnings.append(
                         Why.of(
                             "warn_future_count",
-                            row=event.row,
-                            date=iso(event.counted_on),
+                            row=count.row,
+                            date=iso(count.counted_on),
                             as_of=as_of.strftime("%Y-%m-%d %H:%M"),
                         )
                     )
