@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from svctools.cli import cli
 from svctools.demo.sample import DEMO_AS_OF, Planted, build_demo_book
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+
 # The twelve mistakes the demo plants (SPEC §2.2 codes), by sheet key, Excel row and column key.
 PLANTED = {
     ("call_log", "phone", "bad_phone"),
@@ -97,6 +99,9 @@ def test_demo_command_writes_every_result(tmp_path: Path) -> None:
         assert str(folder / name) in result.stdout, name
     config = CliRunner().invoke(cli, ["--config", str(folder / "svctools.toml"), "config"])
     assert config.exit_code == 0
+    # The README's tour is this run, word for word (as ``svctools demo demo`` prints it).
+    tour = README.read_text("utf-8").split("## A tour", 1)[1].split("```text\n", 1)[1]
+    assert result.stdout.replace(str(folder), "demo") == tour.split("```", 1)[0]
 
 
 # Mobile prefixes the three carriers issue (MIIT numbering plan), written out here by hand.
