@@ -184,7 +184,7 @@ def _zip_truncated(source: Path, target: Path) -> Path:
         ("calls.csv", "来电编号,来电时间\nC1,2026-10-05\n".encode(), "CSV or text"),
         ("renamed.xlsx", b"just some notes\n", "CSV or text"),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "damaged or not an Excel"),
-        ("image.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "not an Excel file"),
+        ("image.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "not a workbook"),
     ],
 )
 def test_unreadable_books_exit_2_with_one_line(

@@ -160,9 +160,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: this is an old Excel 97-2003 .xls file; open it in Excel or WPS and "
         "save it as .xlsx",
     ),
-    "file.not_xlsx": (
-        "{path}：不是 .xlsx 工作簿（{kind}）；请另存为 .xlsx",
-        "{path}: not an .xlsx workbook ({kind}); save it as .xlsx",
+    "file.text": (
+        "{path}：这是 CSV 或文本文件，不是工作簿；请另存为 .xlsx，"
+        "或把每张表存成一个以表名命名的 CSV，放进同一个文件夹，再指定这个文件夹",
+        "{path}: a CSV or text file, not a workbook; save it as .xlsx, or put one CSV per "
+        "sheet, named after the sheet, in one folder and give the folder",
+    ),
+    "file.not_book": (
+        "{path}：不是工作簿（.xlsx、.xls、.ods 或 CSV 文件夹）；请确认选对了文件",
+        "{path}: not a workbook (.xlsx, .xls, .ods or a folder of CSV files); "
+        "check that this is the right file",
     ),
     "file.incomplete": (
         "{path}：文件已损坏或不完整（不是完整的 .xlsx）",

@@ -6,6 +6,7 @@ file or a password-protected book each get one clear line instead of a parser's 
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 import zlib
@@ -50,8 +51,8 @@ def sniff(path: Path) -> None:
             raise BookError(Msg("file.protected", path=path))
         raise BookError(Msg("file.xls", path=path))
     if head[:4] != _ZIP:
-        kind = "a CSV or text file" if _looks_like_text(head) else "not an Excel file"
-        raise BookError(Msg("file.not_xlsx", path=path, kind=kind))
+        kind = "file.text" if _looks_like_text(head) else "file.not_book"
+        raise BookError(Msg(kind, path=path))
     if not zipfile.is_zipfile(path):
         raise BookError(Msg("file.incomplete", path=path))
     check_package(path)
@@ -137,8 +138,17 @@ def _real_extent(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> tuple[int, 
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """Text (CSV, notes) has no NUL bytes, unless it is UTF-16 with its byte-order mark."""
-    return head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" not in head
+    """Text (CSV, notes): UTF-16 with its byte-order mark, or UTF-8/GB18030 without control
+    characters (the head may end inside a character: decoded incrementally, not finished)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(c) < 32 and c not in "\t\r\n\f" for c in text)
+    return False
 
 
 class XlsxBook:
