@@ -50,6 +50,10 @@ def validate(
     from svctools.sources.base import is_google
 
     env = env_for(ctx, config, lang)
+    if annotate and annotate != "-" and not is_google(book):
+        from svctools.outputs.annotate import check_annotatable
+
+        check_annotatable(book)
     loaded, _, _ = env.read_checked(book, as_of)
     errors = any(p.severity == "error" for p in loaded.problems)
     if annotate and is_google(book):  # a Sheet is marked in place: problems tab + notes
@@ -63,7 +67,7 @@ def validate(
 
         if annotate == "-":
             raise UsageError(Msg("arg.annotate_needs_out"))
-        write_annotated(Path(book), Path(annotate), loaded.problems, env.lang)
+        write_annotated(Path(book), Path(annotate), loaded.problems, env.lang, env.password)
     if fmt == "json":
         data = {"ok": not errors, "problems": [p.to_dict(env.lang) for p in loaded.problems]}
         click.echo(dumps(data))

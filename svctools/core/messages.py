@@ -66,6 +66,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{out}：在线表格上用 --annotate 时不要写文件名",
         "{out}: on a Google Sheet, give --annotate without a file name",
     ),
+    "arg.annotate_format": (
+        "{book}：--annotate 只标注 .xlsx 台账；请先另存为 .xlsx（Excel、WPS 或 LibreOffice 的“另存为”）",
+        "{book}: --annotate marks .xlsx books only; save it as .xlsx first (Save As in Excel, WPS "
+        "or LibreOffice)",
+    ),
     "arg.annotate_needs_out": (
         "--annotate 需要 OUT.xlsx，即要写出的标注副本",
         "--annotate needs OUT.xlsx, the annotated copy to write",
@@ -418,6 +423,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "validate.clean": ("{source}：没有发现问题", "{source}: no problems found"),
     "annotate.title": ("问题清单", "Problems"),
+    "annotate.cut": (
+        "此单元格原有 {length:,} 个字符，超过 Excel 每格 32,767 字符的上限，本副本中已截断",
+        "This cell held {length:,} characters, over Excel's 32,767 per cell: cut in this copy",
+    ),
     # the SLA table and its --explain blocks (outputs/sla_text); raw templates, see ``template``
     "sla.col.rule": ("规则", "Rule"),
     "sla.col.sheet": ("工作表", "Sheet"),

@@ -196,23 +196,29 @@ OUTPUT_PASSWORD: ContextVar[str | None] = ContextVar("svctools_output_password",
 
 
 def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save an openpyxl workbook atomically; encrypted when ``OUTPUT_PASSWORD`` is set, in
-    memory first, so no unencrypted copy ever reaches the disk."""
+    """Save an openpyxl workbook atomically (encrypted when ``OUTPUT_PASSWORD`` is set)."""
+    return save_package(path, workbook.save)
+
+
+def save_package(path: str | os.PathLike[str], write: Callable[[Any], object]) -> Path:
+    """Write a workbook package atomically: ``write(target)`` writes the zip into a path or a
+    file object. Encrypted when ``OUTPUT_PASSWORD`` is set, in memory first, so no unencrypted
+    copy ever reaches the disk."""
     password = OUTPUT_PASSWORD.get()
 
-    def write(tmp: Path) -> None:
+    def write_file(tmp: Path) -> None:
         if password is None:
-            workbook.save(tmp)
+            write(tmp)
             return
         from msoffcrypto.format.ooxml import OOXMLFile
 
         plain = io.BytesIO()
-        workbook.save(plain)
+        write(plain)
         plain.seek(0)
         with open(tmp, "wb") as out:
             OOXMLFile(plain).encrypt(password, out)
 
     try:
-        return write_atomic(path, write)
+        return write_atomic(path, write_file)
     except PermissionError as exc:
         raise SvctoolsError(Msg("file.cannot_write", path=path, reason=exc.strerror)) from None
