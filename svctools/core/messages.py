@@ -67,7 +67,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{out}: on a Google Sheet, give --annotate without a file name",
     ),
     "arg.annotate_format": (
-        "{book}：--annotate 只标注 .xlsx 台账；请先另存为 .xlsx（Excel、WPS 或 LibreOffice 的“另存为”）",
+        "{book}：--annotate 只标注 .xlsx 台账；请先另存为 .xlsx"
+        "（Excel、WPS 或 LibreOffice 的“另存为”）",
         "{book}: --annotate marks .xlsx books only; save it as .xlsx first (Save As in Excel, WPS "
         "or LibreOffice)",
     ),
