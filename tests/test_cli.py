@@ -130,7 +130,8 @@ def test_validate_text_groups_by_sheet_and_sorts_by_row(demo_book: Path) -> None
     ledger = out.split("== 维修台帐 ==")[1].split("==")[0]
     rows = [int(line.split()[0]) for line in ledger.splitlines()[3:] if line.strip()]
     assert rows == sorted(rows) and rows[0] == 3
-    assert "is not one of" in out and out.rstrip().endswith("10 error(s), 2 warning(s)")
+    assert "is not one of: new, dispatched, in_progress, completed, cancelled" in out
+    assert out.rstrip().endswith("10 error(s), 2 warning(s)")
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path, blank: Path) -> None:

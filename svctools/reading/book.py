@@ -494,5 +494,7 @@ class _SheetReader:
             high = column.max if column.max is not None else ""
             params["range"] = f"{low}–{high}" if high != "" else f"≥ {low}"
         if error.code == "not_in_enum":
-            params["options"] = lambda lang: "、".join(o.label(lang) for o in column.enum)
+            params["options"] = lambda lang: ("、" if lang == "zh" else ", ").join(
+                o.label(lang) for o in column.enum
+            )
         self.problem(error.code, column, row, value=raw, detail=error.detail, params=params)
