@@ -243,3 +243,22 @@ def test_each_command_reads_its_sheets_and_what_they_refer_to() -> None:
         "complaints", "callbacks"
     }  # fmt: skip
     assert keys["remind_renewals"] == {"contracts", "staff", "stores"}  # staff -> stores
+
+
+def test_sla_warnings_speak_the_clerks_language(tmp_path: Path) -> None:
+    """A book without 回访登记: late_callback cannot be checked, and the clerk is told so in
+    Chinese (stderr and the JSON's warnings), or in English with --lang en."""
+    rows = valid_rows()
+    del rows["回访登记"]
+    book = write_book(tmp_path / "book.xlsx", rows)
+    args = ["sla", str(book), "--as-of", "2026-11-20T09:00"]
+    zh = CliRunner().invoke(cli, args)
+    assert zh.exit_code == 0, zh.output
+    said = "svctools: 警告：台帐中没有「回访登记」表：未检查回访超时（late_callback）\n"
+    assert said in zh.stderr
+    data = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    assert data["warnings"] == [said.removeprefix("svctools: 警告：").rstrip()]
+    en = CliRunner().invoke(cli, [*args, "--lang", "en"])
+    assert "svctools: warning: the book has no callbacks sheet: late_callback was not checked" in (
+        en.stderr
+    )

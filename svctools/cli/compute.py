@@ -53,10 +53,10 @@ def sla(
         result = compute_sla(work.records, env.policy, work.as_of, explain=months)
     if months:
         result = result.filter_month(*months)
-    warn(result.warnings)
+    warn(result.warning_texts(env.lang), env.lang)
     work.answer(
         fmt,
-        lambda: result.to_dict(sheet_names=work.sheet_names, explain=explain),
+        lambda: result.to_dict(work.sheet_names, explain, env.lang),
         lambda: render_text(result, env.lang, explain=explain, sheet_names=work.sheet_names),
     )
 
@@ -103,7 +103,7 @@ def penalties(
         from svctools.compute.privacy import mask_penalties
 
         statement = mask_penalties(statement)
-    warn(breaches.warnings + statement.warning_texts(env.lang))
+    warn(breaches.warning_texts(env.lang) + statement.warning_texts(env.lang), env.lang)
     if out:
         write_penalty_slips(statement, out, env.lang)
     work.answer(

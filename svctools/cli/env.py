@@ -186,11 +186,10 @@ def notice_open_elsewhere(book: str, lang: str) -> None:
 
     lock = open_elsewhere(book)
     if lock:
-        click.echo(
-            "svctools: warning: " + say("cli.open_elsewhere", lang, book=book, lock=lock), err=True
-        )
+        warn([say("cli.open_elsewhere", lang, book=book, lock=lock)], lang)
 
 
-def warn(lines: list[str]) -> None:
+def warn(lines: list[str], lang: str) -> None:
+    """Warnings on stderr, one a line, each with the word for "warning" in ``lang``."""
     for line in lines:
-        click.echo(f"svctools: warning: {line}", err=True)
+        click.echo(say("cli.warning", lang, line=line), err=True)

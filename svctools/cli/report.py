@@ -68,9 +68,9 @@ def report(
         from svctools.compute.privacy import mask_report
 
         result = mask_report(result)
-    warn(result.warnings(env.lang))
+    warn(result.warnings(env.lang), env.lang)
     if not any(result.kpi(k).value for k in ("calls", "orders_opened", "orders_completed")):
-        warn([say("report.empty_month", env.lang, month=f"{first_day:%Y-%m}")])
+        warn([say("report.empty_month", env.lang, month=f"{first_day:%Y-%m}")], env.lang)
     write_report(result, out, env.lang)
     if fmt == "json":
         click.echo(dumps({**result.to_dict(env.lang), "out": out, **work.extra()}))

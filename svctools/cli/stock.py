@@ -51,7 +51,7 @@ def stock(
     work = Computation(env, book, "stock", as_of, skip_invalid)
     with work.phase():
         result = compute_stock(work.records, env.policy, work.as_of)
-    warn(result.warning_texts(env.lang))
+    warn(result.warning_texts(env.lang), env.lang)
     if out:
         from svctools.outputs.stock_xlsx import write_stock
 

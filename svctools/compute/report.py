@@ -41,6 +41,7 @@ from svctools.compute.stock import stock_month
 from svctools.compute.stock_records import StockMonth
 from svctools.compute.workcal import WorkCalendar
 from svctools.core.clock import iso, month_of
+from svctools.core.messages import Msg
 from svctools.core.money import ZERO
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
@@ -65,7 +66,7 @@ class MonthlyReport:
     technicians: list[TechnicianRow]
     parts_by_qty: list[PartRow]
     parts_by_cost: list[PartRow]
-    sla_warnings: list[str] = field(default_factory=list)
+    sla_warnings: list[Msg] = field(default_factory=list)
     penalties: PenaltyStatement | None = None
     faults: FaultAnalysis | None = None  # the 故障分析 sheet (SPEC §7.4)
     stock: StockMonth | None = None  # the 配件 sheet's stock part, when the book keeps stock
@@ -75,7 +76,7 @@ class MonthlyReport:
 
     def warnings(self, lang: str = "zh") -> list[str]:
         extra = self.penalties.warning_texts(lang) if self.penalties is not None else []
-        return list(dict.fromkeys(self.sla_warnings + extra))
+        return list(dict.fromkeys([w.text(lang) for w in self.sla_warnings] + extra))
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {

@@ -22,6 +22,7 @@ from svctools.compute.workcal import (
     hours_delta,
 )
 from svctools.core.clock import iso
+from svctools.core.messages import Msg
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
 
@@ -120,7 +121,7 @@ class SlaResult:
     """
 
     breaches: list[Breach] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)
     as_of: datetime | None = None
     judged: list[Deadline] = field(default_factory=list, compare=False, repr=False)  # any order
     window: tuple[date, date] | None = field(default=None, compare=False, repr=False)
@@ -169,14 +170,18 @@ class SlaResult:
                 yield breach
 
     def to_dict(
-        self, sheet_names: dict[str, str] | None = None, explain: bool = False
+        self, sheet_names: dict[str, str] | None = None, explain: bool = False, lang: str = "zh"
     ) -> dict[str, Any]:
-        """SPEC §6's JSON; ``sheet_names`` maps sheet keys to the names used in the book."""
+        """SPEC §6's JSON; ``sheet_names`` maps sheet keys to the names used in the book;
+        warnings in ``lang``, as penalties' are."""
         names = sheet_names or {}
         return {
             "breaches": [_breach_dict(b, names, explain) for b in self.breaches],
-            "warnings": list(self.warnings),
+            "warnings": self.warning_texts(lang),
         }
+
+    def warning_texts(self, lang: str = "zh") -> list[str]:
+        return [w.text(lang) for w in self.warnings]
 
 
 def _breach_dict(breach: Breach, names: dict[str, str], explain: bool) -> dict[str, Any]:
@@ -332,7 +337,7 @@ def compute_sla(
     breaches = sorted(ctx.breaches, key=_BREACH_ORDER)
     warnings = list(cal.warnings)
     if records.has("repair_ledger") and not records.has("callbacks"):
-        warnings.append("the book has no callbacks sheet: late_callback was not checked")
+        warnings.append(Msg("sla.no_callbacks"))
     return SlaResult(
         breaches=breaches, warnings=warnings, as_of=as_of, judged=ctx.deadlines, explained=explain
     )

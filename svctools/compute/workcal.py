@@ -18,6 +18,7 @@ from typing import Any, Literal
 import chinese_calendar
 
 from svctools.core.clock import iso
+from svctools.core.messages import Msg
 from svctools.core.policy import CalendarPolicy
 
 Basis = Literal["calendar", "business"]
@@ -95,13 +96,10 @@ def hours_delta(hours: Decimal | int) -> timedelta:
     return timedelta(microseconds=int(micro))
 
 
-def uncovered_warning(year: int) -> str:
-    """The one warning for a year the Chinese holiday calendar does not know."""
-    yet = " yet" if year >= 2004 else ""
-    return (
-        f"{year}: the Chinese holiday calendar does not cover this year{yet}; "
-        "using Monday–Friday plus calendar.extra_holidays/extra_workdays"
-    )
+def uncovered_warning(year: int) -> Msg:
+    """The one warning for a year the Chinese holiday calendar does not know (yet: a newer
+    chinesecalendar release brings it; before 2004: none ever will)."""
+    return Msg("calendar.uncovered" if year >= 2004 else "calendar.uncovered_past", year=year)
 
 
 @dataclass
@@ -112,7 +110,7 @@ class WorkCalendar:
     extra_workdays: frozenset[date] = frozenset()
     own_years: frozenset[int] = frozenset()
     working_hours: tuple[tuple[time, time], ...] = ((time(9), time(12)), (time(13, 30), time(18)))
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)
     _days: dict[date, Day] = field(default_factory=dict, init=False, repr=False)
     _warned: set[int] = field(default_factory=set, init=False, repr=False)
     _nth: dict[tuple[date, int], tuple[date, tuple[Day, ...], tuple[Day, ...]]] = field(

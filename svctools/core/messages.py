@@ -166,6 +166,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: this is an old Excel 97-2003 .xls file; open it in Excel or WPS and "
         "save it as .xlsx",
     ),
+    "cli.warning": ("svctools: 警告：{line}", "svctools: warning: {line}"),
+    "calendar.uncovered": (
+        "{year} 年的法定节假日还不在日历包（chinesecalendar）里：按周一至周五，加上 "
+        "calendar.extra_holidays / extra_workdays 计算；升级 chinesecalendar 即可得到该年的安排",
+        "{year}: the Chinese holiday calendar does not cover this year yet; "
+        "using Monday–Friday plus calendar.extra_holidays/extra_workdays",
+    ),
+    "calendar.uncovered_past": (
+        "{year} 年早于日历包（chinesecalendar）覆盖的年份：按周一至周五，加上 "
+        "calendar.extra_holidays / extra_workdays 计算",
+        "{year}: the Chinese holiday calendar does not cover this year; "
+        "using Monday–Friday plus calendar.extra_holidays/extra_workdays",
+    ),
+    "sla.no_callbacks": (
+        "台帐中没有「回访登记」表：未检查回访超时（late_callback）",
+        "the book has no callbacks sheet: late_callback was not checked",
+    ),
     "file.text": (
         "{path}：这是 CSV 或文本文件，不是工作簿；请另存为 .xlsx，"
         "或把每张表存成一个以表名命名的 CSV，放进同一个文件夹，再指定这个文件夹",
