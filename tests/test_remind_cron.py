@@ -41,6 +41,7 @@ def test_one_bad_phone_blocks_only_the_callbacks(
     assert handler.keys() == KEYS[:3]  # the renewals never read the call log
     assert [b["kind"] for b in data["blocked"]] == ["callback"]
     assert "remind callbacks 未发送（其余照常）" in err and "来电登记" in err
+    assert "remind callbacks 用到的工作表（来电登记" in err  # the command as typed, not a key
     assert "Traceback" not in err
     # the text the clerk gets from cron says it too, after what was sent
     text = invoke("remind", "all", book, "--config", conf, "--as-of", "2026-11-20T09:00")

@@ -95,7 +95,7 @@ def usable_records(
                 Msg(
                     "book.needs_sheet",
                     source=loaded.source,
-                    command=command,
+                    command=command.replace("_", " "),  # remind_callbacks: as typed
                     title=sheet.title,
                     names=", ".join(dict.fromkeys(sheet.names)),
                 )
@@ -155,7 +155,7 @@ def _refusal(source: str, command: str, errors: list[Problem], can_skip: bool) -
         "book.has_errors",
         source=source,
         count=len(errors),
-        command=command,
+        command=command.replace("_", " "),
         sheets=sheets,
         hint=hint.text,
     )
