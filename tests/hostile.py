@@ -6,7 +6,9 @@ book written by ``svctools init`` and change only the part that makes it hostile
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -150,6 +152,63 @@ def _ods(folder: Path, name: str, content: str) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", _MANIFEST)
+    return path
+
+
+_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+_VALUE_CELL = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+
+
+def ods_repeat_bomb(folder: Path) -> Path:
+    """A 1 KB content.xml: one number repeated over 8,000 columns of a row repeated 8,000
+    times, 64 million cells (under calamine's own cap of 100 million: it would try)."""
+    row = (
+        '<table:table-row table:number-rows-repeated="8000">'
+        + _VALUE_CELL.replace(
+            "<table:table-cell ", '<table:table-cell table:number-columns-repeated="8000" '
+        )  # fmt: skip
+        + "</table:table-cell></table:table-row>"
+    )
+    return _ods(
+        folder,
+        "repeat-bomb.ods",
+        _ODS_CONTENT.replace("</table:table-row>", "</table:table-row>" + row, 1),
+    )
+
+
+def ods_stray_corner(folder: Path) -> Path:
+    """No repeats at all: a first row of 4,500 cells ending in a value and 4,500 rows of one
+    value each, a 4,500 x 4,501 grid (20 million cells) from 300 KB of XML."""
+    wide = "<table:table-row>" + "<table:table-cell/>" * 4500 + _VALUE_CELL
+    rows = wide + "</table:table-cell></table:table-row>"
+    rows += ("<table:table-row>" + _VALUE_CELL + "</table:table-cell></table:table-row>") * 4500
+    return _ods(
+        folder,
+        "stray-corner.ods",
+        _ODS_CONTENT.replace("</table:table-row>", "</table:table-row>" + rows, 1),
+    )
+
+
+def ods_zip_bomb(folder: Path, megabytes: int = 400) -> Path:
+    """content.xml of a few hundred MB of blanks packed into well under a megabyte."""
+    path = folder / "zip-bomb.ods"
+    head, tail = _ODS_CONTENT.split("<office:body>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("META-INF/manifest.xml", _MANIFEST)
+        with book.open("content.xml", "w", force_zip64=True) as handle:
+            handle.write(head.encode())
+            for _ in range(megabytes):
+                handle.write(b" " * (1 << 20))
+            handle.write(("<office:body>" + tail).encode())
     return path
 
 
@@ -158,6 +217,37 @@ def malformed_xls(folder: Path) -> Path:
     path = folder / "malformed.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 64)
     return path
+
+
+def xls_stray_corner(folder: Path) -> Path:
+    """A valid .xls (LibreOffice saves it) of four sheets, each with a header in A1 and one
+    stray number in IV65536, the format's last cell: 67 million cells in a 7 KB file."""
+    import openpyxl
+
+    source = folder / "stray-corner.xlsx"
+    book = openpyxl.Workbook()
+    for number in range(4):
+        sheet = book.active if number == 0 else book.create_sheet(f"Sheet{number + 1}")
+        sheet["A1"], sheet["IV65536"] = "来电编号", 1
+    book.save(source)
+    return soffice_convert(source, "xls", folder)
+
+
+def soffice_convert(source: Path, kind: str, folder: Path) -> Path:
+    """``source`` saved as ``kind`` by LibreOffice headless, with a profile of its own."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise FileNotFoundError("LibreOffice (soffice) is not installed")
+    home = folder / "soffice-home"
+    home.mkdir(exist_ok=True)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", kind, "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(home)},
+    )
+    return folder / f"{source.stem}.{kind}"
 
 
 def truncated_ods(folder: Path) -> Path:
@@ -186,6 +276,10 @@ def web_page_xls(folder: Path) -> Path:
 
 CORPUS: dict[str, Callable[[Path], Path]] = {
     "malformed_xls": malformed_xls,
+    "xls_stray_corner": xls_stray_corner,
+    "ods_repeat_bomb": ods_repeat_bomb,
+    "ods_stray_corner": ods_stray_corner,
+    "ods_zip_bomb": ods_zip_bomb,
     "truncated_ods": truncated_ods,
     "ods_xml_bomb": ods_xml_bomb,
     "web_page_xls": web_page_xls,

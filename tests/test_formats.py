@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,61 @@ def test_an_undecodable_csv_cell_is_a_problem_naming_its_line(tmp_path: Path) ->
 def test_a_folder_without_csv_files_is_one_line(tmp_path: Path) -> None:
     code, _, err = run("validate", tmp_path, "--as-of", AS_OF)
     assert code == 2 and len(err.strip().splitlines()) == 1 and ".csv" in err
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_the_size_guard_measures_the_grid_calamine_builds(xlsx: Path, kind: str) -> None:
+    """The cells counted before loading (sources/grid.py) are the cells calamine allocates:
+    each sheet from A1 to its last value, sheet by sheet in the book's order."""
+    import olefile
+    from python_calamine import CalamineWorkbook
+
+    from svctools.sources import grid
+
+    book = convert(xlsx, kind, xlsx.parent / f"grid-{kind}")
+    if kind == "ods":
+        with zipfile.ZipFile(book) as archive:
+            counted = grid._ods_grids([archive.read("content.xml")])
+    else:
+        with olefile.OleFileIO(str(book)) as ole:
+            counted = grid._xls_grids(ole.openstream("Workbook").read())
+    workbook = CalamineWorkbook.from_path(str(book))
+    built = []
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        top, left = sheet.start or (0, 0)
+        built.append((top + sheet.height, left + sheet.width))
+    assert [g for g in counted if g != (0, 0)] == [b for b in built if b != (0, 0)]
+    assert len(built) >= 8 and all(rows >= 3 for rows, _ in built[:4])  # the whole book
+
+
+XLSB = Path(__file__).parent / "data" / "sheetjs-book.xlsb"  # the_book(), see data/make-xlsb.js
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [("zh", "另存为 .xlsx"), ("en", "save it as .xlsx")])
+def test_an_xlsb_is_refused_with_one_line(tmp_path: Path, lang: str, phrase: str) -> None:
+    book = tmp_path / "台账.xlsb"
+    shutil.copy(XLSB, book)
+    code, out, err = run("--lang", lang, "validate", book, "--as-of", AS_OF)
+    assert code == 2 and not out
+    assert len(err.strip().splitlines()) == 1 and phrase in err and str(book) in err
+
+
+def test_calamine_still_loses_the_cells_of_a_sheetjs_xlsb(xlsx: Path) -> None:
+    """Why .xlsb is refused: python-calamine reads a row of this .xlsb as its first cell and
+    blanks (it skips BrtShort* records). When this fails, calamine reads them: take .xlsb
+    back into open_xlsx and into the equal-answers tests above."""
+    from python_calamine import CalamineWorkbook
+
+    def second_row(path: Path) -> list[Any]:
+        return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("来电登记").to_python()[1]
+
+    assert second_row(xlsx)[:3] == ["C001", datetime(2026, 10, 5, 14, 30), "刘女士"]
+    assert [value for value in second_row(XLSB) if value != ""] == ["C001"]
+
+
+@needs_soffice
+def test_the_xlsb_is_whole_as_libreoffice_reads_it(tmp_path: Path) -> None:
+    """The file is not broken: LibreOffice reads every cell, the same answers as the .xlsx."""
+    _check(convert(XLSB, "xlsx", tmp_path))

@@ -27,6 +27,10 @@ EXPECTED = {
     "with_macros": (0, None),
     "lying_dimension": (1, None),
     "malformed_xls": (2, "damaged or not an Excel workbook"),
+    "xls_stray_corner": (2, "65,536 rows x 256 columns"),
+    "ods_repeat_bomb": (2, "8,001 rows x 8,000 columns"),
+    "ods_stray_corner": (2, "4,502 rows x 4,501 columns"),
+    "ods_zip_bomb": (2, "compressed"),
     "truncated_ods": (2, "damaged or incomplete"),
     "ods_xml_bomb": (2, "unsafe XML"),
     "web_page_xls": (2, "web page"),  # read (in bounded memory): its sheet lacks required columns

@@ -226,6 +226,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "refused as damaged or crafted (re-save it from Excel after deleting unused "
         "rows and columns)",
     ),
+    "file.xlsb": (
+        "{path}：.xlsb（Excel 二进制工作簿）不能可靠读取：其他程序写的 .xlsb 会丢格子而不报错；"
+        "请在 Excel 或 WPS 中打开并另存为 .xlsx",
+        "{path}: an .xlsb (Excel binary workbook) cannot be read reliably: cells of an .xlsb "
+        "written by other programs would be lost without a word; open it in Excel or WPS and "
+        "save it as .xlsx",
+    ),
+    "file.grid_too_big": (
+        "{path}：有一张表从 A1 到最后一个有值的格子共 {rows:,} 行 x {columns:,} 列，"
+        "全书 {cells:,} 格（.xls/.ods 上限 {limit:,} 格，要整本读进内存）；"
+        "多半是很远的行列里有个多余的值，或是伪造的文件：删掉多余的行列再保存，或另存为 .xlsx",
+        "{path}: a sheet spans {rows:,} rows x {columns:,} columns from A1 to its last value, "
+        "{cells:,} cells in all (the limit for .xls/.ods, read whole into memory, is "
+        "{limit:,}): most likely a stray value far down or right, or a crafted file; delete "
+        "the unused rows and columns and save again, or save it as .xlsx",
+    ),
+    "file.too_big": (
+        "{path}：{part} 有 {mb:,} MB（上限 {limit:,} MB：.xls/.ods 要整本读进内存）；"
+        "请另存为 .xlsx（逐表读取）",
+        "{path}: {part} is {mb:,} MB (the limit is {limit:,} MB: an .xls or .ods is read "
+        "whole into memory); save it as .xlsx, which is read a sheet at a time",
+    ),
     "file.not_a_service_book": (
         "{path}：没有认出任何工作表（本工作簿的表：{sheets}）；svctools 要找的是 {looked}，"
         "或表头含其中一张表全部必填列的表。这是售后台账吗？",

@@ -112,10 +112,12 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
     if path.is_file() and is_encrypted(path):
         return XlsxBook(path, decrypt(path, password_for(path, password)))
     kind = _other_kind(path)
-    if kind is not None:  # .xls, .xlsb, .ods: calamine whatever $SVCTOOLS_READER says
+    if kind is not None:  # .xls, .ods: calamine whatever $SVCTOOLS_READER says
         from svctools.sources.calamine_other import CalamineOther
 
         sniff_file(path)
+        if kind == "xlsb":  # calamine drops the cells other programs write in the short form
+            raise BookError(Msg("file.xlsb", path=path))
         return CalamineOther(path, kind)
     choice = os.environ.get(READER_ENV, "").strip().lower() or "calamine"
     if choice not in READERS:

@@ -1,4 +1,4 @@
-"""``.xls`` (Excel 97–2003, still WPS's default in many offices), ``.xlsb`` and ``.ods`` books, read
+"""``.xls`` (Excel 97–2003, still WPS's default in many offices) and ``.ods`` books, read
 with python-calamine: the same values as an ``.xlsx`` (checked against LibreOffice's conversions),
 the same rules above (SPEC §7.6).
 
@@ -36,11 +36,15 @@ class CalamineOther:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
         self.path, self.name, self.kind = path, str(path), kind
-        if kind in ("ods", "xlsb"):
+        if kind in ("ods", "xlsb"):  # (.xlsb is refused before: see open_xlsx)
             from svctools.sources.xlsx import check_package
 
             check_package(path)  # zip bombs and DTDs, as for .xlsx
         try:
+            if kind in ("ods", "xls"):  # calamine loads these whole: their size first
+                from svctools.sources.grid import check_ods, check_xls
+
+                (check_ods if kind == "ods" else check_xls)(path)
             self._book = CalamineWorkbook.from_path(str(path))
             self._names: list[str] = list(self._book.sheet_names)
             self._hidden = {
