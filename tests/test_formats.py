@@ -169,7 +169,8 @@ def test_the_size_guard_measures_the_grid_calamine_builds(xlsx: Path, kind: str)
     book = convert(xlsx, kind, xlsx.parent / f"grid-{kind}")
     if kind == "ods":
         with zipfile.ZipFile(book) as archive:
-            counted = grid._ods_grids([archive.read("content.xml")])
+            tables = grid._ods_tables([archive.read("content.xml")])[1:]
+            counted = [(table.height, table.width) for table in tables]
     else:
         with olefile.OleFileIO(str(book)) as ole:
             counted = grid._xls_grids(ole.openstream("Workbook").read())
@@ -212,3 +213,24 @@ def test_calamine_still_loses_the_cells_of_a_sheetjs_xlsb(xlsx: Path) -> None:
 def test_the_xlsb_is_whole_as_libreoffice_reads_it(tmp_path: Path) -> None:
     """The file is not broken: LibreOffice reads every cell, the same answers as the .xlsx."""
     _check(convert(XLSB, "xlsx", tmp_path))
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_order_id_merged_down_reads_alike_in_xls_and_ods(tmp_path: Path, kind: str) -> None:
+    """工单号 merged A3:A4 over W002's two parts rows (test_recognition's book): calamine gives
+    an .xls's merged cells, an .ods's are read from its content.xml (number-rows-spanned).
+    W002: parts 2 x 12.5 + 1 x 10 = 35; customer = 120 labour + 35 + 15 inbound = 170.00."""
+    rows = valid_rows()
+    set_cell(rows, "维修台帐", 3, "状态", "已完工")
+    set_cell(rows, "维修台帐", 3, "完工时间", datetime(2026, 10, 15, 10, 0))
+    set_cell(rows, "维修台帐", 3, "故障原因", "人为损坏")
+    rows["配件使用"].append([None, "P-200", "密封圈", 1, 10])
+    xlsx = write_book(tmp_path / "merged.xlsx", rows, merges={"配件使用": ["A3:A4"]})
+    book = convert(xlsx, kind, tmp_path / kind)
+    code, out, _ = run("validate", book, "--as-of", AS_OF, "--format", "json")
+    assert (code, json.loads(out)["problems"]) == (0, [])
+    code, out, err = run("settle", book, "--month", "2026-10", "--as-of", AS_OF, "--format", "json")
+    assert code == 0, err
+    [w002] = [o for o in json.loads(out)["orders"] if o["order_id"] == "W002"]
+    assert w002["customer_charge"] == "170.00"

@@ -28,10 +28,8 @@ import gc
 import os
 import posixpath
 import re
-import struct
 import threading
 import zipfile
-import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,6 +61,8 @@ from svctools.sources.sheetxml import (
     table_totals,
 )
 from svctools.sources.xlsx import XlsxBook, sniff, sniff_file
+from svctools.sources.zipmember import Part as _Part
+from svctools.sources.zipmember import unpacked as _unpacked
 
 READER_ENV = "SVCTOOLS_READER"
 READERS = ("calamine", "openpyxl")
@@ -139,19 +139,6 @@ def _other_kind(path: Path) -> str | None:
         with open(path, "rb") as handle:
             kind = "xls" if handle.read(8) == OLE else None
     return kind
-
-
-@dataclass(frozen=True)
-class _Part:
-    """A sheet's XML in the zip: its member name, its size and packed size, where its local
-    header starts and how it is packed (so that it can be unpacked without ``zipfile``)."""
-
-    member: str
-    size: int
-    packed: int
-    offset: int = -1
-    method: int = zipfile.ZIP_DEFLATED
-    flags: int = 0
 
 
 @dataclass
@@ -480,40 +467,6 @@ def _chunks(path: Path, part: _Part) -> Iterator[tuple[bytes, bytes]]:
     for chunk in _unpacked(path, part):
         yield chunk, tail + chunk[:_EDGE]
         tail = chunk[-_EDGE:]
-
-
-def _unpacked(path: Path, part: _Part) -> Iterator[bytes]:
-    """The member's bytes, inflated straight from the file (no CRC pass: calamine checks it),
-    at most ``_CHUNK`` at a time; anything unusual goes through ``zipfile``."""
-    plain = part.offset >= 0 and not part.flags & 0x1 and part.method == zipfile.ZIP_DEFLATED
-    if not plain:
-        with zipfile.ZipFile(path) as archive, archive.open(part.member) as stream:
-            while chunk := stream.read(_CHUNK):
-                yield chunk
-        return
-    with open(path, "rb") as handle:
-        handle.seek(part.offset)
-        header = handle.read(30)
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"{part.member}: bad local header")
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        handle.seek(part.offset + 30 + name_length + extra_length)
-        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-        left, pending = part.packed, b""
-        while True:
-            if not pending:
-                if left <= 0:
-                    break
-                pending = handle.read(min(1 << 20, left))
-                if not pending:
-                    raise zipfile.BadZipFile(f"{part.member}: truncated")
-                left -= len(pending)
-            chunk = inflate.decompress(pending, _CHUNK)
-            pending = inflate.unconsumed_tail
-            if chunk:
-                yield chunk
-        if rest := inflate.flush():
-            yield rest
 
 
 def _inspect(path: Path, part: _Part) -> _Verdict:

@@ -21,6 +21,7 @@ from typing import Any
 from svctools.core.errors import BookError
 from svctools.core.messages import Msg
 from svctools.sources.base import BLOCK_ROWS, EPOCH_1900, EPOCH_1904, Block, Row, normalise_cell
+from svctools.sources.grid import OdsTable, check_ods, check_xls
 from svctools.sources.sheetxml import Merge
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,11 +41,12 @@ class CalamineOther:
             from svctools.sources.xlsx import check_package
 
             check_package(path)  # zip bombs and DTDs, as for .xlsx
-        try:
-            if kind in ("ods", "xls"):  # calamine loads these whole: their size first
-                from svctools.sources.grid import check_ods, check_xls
-
-                (check_ods if kind == "ods" else check_xls)(path)
+        tables: list[OdsTable] = []
+        try:  # calamine loads an .xls or .ods whole: its size first
+            if kind == "ods":
+                tables = check_ods(path)
+            elif kind == "xls":
+                check_xls(path)
             self._book = CalamineWorkbook.from_path(str(path))
             self._names: list[str] = list(self._book.sheet_names)
             self._hidden = {
@@ -58,6 +60,8 @@ class CalamineOther:
         except Exception as exc:  # calamine's own errors, OLE and zip errors: a broken book
             raise BookError(_broken(path, kind, exc)) from None
         self._merges: dict[str, list[Merge]] = {}
+        if kind == "ods":  # calamine does not give an .ods's merged cells: counted with its size
+            self._merges = {n: t.merges for n, t in zip(self._names, tables, strict=False)}
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
@@ -78,10 +82,11 @@ class CalamineOther:
         try:
             data = self._book.get_sheet_by_name(sheet)
             ranges = getattr(data, "merged_cell_ranges", None)
-            self._merges[sheet] = [
-                (top + 1, left, bottom + 1, right)
-                for (top, left), (bottom, right) in (ranges if isinstance(ranges, list) else [])
-            ]
+            if self.kind != "ods":
+                self._merges[sheet] = [
+                    (top + 1, left, bottom + 1, right)
+                    for (top, left), (bottom, right) in (ranges if isinstance(ranges, list) else [])
+                ]
             start = data.start
             rows_iter = data.iter_rows() if start is not None else iter(())
         except Exception as exc:

@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from svctools.core.errors import BookError
 from svctools.core.messages import Msg
-from svctools.sources.calamine import _Part, _unpacked
+from svctools.sources.sheetxml import Merge
+from svctools.sources.zipmember import part_of, unpacked
 
 MAX_CELLS = 12_000_000  # all sheets' grids together: 0.4 GB empty, held twice while a sheet is read
 MAX_ODS_CONTENT = 1536 << 20  # content.xml unpacked (the 100,000-order book: 745 MB)
@@ -35,6 +37,9 @@ _VALUE = b"office:value-type"
 _CLOSED_ROW = re.compile(rb"<table:table-row\b[^>]*/>")
 _COLUMNS = re.compile(rb'number-columns-repeated\s*=\s*["\'](\d+)')
 _ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\'](\d+)')
+_ROWS_SPANNED = re.compile(rb'number-rows-spanned\s*=\s*["\'](\d+)')
+_COLUMNS_SPANNED = re.compile(rb'number-columns-spanned\s*=\s*["\'](\d+)')
+_CELL_TAG = re.compile(rb"<table:(?:covered-)?table-cell\b[^>]*>")
 # BIFF8 records of a cell holding a value (calamine skips BLANK and MULBLANK): row, column
 # first; MULRK ends with its last column.
 _CELLS = frozenset((0x00FD, 0x0203, 0x027E, 0x0006, 0x0205, 0x0204, 0x00D6))
@@ -42,20 +47,19 @@ _MULRK, _BOF, _EOF = 0x00BD, 0x0809, 0x000A
 _RECORD = struct.Struct("<HHHH")
 
 
-def check_ods(path: Path) -> None:
-    """Refuse an ``.ods`` whose content.xml or grid is beyond what calamine can hold."""
+def check_ods(path: Path) -> list[OdsTable]:
+    """Refuse an ``.ods`` whose content.xml or grid is beyond what calamine can hold; its
+    tables as counted (calamine does not give an ``.ods``'s merged cells: they are here)."""
     with zipfile.ZipFile(path) as archive:
         try:
             info = archive.getinfo("content.xml")
         except KeyError:
-            return  # calamine says what is missing
+            return []  # calamine says what is missing
         if info.file_size > MAX_ODS_CONTENT:
             _too_big(path, "content.xml", info.file_size, MAX_ODS_CONTENT)
-    part = _Part(
-        info.filename, info.file_size, info.compress_size, info.header_offset,
-        info.compress_type, info.flag_bits,
-    )  # fmt: skip
-    _check_cells(path, _ods_grids(_unpacked(path, part)))
+    tables = _ods_tables(unpacked(path, part_of(info)))[1:]
+    _check_cells(path, [(table.height, table.width) for table in tables])
+    return tables
 
 
 def check_xls(path: Path) -> None:
@@ -87,11 +91,21 @@ def _too_big(path: Path, part: str, size: int, limit: int) -> None:
     raise BookError(Msg("file.too_big", path=path, part=part, mb=size >> 20, limit=limit >> 20))
 
 
-def _ods_grids(chunks: Iterable[bytes]) -> list[tuple[int, int]]:
-    """(rows, columns) of each table up to its last cell holding a value, as calamine counts:
-    repeated rows and cells count each time, empty rows only before a row with a value."""
-    grids: list[tuple[int, int]] = []
-    table = [0, 0, 0]  # rows seen, rows up to the last with a value, widest row
+@dataclass
+class OdsTable:
+    """One table of content.xml as counted: rows seen, rows up to the last with a value, the
+    widest row up to its last value, and its merged cells (rows 1-based, columns 0-based)."""
+
+    seen: int = 0
+    height: int = 0
+    width: int = 0
+    merges: list[Merge] = field(default_factory=list)
+
+
+def _ods_tables(chunks: Iterable[bytes]) -> list[OdsTable]:
+    """Each table of content.xml as calamine counts its grid: repeated rows and cells count
+    each time, empty rows only before a row with a value. The first is what precedes them."""
+    tables = [OdsTable()]
     carry = b""
     for chunk in chunks:
         buffer = carry + chunk
@@ -102,15 +116,12 @@ def _ods_grids(chunks: Iterable[bytes]) -> list[tuple[int, int]]:
         carry = buffer[cut + len(_ROW_END) :]
         at = 0
         for begins in _table_starts(buffer, cut):
-            _ods_rows(buffer[at:begins], table)
-            grids.append((table[1], table[2]))
-            table, at = [0, 0, 0], begins
-        _ods_rows(buffer[at:cut], table)
-    for _ in _table_starts(carry, len(carry)):
-        grids.append((table[1], table[2]))
-        table = [0, 0, 0]
-    grids.append((table[1], table[2]))
-    return grids
+            _ods_rows(buffer[at:begins], tables[-1])
+            tables.append(OdsTable())
+            at = begins
+        _ods_rows(buffer[at:cut], tables[-1])
+    tables.extend(OdsTable() for _ in _table_starts(carry, len(carry)))
+    return tables
 
 
 def _table_starts(buffer: bytes, end: int) -> list[int]:
@@ -124,12 +135,13 @@ def _table_starts(buffer: bytes, end: int) -> list[int]:
     return sorted(found)
 
 
-def _ods_rows(text: bytes, table: list[int]) -> None:
+def _ods_rows(text: bytes, table: OdsTable) -> None:
     """Count the rows in ``text`` (whole ``<table:table-row>`` elements) into ``table``."""
-    seen, height, width = table
+    seen, height, width = table.seen, table.height, table.width
     covered = b"<table:covered-table-cell" in text
     closed = _CLOSED_ROW.search(text) is not None  # rows without cells: height only
     repeated = b"rows-repeated" in text
+    spanned = b"-spanned" in text
     for piece in text.split(_ROW_END):
         start = piece.find(_ROW)
         if start < 0:
@@ -139,6 +151,8 @@ def _ods_rows(text: bytes, table: list[int]) -> None:
             seen += sum(_span(m) - 1 for m in _ROWS.finditer(piece, start, later))
             start = later
         tag_end = piece.find(b">", start)
+        if spanned and b"-spanned" in piece:
+            table.merges.extend(_merges(piece, tag_end, seen + 1))
         seen += _span(_ROWS.search(piece, start, tag_end)) if repeated else 1
         last = piece.rfind(_VALUE, tag_end)
         if last < 0:
@@ -154,7 +168,19 @@ def _ods_rows(text: bytes, table: list[int]) -> None:
             )
         if column > width:
             width = column
-    table[:] = seen, height, width
+    table.seen, table.height, table.width = seen, height, width
+
+
+def _merges(piece: bytes, start: int, row: int) -> Iterator[Merge]:
+    """The merged cells starting on this row (``number-rows-spanned``/``-columns-spanned``)."""
+    column = 0
+    for found in _CELL_TAG.finditer(piece, start):
+        tag = found.group(0)
+        rows, columns = _ROWS_SPANNED.search(tag), _COLUMNS_SPANNED.search(tag)
+        down, across = _span(rows), _span(columns)
+        if down > 1 or across > 1:
+            yield row, column, row + down - 1, column + across - 1
+        column += _span(_COLUMNS.search(tag))
 
 
 def _span(found: re.Match[bytes] | None) -> int:
