@@ -233,6 +233,15 @@ def xls_stray_corner(folder: Path) -> Path:
     return soffice_convert(source, "xls", folder)
 
 
+def xls_too_big(folder: Path) -> Path:
+    """An .xls of 300 MB (sparse on disk): beyond what svctools reads whole into memory."""
+    path = folder / "too-big.xls"
+    with open(path, "wb") as handle:
+        handle.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+        handle.truncate(300 << 20)
+    return path
+
+
 def soffice_convert(source: Path, kind: str, folder: Path) -> Path:
     """``source`` saved as ``kind`` by LibreOffice headless, with a profile of its own."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -277,6 +286,7 @@ def web_page_xls(folder: Path) -> Path:
 CORPUS: dict[str, Callable[[Path], Path]] = {
     "malformed_xls": malformed_xls,
     "xls_stray_corner": xls_stray_corner,
+    "xls_too_big": xls_too_big,
     "ods_repeat_bomb": ods_repeat_bomb,
     "ods_stray_corner": ods_stray_corner,
     "ods_zip_bomb": ods_zip_bomb,

@@ -28,6 +28,7 @@ EXPECTED = {
     "lying_dimension": (1, None),
     "malformed_xls": (2, "damaged or not an Excel workbook"),
     "xls_stray_corner": (2, "65,536 rows x 256 columns"),
+    "xls_too_big": (2, "is 300 MB (the limit is 256 MB"),
     "ods_repeat_bomb": (2, "8,001 rows x 8,000 columns"),
     "ods_stray_corner": (2, "4,502 rows x 4,501 columns"),
     "ods_zip_bomb": (2, "compressed"),
