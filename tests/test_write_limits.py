@@ -44,7 +44,6 @@ def test_a_cell_is_cut_at_excels_limit_with_a_note(tmp_path: Path) -> None:
     assert len(value) == CELL_LIMIT and value.endswith("cut at 32,767 characters]")
 
 
-@pytest.mark.xfail(strict=True, reason="annotate rewrite")
 @pytest.mark.parametrize(("lang", "note"), [("zh", "已截断"), ("en", "cut")])
 def test_a_long_cell_of_the_book_is_cut_in_the_annotated_copy(
     tmp_path: Path, lang: str, note: str
