@@ -202,9 +202,9 @@ class _Context:
         ref_sheet = sheet.by_key[ref_key].ref
         assert ref_sheet is not None
         targets = self.index(ref_sheet) or {}
-        found = list(map(targets.get, data.column(ref_key)))
-        others = [target.get(other_key) if target else None for target in found]
-        return others, self.header(ref_sheet, other_key)
+        # one lookup per referenced row (2,000 parts), then one C-level pass (300,000 moves)
+        values = {ref: target.get(other_key) for ref, target in targets.items()}
+        return list(map(values.get, data.column(ref_key))), self.header(ref_sheet, other_key)
 
     def header(self, sheet_key: str, column_key: str) -> str:
         data = self.records.sheets.get(sheet_key)

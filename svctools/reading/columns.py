@@ -22,7 +22,13 @@ from operator import attrgetter, is_not, not_
 from typing import Any
 
 from svctools.core.schema import Column
-from svctools.reading.values import EXCEL_ERRORS, PLAIN_MOBILE, CellError, cell_reader
+from svctools.reading.values import (
+    EXCEL_ERRORS,
+    PLAIN_EMAIL,
+    PLAIN_MOBILE,
+    CellError,
+    cell_reader,
+)
 from svctools.sources.base import EPOCH_1900, INT_LIMIT, normalise_cell
 
 Read = tuple[list[Any], bool]  # the parsed values, and whether a ``BAD`` may be among them
@@ -89,11 +95,34 @@ def column_reader(
     return _sparse_reader(column, cells)
 
 
+def _plain_phone(value: Any) -> str | None:
+    """A mobile number Excel stored as a number (``13812345678.0``), as ``cell_reader`` reads
+    it; ``None``: read it the careful way."""
+    kind = value.__class__
+    if kind is float:
+        if not value.is_integer() or not -INT_LIMIT < value < INT_LIMIT:
+            return None
+        value = int(value)
+    elif kind is not int:
+        return None
+    text = str(value)
+    return text if PLAIN_MOBILE.fullmatch(text) else None
+
+
+def _plain_email(value: Any) -> str | None:
+    """An ASCII e-mail address with nothing to clean (no NFKC change, no spaces), as it is."""
+    if value.__class__ is str and value.isascii() and PLAIN_EMAIL.fullmatch(value):
+        return str(value)
+    return None
+
+
 def _sparse_reader(column: Column, cells: _Cells) -> ColumnReader:
     """Phones and e-mails, each value its own: blanks pass in one C-level pass, a plain mobile
-    number as it is; the rest are read one by one."""
+    number (text, or a number Excel made of it) and a plain e-mail address as they are; the
+    rest are read one by one."""
     required, phone = column.required, column.type == "phone"
     plain = PLAIN_MOBILE.fullmatch
+    quick = _plain_phone if phone else _plain_email
 
     def read(values: list[Any]) -> Read:
         if not _RAW.issuperset(map(type, values)):
@@ -111,9 +140,16 @@ def _sparse_reader(column: Column, cells: _Cells) -> ColumnReader:
         else:
             odd = list(compress(range(len(out)), map(is_not, out, repeat(None))))
             odd = [i for i in odd if out[i] is not BAD] if suspect else odd
-        if not odd:
+        rest = []
+        for position in odd:
+            found = quick(out[position])
+            if found is None:
+                rest.append(position)
+            else:
+                out[position] = found
+        if not rest:
             return out, suspect
-        out, _ = cells.patch(out, odd, values)
+        out, _ = cells.patch(out, rest, values)
         return out, True
 
     return read

@@ -39,6 +39,8 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)  # already clean: no NFKC, no strip
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>.]+(\.[^@\s,;<>.]+)+$")
+# _EMAIL where nothing is left to strip: an address that fullmatches is read as it is
+PLAIN_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>.]+(\.[^@\s,;<>.]+)+")  # fullmatch
 _TRUE = frozenset({"是", "y", "yes", "true", "√", "✓", "✔", "1", "对", "t"})
 _FALSE = frozenset({"否", "n", "no", "false", "×", "✗", "✘", "x", "0", "f"})
 
