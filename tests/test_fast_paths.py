@@ -69,3 +69,19 @@ def test_penalties_from_a_months_breaches_are_the_plain_ones(
     fast = compute_sla(records, policy, FIRST_AS_OF, explain=(first, _next(first)))
     expected = compute_penalties(records, plain.breaches, policy, first).to_dict("en")
     assert compute_penalties(records, fast, policy, first).to_dict("en") == expected
+
+
+@FAST
+@given(staffed_books(), st.sampled_from(MONTHS[1:]))
+def test_one_result_serves_two_months_as_a_report_asks(
+    book: tuple[Records, Policy], first: date
+) -> None:
+    """The report asks penalties of a month and the month before from one SlaResult (its breach
+    counts made once): each month's statement is the plain one."""
+    records, policy = book
+    before = MONTHS[MONTHS.index(first) - 1]
+    plain = compute_sla(records, policy, FIRST_AS_OF)
+    fast = compute_sla(records, policy, FIRST_AS_OF, explain=(before, _next(first)))
+    for month in (first, before):
+        expected = compute_penalties(records, plain.breaches, policy, month).to_dict("en")
+        assert compute_penalties(records, fast, policy, month).to_dict("en") == expected

@@ -15,7 +15,7 @@ from typing import Any
 
 from svctools.compute.computing import collection_paused, record_columns
 from svctools.compute.settlement import RepeatRepair, repeat_repairs
-from svctools.compute.sla import Breach, Deadline, SlaResult
+from svctools.compute.sla import Breach, BreachCounts, SlaResult, count_breaches
 from svctools.core.clock import iso, minute_text, month_of
 from svctools.core.messages import amount_of, duration, say, word
 from svctools.core.money import ZERO, money_str, round_money
@@ -455,12 +455,14 @@ def _carried_in(
 
 def _split(
     breaches: Iterable[Breach] | SlaResult, first_day: date, next_first_day: date
-) -> tuple[list[Breach], Iterable[Breach | Deadline]]:
-    """The month's breaches (lines are made of them) and those before it (only totals are)."""
+) -> tuple[list[Breach], BreachCounts]:
+    """The month's breaches (lines are made of them) and, for those before it, only counts per
+    (person, rule, month): the carry-over needs their totals, not the breaches."""
     if isinstance(breaches, SlaResult):
         breaches.check_explained(first_day, next_first_day)
         own = [b for b in breaches.breaches if first_day <= b.deadline.date() < next_first_day]
-        return own, breaches.breached_before(first_day)
+        counts = breaches.breach_counts()  # made once, whichever months are asked
+        return own, {key: n for key, n in counts.items() if key[2] < first_day}
     own, before = [], []
     for breach in breaches:
         day = breach.deadline.date()
@@ -468,19 +470,12 @@ def _split(
             before.append(breach)
         elif day < next_first_day:
             own.append(breach)
-    return own, before
+    return own, count_breaches(before)
 
 
-def _earlier_totals(
-    before: Iterable[Breach | Deadline], policy: Policy
-) -> dict[str, dict[date, Decimal]]:
+def _earlier_totals(counts: BreachCounts, policy: Policy) -> dict[str, dict[date, Decimal]]:
     """Per person, per month (its first day): what the breaches before the month cost, as
     ``_breach_lines`` would charge them (no amount or no person: no charge)."""
-    counts: dict[tuple[str, str, date], int] = {}
-    for breach in before:
-        if breach.staff_id:
-            key = (breach.staff_id, breach.rule, breach.deadline.date().replace(day=1))
-            counts[key] = counts.get(key, 0) + 1
     amounts: dict[str, Decimal | None] = {}
     totals: dict[str, dict[date, Decimal]] = {}
     for (staff_id, rule, month), count in counts.items():

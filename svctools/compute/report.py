@@ -9,10 +9,11 @@ compliance come from ``sla`` (its ``deadlines``), money from ``settlement``, ded
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from svctools.compute.faults import FaultAnalysis, compute_faults
@@ -122,8 +123,30 @@ class _Book:
     complaints: dict[int, Record] = field(default_factory=dict)  # by row
     opened: list[datetime | None] = field(default_factory=list)  # opened_at of each order
 
+    _buckets: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.opened = [self.opened_at(order) for order in self.records["repair_ledger"]]
+
+    def in_month(
+        self,
+        name: str,
+        first: date,
+        items: Sequence[Any],
+        moment: str | list[datetime | None] | Callable[[Any], Any],
+    ) -> list[Any]:
+        """``items`` whose ``moment`` (a column, a list beside them, or a function) falls in
+        the month of ``first``: sorted into months once, as the report asks for two."""
+        buckets = self._buckets.get(name)
+        if buckets is None:
+            if isinstance(moment, str):
+                moments: Iterable[Any] = (item.get(moment) for item in items)
+            elif callable(moment):
+                moments = map(moment, items)
+            else:
+                moments = moment
+            buckets = self._buckets[name] = _months(items, moments)
+        return buckets.get(first.year * 12 + first.month - 1, [])
 
     def opened_at(self, order: Record) -> datetime | None:
         """An order opens with its call (the ledger has no date of its own for it)."""
@@ -209,28 +232,38 @@ class _Month:
 
 
 def _month(book: _Book, first: date, stop: date) -> _Month:
+    """One calendar month [first, stop): each list is a bucket made once for both months."""
     records = book.records
-    completed = [
-        o
-        for o in records["repair_ledger"]
-        if o.get("status") == "completed" and _in(o.get("completed_at"), first, stop)
-    ]
+    book.sla.check_explained(first, stop)
+    ledger = records["repair_ledger"]
     return _Month(
         first=first,
         stop=stop,
-        calls=[c for c in records["call_log"] if _in(c.get("call_time"), first, stop)],
-        opened=[
+        calls=book.in_month("calls", first, records["call_log"], "call_time"),
+        opened=book.in_month("opened", first, ledger, book.opened),
+        completed=[
             o
-            for o, opened in zip(records["repair_ledger"], book.opened, strict=True)
-            if _in(opened, first, stop)
+            for o in book.in_month("completed", first, ledger, "completed_at")
+            if o.get("status") == "completed"
         ],
-        completed=completed,
-        deadlines=book.sla.filter_month(first, stop).deadlines,
-        complaints=[c for c in records["complaints"] if _in(c.get("received_at"), first, stop)],
-        callbacks=[c for c in records["callbacks"] if _in(c.get("called_at"), first, stop)],
+        deadlines=book.in_month("deadlines", first, book.sla.judged, attrgetter("deadline")),
+        complaints=book.in_month("complaints", first, records["complaints"], "received_at"),
+        callbacks=book.in_month("callbacks", first, records["callbacks"], "called_at"),
         settlement=compute_settlement(records, book.policy, first, stop),
         penalties=compute_penalties(records, book.sla, book.policy, first),
     )
+
+
+def _months(
+    items: Sequence[Any], moments: Iterable[date | datetime | None]
+) -> dict[int, list[Any]]:
+    """Items by the month of their moment (year * 12 + month - 1), in their order; an item
+    without a moment is in no month."""
+    buckets: dict[int, list[Any]] = {}
+    for item, moment in zip(items, moments, strict=True):
+        if moment is not None:
+            buckets.setdefault(moment.year * 12 + moment.month - 1, []).append(item)
+    return buckets
 
 
 def _compliance(

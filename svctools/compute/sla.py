@@ -8,7 +8,7 @@ to reach its deadline (hour windows, working days, skipped days, parts-wait days
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -99,6 +99,20 @@ class Deadline(NamedTuple):
     outcome: str  # MET | BREACHED | PENDING
 
 
+# Breached deadlines per (responsible person, rule, first day of the deadline's month).
+BreachCounts = dict[tuple[str, str, date], int]
+
+
+def count_breaches(breached: Iterable[Breach | Deadline]) -> BreachCounts:
+    """``BreachCounts`` of breaches (or breached deadlines); one without a person counts nowhere."""
+    months: dict[tuple[str, str, int], int] = {}
+    for b in breached:
+        if b.staff_id:
+            key = (b.staff_id, b.rule, b.deadline.year * 12 + b.deadline.month - 1)
+            months[key] = months.get(key, 0) + 1
+    return {(s, r, date(m // 12, m % 12 + 1, 1)): n for (s, r, m), n in months.items()}
+
+
 # tuple.__new__(Deadline, fields): a Deadline without the generated __new__'s Python call.
 _tuple_new = tuple.__new__
 # (deadline, rule, record, row): the order of ``deadlines`` and ``breaches``.
@@ -127,6 +141,7 @@ class SlaResult:
     window: tuple[date, date] | None = field(default=None, compare=False, repr=False)
     explained: tuple[date, date] | None = field(default=None, compare=False, repr=False)
     _deadlines: list[Deadline] | None = field(default=None, init=False, compare=False, repr=False)
+    _counts: BreachCounts | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -157,17 +172,11 @@ class SlaResult:
         ):
             raise ValueError(f"breaches of {first_day}..{next_first_day} were not explained")
 
-    def breached_before(self, first_day: date) -> Iterator[Breach | Deadline]:
-        """Every breach with a deadline before ``first_day``, in no particular order: a Breach
-        where one was built, else the judged Deadline (rule, staff_id and deadline alike)."""
-        if self.explained is not None:
-            built_from = min(self.explained[0], first_day)
-            for judged in self.judged:
-                if judged.outcome == BREACHED and judged.deadline.date() < built_from:
-                    yield judged
-        for breach in self.breaches:
-            if breach.deadline.date() < first_day:
-                yield breach
+    def breach_counts(self) -> BreachCounts:
+        """Every month's breached deadlines, counted (penalties' carry-over), made once."""
+        if self._counts is None:
+            self._counts = count_breaches(d for d in self.judged if d.outcome == BREACHED)
+        return self._counts
 
     def to_dict(
         self, sheet_names: dict[str, str] | None = None, explain: bool = False, lang: str = "zh"
