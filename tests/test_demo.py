@@ -46,8 +46,16 @@ def validate_json(path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def test_planted_problems_are_found_and_nothing_else(tmp_path: Path) -> None:
-    workbook, planted = build_demo_book(7, DEMO_AS_OF)
+@pytest.fixture(scope="module")
+def seven() -> tuple[openpyxl.Workbook, list[Planted]]:
+    """The demo book of seed 7, built once for the tests that only read it."""
+    return build_demo_book(7, DEMO_AS_OF)
+
+
+def test_planted_problems_are_found_and_nothing_else(
+    tmp_path: Path, seven: tuple[openpyxl.Workbook, list[Planted]]
+) -> None:
+    workbook, planted = seven
     assert {(p.sheet, p.field, p.code) for p in planted} == PLANTED
     path = tmp_path / "demo.xlsx"
     workbook.save(path)
@@ -55,24 +63,25 @@ def test_planted_problems_are_found_and_nothing_else(tmp_path: Path) -> None:
     assert found == {(SHEET_NAMES[p.sheet], p.row, p.field, p.code) for p in planted}
 
 
-def test_same_seed_same_book_other_seed_other_book(tmp_path: Path) -> None:
-    paths = []
-    for name, seed in (("a", 7), ("b", 7), ("c", 8)):
-        workbook, _ = build_demo_book(seed, DEMO_AS_OF)
-        paths.append(tmp_path / f"{name}.xlsx")
-        workbook.save(paths[-1])
-    a, b, c = (validate_json(p) for p in paths)
-    assert a == b
-    assert a != c
+def cells(workbook: openpyxl.Workbook) -> dict[str, list[tuple[object, ...]]]:
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
 
 
-def test_other_seeds_still_plant_exactly_twelve(tmp_path: Path) -> None:
-    for seed in (1, 2, 3):
-        workbook, planted = build_demo_book(seed, DEMO_AS_OF)
-        path = tmp_path / f"s{seed}.xlsx"
-        workbook.save(path)
-        assert len(validate_json(path)["problems"]) == len(planted) == 12
-        assert all(isinstance(p, Planted) for p in planted)
+def test_same_seed_same_book_other_seed_other_book(
+    seven: tuple[openpyxl.Workbook, list[Planted]],
+) -> None:
+    a = cells(seven[0])
+    assert a == cells(build_demo_book(7, DEMO_AS_OF)[0])
+    assert a != cells(build_demo_book(8, DEMO_AS_OF)[0])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_other_seeds_still_plant_exactly_twelve(tmp_path: Path, seed: int) -> None:
+    workbook, planted = build_demo_book(seed, DEMO_AS_OF)
+    path = tmp_path / f"s{seed}.xlsx"
+    workbook.save(path)
+    assert len(validate_json(path)["problems"]) == len(planted) == 12
+    assert all(isinstance(p, Planted) for p in planted)
 
 
 def test_demo_command_writes_every_result(tmp_path: Path) -> None:
@@ -120,9 +129,11 @@ FAULT_WORDS = {"空调": ("空调", "室内机", "遥控"), "冰箱": ("冰箱",
 
 
 @pytest.fixture(scope="module")
-def demo_rows(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def demo_rows(
+    tmp_path_factory: pytest.TempPathFactory, seven: tuple[openpyxl.Workbook, list[Planted]]
+) -> dict:
     """The demo book written and read back: sheet title -> list of {header: value}, and widths."""
-    workbook, _ = build_demo_book(7, DEMO_AS_OF)
+    workbook, _ = seven
     path = tmp_path_factory.mktemp("demo") / "demo.xlsx"
     workbook.save(path)
     book = openpyxl.load_workbook(path)

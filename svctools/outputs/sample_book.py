@@ -86,7 +86,8 @@ def _fit_widths(worksheet: Any, header_row: int, sample: int = 2000) -> None:
     from wcwidth import wcswidth
 
     widths: dict[int, int] = {}
-    for row in worksheet.iter_rows(min_row=header_row, max_row=header_row + sample):
+    last = min(worksheet.max_row, header_row + sample)  # past it, iter_rows would make cells
+    for row in worksheet.iter_rows(min_row=header_row, max_row=last):
         for cell in row:
             value = cell.value
             if value is None or (isinstance(value, str) and value.startswith("=")):
