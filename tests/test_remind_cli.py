@@ -306,7 +306,7 @@ def test_a_run_holding_the_lock_keeps_the_second_out(
     conf = config(tmp_path, port)
     with State.locked(tmp_path / "svctools-state.sqlite"):
         code, _, err = remind(conf, book)
-    assert code == 3 and "another 'svctools remind' run is using" in err
+    assert code == 3 and "另一个 svctools remind 正在使用" in err  # zh, the default
     assert handler.messages == []
     assert remind(conf, book)[0] == 0 and handler.keys() == KEYS
 
@@ -384,7 +384,7 @@ def test_resolve_sent_closes_the_key_without_sending(
     assert (code, data["sent"], data["already_sent"]) == (0, 4, 1)
     assert "renewal:HT001:7" not in handler.keys()
     unknown_key = invoke("remind", "--resolve", "renewal:HT999:7", "sent", "--config", conf)
-    assert unknown_key.exit_code == 2 and "no reminder 'renewal:HT999:7'" in unknown_key.stderr
+    assert unknown_key.exit_code == 2 and "没有记录提醒 'renewal:HT999:7'" in unknown_key.stderr
 
 
 def test_a_4xx_exits_3_and_the_message_goes_next_run(
@@ -465,7 +465,7 @@ def test_connection_refused_exits_3_and_claims_nothing(
     handler, port = smtp
     conf = config(tmp_path, free_port())
     code, data, err = remind(conf, book)
-    assert code == 3 and data["retry"] == 5 and "cannot connect to the SMTP server" in err
+    assert code == 3 and data["retry"] == 5 and "无法连接 SMTP 邮件服务器" in err
     assert read_rows(tmp_path / "svctools-state.sqlite") == []
     conf = config(tmp_path, port)
     assert remind(conf, book)[1]["sent"] == 5
@@ -486,7 +486,7 @@ def test_login_with_the_password_from_the_environment(
     with smtp_on_localhost(handler, authenticator=check, auth_require_tls=False) as port:
         conf = config(tmp_path, port, user="robot")
         code, _, err = remind(conf, book)
-        assert code == 2 and "no SMTP password for robot" in err and handler.messages == []
+        assert code == 2 and "没有 robot 的 SMTP 密码" in err and handler.messages == []
         monkeypatch.setenv("SVCTOOLS_SMTP_PASSWORD", "s3cret-pw")
         result = invoke("remind", "all", book, "--config", conf, "--as-of", AS_OF)
         assert result.exit_code == 0 and len(handler.messages) == 5
@@ -538,7 +538,7 @@ def test_a_template_typo_fails_in_dry_run(tmp_path: Path, book: Path) -> None:
     (folder / "callback.zh.html").write_text("<p>{{ agnet.name }}</p>", encoding="utf-8")
     conf = config(tmp_path, None)
     code, _, err = remind(conf, book, "--dry-run", "--templates", folder)
-    assert code == 2 and "callback.zh.html line 1" in err and "agnet" in err
+    assert code == 2 and "callback.zh.html 第 1 行" in err and "agnet" in err
     assert not (tmp_path / "outbox").exists()
 
 

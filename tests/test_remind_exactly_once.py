@@ -33,7 +33,7 @@ from test_remind_cli import (
 )
 from test_remind_cli import book as book  # noqa: F401  (fixture)
 
-LOCKED = "another 'svctools remind' run is using"
+LOCKED = "另一个 svctools remind 正在使用"  # zh, the default
 
 
 class FaultyHandler(Handler):
@@ -145,7 +145,7 @@ def test_hang_up_before_the_next_message_sends_the_rest_next_run(
     handler.hang_up_after, handler.hang_up_in = k, "MAIL"
     code, data, err = remind(conf, book)
     assert (code, data["sent"], data["retry"], data["unknown"]) == (3, k, len(KEYS) - k, 0)
-    assert "connection lost" in err
+    assert "发送中连接中断" in err
     assert handler.keys() == KEYS[:k]
     assert status(conf)[KEYS[k]] == "retry"  # the one in hand: claimed, then released
     code, data, _ = remind(conf, book)  # the server is back

@@ -161,6 +161,7 @@ def _run(
         outbox=resolve_path(policy, policy.reminders.outbox),
         zone=policy.zone,
         dry_run=dry_run,
+        timeout=policy.smtp.timeout,
         mask=mask,
         notify=policy.notify,
     )
@@ -231,7 +232,7 @@ def _state_command(env: Env, show_status: bool, resolve: tuple[str, str] | None,
         if not path.is_file():
             raise UsageError(Msg("arg.no_state", path=path))
         with State.locked(path) as state:
-            resolved = state.resolve(resolve[0], resolve[1], now_local(policy.zone))
+            resolved = state.resolve(resolve[0], resolve[1], now_local(policy.zone), env.lang)
     rows = read_rows(path) if show_status else []
     if fmt == "json":
         data: dict[str, Any] = {"state": str(path)}

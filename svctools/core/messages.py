@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from svctools.core.gsheet_words import GSHEET_WORDS
+from svctools.core.mail_words import MAIL_WORDS
 
 ZH, EN = "zh", "en"
 
@@ -285,6 +286,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: cannot write ({reason}); is it open in Excel?",
     ),
     **GSHEET_WORDS,
+    **MAIL_WORDS,
     # --- the config (core/policy)
     "config.not_found": ("{path}：配置文件不存在", "{path}: config file not found"),
     "config.unreadable": (

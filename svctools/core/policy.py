@@ -147,6 +147,7 @@ class SmtpPolicy(_Section):
     user: str = ""
     starttls: bool = True
     from_: str = Field("", alias="from")
+    timeout: Annotated[float, Field(gt=0, le=300)] = 30  # seconds a silent server is waited for
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

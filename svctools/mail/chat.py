@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from svctools.core.errors import ConfigError, SvctoolsError
-from svctools.core.messages import Msg
+from svctools.core.messages import Msg, say
 from svctools.core.policy import NotifyPolicy, mask_url
 from svctools.mail.transport import KEYRING_SERVICE, DeliveryError, Outcome
 from svctools.outputs.xlsxout import write_atomic
@@ -142,8 +142,16 @@ def _pieces(line: str, room: int) -> list[str]:
 class ChatTransport:
     """One channel: an apprise plugin for its URL, posting one Markdown part at a time."""
 
-    def __init__(self, name: str, url: str, timeout: float, interval: float | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        timeout: float,
+        interval: float | None = None,
+        lang: str = "zh",
+    ) -> None:
         self.channel, self.url, self.timeout, self.interval = name, url, timeout, interval
+        self.lang = lang  # the words of an outcome's detail (recorded in the state file)
         self.secrets: list[str] = []
         self.plugin: Any = None
         self.limit = 2048
@@ -170,16 +178,19 @@ class ChatTransport:
                     body=text, title="", body_format=apprise.NotifyFormat.MARKDOWN
                 )
             except Exception as exc:  # a plugin bug must not end the run mid-way
-                return Outcome("retry", self._scrub(f"{type(exc).__name__}"), stop=True)
+                crashed = say("chat.crashed", self.lang, kind=type(exc).__name__)
+                return Outcome("retry", self._scrub(crashed), stop=True)
             log = captured.getvalue()
         if ok:
             return Outcome("sent")
         if "Read timed out" in log or "ReadTimeout" in log:
-            return Outcome("unknown", "no answer in time (it may have arrived)", stop=True)
+            return Outcome("unknown", say("chat.no_answer", self.lang), stop=True)
         code = re.search(r"error=(\d{3})", log)
         if code and 400 <= int(code[1]) < 500 and int(code[1]) not in (408, 429):
-            return Outcome("failed", f"refused: HTTP {code[1]}", stop=True)
-        detail = f"HTTP {code[1]}" if code else "connection failed"
+            return Outcome("failed", say("chat.refused", self.lang, code=code[1]), stop=True)
+        detail = (
+            say("chat.http", self.lang, code=code[1]) if code else say("chat.failed", self.lang)
+        )
         return Outcome("retry", detail, stop=True)
 
     def _scrub(self, text: str) -> str:
@@ -194,8 +205,8 @@ class ChatTransport:
 class ChatOutbox:
     """``--dry-run`` (and the demo): each chat part as ``KEY@channel.md`` in the outbox."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, lang: str = "zh") -> None:
+        self.folder, self.lang = folder, lang
         self.written: list[Path] = []
 
     def write(self, state_key: str, text: str) -> Outcome:
@@ -204,6 +215,7 @@ class ChatOutbox:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except (OSError, SvctoolsError) as exc:
-            raise DeliveryError(f"{path}: cannot write ({exc})") from None
+            reason = exc.text(self.lang) if isinstance(exc, SvctoolsError) else exc.strerror or exc
+            raise DeliveryError(Msg("mail.cannot_write", path=path, reason=reason)) from None
         self.written.append(path)
         return Outcome("written", path.name)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from svctools.compute.privacy import mask_reminder
 from svctools.compute.reminders import Due
 from svctools.core.clock import now_local
+from svctools.core.messages import say
 from svctools.core.policy import NotifyPolicy, Policy, SmtpPolicy
 from svctools.mail.chat import (
     ChatOutbox,
@@ -174,7 +175,7 @@ class Delivery:
             self._dry_run(mailed, report)
             return report
         with State.locked(self.state) as state:
-            pending = _triage(mailed, state.statuses(), report, self.mode == "smtp")
+            pending = _triage(mailed, state.statuses(), report, self.mode == "smtp", self.lang)
             mails = self._messages(pending)  # all rendered before the first is handed over
             if mails:
                 self._deliver(state, mails, report, as_of)
@@ -186,14 +187,14 @@ class Delivery:
     def _dry_run(self, mailed: list[Due], report: RunReport) -> None:
         rows = read_rows(self.state)
         known = {r.key: r.status for r in rows}
-        pending = _triage(mailed, known, report, smtp=False)
-        outbox = OutboxTransport(self.outbox, durable=False)
+        pending = _triage(mailed, known, report, smtp=False, lang=self.lang)
+        outbox = OutboxTransport(self.outbox, durable=False, lang=self.lang)
         outbox.open()
         for item, message in self._each_message(pending):  # written as it is rendered
             outcome = outbox.send(item, message)
             report.status[item.key] = "written" if outcome.status == "written" else "retry"
             report.details[item.key] = outcome.detail
-        chat_box = ChatOutbox(self.outbox)
+        chat_box = ChatOutbox(self.outbox, self.lang)
         for part in report.chats:
             if not _triage_part(part, known.get(part.state_key)):
                 outcome = chat_box.write(part.state_key, part.text)
@@ -229,7 +230,9 @@ class Delivery:
         ]
         if not pending:
             return
-        transport = ChatTransport(name, url, self.notify.timeout, self.notify.interval)
+        transport = ChatTransport(
+            name, url, self.notify.timeout, self.notify.interval, lang=self.lang
+        )
         transport.open()  # a bad URL or a missing secret: ConfigError before anything is claimed
         for index, part in enumerate(pending):
             facts = {"channel": name, "as_of": as_of.isoformat(), "now": self._now()}
@@ -268,8 +271,9 @@ class Delivery:
 
     def _transport(self) -> Transport:
         if self.mode == "smtp":
-            return SmtpTransport(self.smtp, smtp_password(self.smtp.user), self.timeout)
-        return OutboxTransport(self.outbox)
+            password = smtp_password(self.smtp.user)
+            return SmtpTransport(self.smtp, password, self.timeout, self.lang)
+        return OutboxTransport(self.outbox, lang=self.lang)
 
     def _deliver(
         self,
@@ -282,7 +286,7 @@ class Delivery:
         try:
             transport.open()
         except DeliveryError as exc:
-            report.error = str(exc)
+            report.error = exc.text(self.lang)
             report.status.update((d.key, "retry") for d, _ in mails)
             return
         try:
@@ -332,7 +336,9 @@ def _triage_part(part: ChatPart, recorded: str | None) -> bool:
     return bool(shown)
 
 
-def _triage(due: list[Due], known: dict[str, str], report: RunReport, smtp: bool) -> list[Due]:
+def _triage(
+    due: list[Due], known: dict[str, str], report: RunReport, smtp: bool, lang: str
+) -> list[Due]:
     """Set aside what must not be sent now; return the items still to send, in order.
 
     A key only written to the outbox (no SMTP then) is sent once SMTP is configured, if it
@@ -351,7 +357,7 @@ def _triage(due: list[Due], known: dict[str, str], report: RunReport, smtp: bool
             report.status[item.key] = "unknown"
         elif not item.to:
             report.status[item.key] = "unaddressed"
-            report.details[item.key] = "no email address in the book (staff or store email)"
+            report.details[item.key] = say("mail.unaddressed", lang)
         else:
             pending.append(item)
     return pending

@@ -14,6 +14,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from svctools.compute.reminders import Due, Person
 from svctools.core.errors import ConfigError, SvctoolsError
+from svctools.core.messages import Msg
 from svctools.core.policy import SmtpPolicy
 from svctools.mail.templates import Rendered
 
@@ -23,13 +24,13 @@ def sender_address(smtp: SmtpPolicy, required: bool) -> Address:
     text = smtp.from_ or (smtp.user if "@" in smtp.user else "")
     if not text:
         if required:
-            raise ConfigError('[smtp] from is empty: set e.g. from = "售后部 <service@firm.cn>"')
+            raise ConfigError(Msg("mail.from_empty"))
         return Address("svctools", addr_spec="svctools@localhost")
     name, addr = parseaddr(text)
     try:
         return Address(name, addr_spec=addr)
     except (ValueError, IndexError):
-        raise ConfigError(f"[smtp] from = {text!r} is not an email address") from None
+        raise ConfigError(Msg("mail.from_bad", text=text)) from None
 
 
 _NOT_IN_NAME = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # a cell's Alt+Enter, controls
@@ -41,7 +42,7 @@ def _address(person: Person) -> Address:
     try:
         return Address(name, addr_spec=person.email)
     except (ValueError, IndexError):
-        raise SvctoolsError(f"{person.email!r} is not an email address") from None
+        raise SvctoolsError(Msg("mail.bad_address", address=person.email)) from None
 
 
 def build_message(due: Due, rendered: Rendered, sender: Address, now: datetime) -> EmailMessage:

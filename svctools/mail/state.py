@@ -30,6 +30,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from svctools.core.errors import SvctoolsError, UsageError
+from svctools.core.messages import Msg, say
 
 CLAIMABLE = ("retry", "resend")  # statuses a run may claim again (also absent keys)
 STATUSES = ("claimed", "sent", "failed", "retry", "resend", "written")
@@ -116,7 +117,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.executescript(_SCHEMA)
         _upgrade(conn)
     except sqlite3.DatabaseError as exc:
-        raise StateError(f"{path}: cannot use this reminders state file ({exc})") from None
+        raise StateError(Msg("state.unusable", path=path, detail=exc)) from None
     return conn
 
 
@@ -166,15 +167,12 @@ class State:
     def locked(cls, path: Path, wait: float = 0) -> Iterator[State]:
         """Hold the run lock while the block runs; ``StateBusy`` if another run has it."""
         if not path.parent.is_dir():
-            raise StateError(f"{path}: folder {path.parent} does not exist")
+            raise StateError(Msg("state.no_folder", path=path, folder=path.parent))
         lock = FileLock(f"{path}.lock", timeout=wait)
         try:
             lock.acquire()
         except Timeout:
-            raise StateBusy(
-                f"another 'svctools remind' run is using {path} (lock {lock.lock_file}); "
-                "this one did nothing (the other run sends what is due); try again when it ends"
-            ) from None
+            raise StateBusy(Msg("state.busy", path=path, lock=lock.lock_file)) from None
         try:
             with closing(_connect(path)) as conn:
                 yield cls(path, conn)
@@ -230,21 +228,20 @@ class State:
             (status, _stamp(now), detail, message_id, key),
         )
 
-    def resolve(self, key: str, action: str, now: datetime) -> StateRow:
+    def resolve(self, key: str, action: str, now: datetime, lang: str = "zh") -> StateRow:
         """The clerk's decision on a key: ``sent`` (leave it) or ``resend`` (send it next run)."""
         if action not in ("sent", "resend"):
-            raise UsageError(f"--resolve {key} {action}: the action is 'sent' or 'resend'")
+            raise UsageError(Msg("state.bad_action", key=key, action=action))
         row = self.conn.execute(
             f"SELECT {_COLUMNS} FROM reminders WHERE key = ?", (key,)
         ).fetchone()
         if row is None:
-            raise UsageError(
-                f"{self.path}: no reminder {key!r} recorded; 'svctools remind --status' lists them"
-            )
-        detail = "marked sent by the clerk" if action == "sent" else "to be sent again"
+            raise UsageError(Msg("state.no_key", path=self.path, key=key))
+        said = "state.marked_sent" if action == "sent" else "state.to_resend"
+        detail = say(said, lang, was=StateRow(*row).shown)
         self.conn.execute(
             "UPDATE reminders SET status = ?, updated_at = ?, detail = ? WHERE key = ?",
-            (action, _stamp(now), f"{detail} (was {StateRow(*row).shown})", key),
+            (action, _stamp(now), detail, key),
         )
         updated = self.conn.execute(
             f"SELECT {_COLUMNS} FROM reminders WHERE key = ?", (key,)

@@ -35,6 +35,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from svctools.compute.reminders import Due, due_callbacks, due_renewals
 from svctools.core.errors import SvctoolsError
+from svctools.core.messages import Msg, Wording, say
 from svctools.core.records import Records
 from svctools.core.schema import package_folder
 
@@ -189,16 +190,14 @@ class Templates:
             plain = self.env.get_template(f"{kind}.{lang}.txt")
             for block in ("subject", "body"):
                 if block not in plain.blocks:
-                    raise TemplateError(
-                        f"{plain.filename}: has no {{% block {block} %}}…{{% endblock %}}"
-                    )
+                    raise TemplateError(Msg("template.no_block", file=plain.filename, block=block))
             subject = self._block(plain, "subject", subject_context or context)
             text = self._block(plain, "body", context)
             page = self.env.get_template(f"{kind}.{lang}.html")
             html = _joined(page.generate(context), page.filename)
         subject = " ".join(subject.split())  # one line: no header injection, no folding surprises
         if not subject:
-            raise TemplateError(f"{kind}.{lang}.txt: the subject block renders empty")
+            raise TemplateError(Msg("template.empty_subject", file=f"{kind}.{lang}.txt"))
         subject, text, html = (_SURROGATE.sub("\ufffd", s) for s in (subject, text, html))
         return Rendered(subject, text.strip("\n") + "\n", html)
 
@@ -216,7 +215,7 @@ class Templates:
             text = _joined(page.generate(context), page.filename)
         text = _SURROGATE.sub("\ufffd", text).strip()
         if not text:
-            raise TemplateError(f"{kind}.{lang}.md: renders empty")
+            raise TemplateError(Msg("template.empty", file=f"{kind}.{lang}.md"))
         return text + "\n"
 
     def check(self, lang: str, chat: bool = True) -> None:
@@ -228,32 +227,38 @@ class Templates:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
+        """Any failure of a template as one TemplateError naming its file and line."""
         try:
             yield
         except TemplateError:
             raise
         except TemplateNotFound as exc:
             where = ", ".join(str(f) for f in self.folders)
-            raise TemplateError(f"template {exc.name} not found in {where}") from None
+            raise TemplateError(Msg("template.not_found", name=exc.name, where=where)) from None
         except TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or exc.name} line {exc.lineno}: {exc}") from None
+            at = _at(exc.filename or exc.name, exc.lineno)
+            raise TemplateError(Msg("template.error", where=at, detail=exc)) from None
         except (JinjaError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
-            raise TemplateError(f"{_template_line(exc)}{exc}") from None
+            raise TemplateError(
+                Msg("template.error", where=_template_line(exc), detail=exc)
+            ) from None
         except MemoryError as exc:
-            raise TemplateError(
-                f"{_template_line(exc)}the template needs too much memory"
-            ) from None
+            raise TemplateError(Msg("template.memory", where=_template_line(exc))) from None
         except _RenderTimeout as exc:
-            raise TemplateError(
-                f"{_template_line(exc)}the template took longer than {RENDER_SECONDS:g} s"
-            ) from None
+            slow = Msg("template.slow", where=_template_line(exc), seconds=f"{RENDER_SECONDS:g}")
+            raise TemplateError(slow) from None
 
 
-def _template_line(exc: BaseException) -> str:
-    """``renewal.zh.html line 12: `` from the traceback jinja rewrites to point at templates."""
+def _at(file: str | None, line: int) -> Wording:
+    """``renewal.zh.html line 12: `` in the reader's language, worded when shown."""
+    return lambda lang: say("template.at", lang, file=file, line=line)
+
+
+def _template_line(exc: BaseException) -> Wording | str:
+    """Where in a template ``exc`` arose, from the traceback jinja rewrites to point at it."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".txt", ".html")):
-            return f"{frame.filename} line {frame.lineno}: "
+        if frame.filename.endswith((".txt", ".html", ".md")):
+            return _at(frame.filename, frame.lineno or 0)
     return ""
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import base64
 import os
 import smtplib
+import socket
+import ssl
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from svctools.compute.reminders import Due
 from svctools.core.errors import ConfigError, SvctoolsError
+from svctools.core.messages import Msg, say
 from svctools.core.policy import SmtpPolicy
 from svctools.mail.messages import eml_name
 from svctools.outputs.xlsxout import write_atomic
@@ -66,16 +69,20 @@ class OutboxTransport:
 
     channel = "outbox"
 
-    def __init__(self, folder: Path, durable: bool = True) -> None:
+    def __init__(self, folder: Path, durable: bool = True, lang: str = "zh") -> None:
         self.folder = folder
         self.durable = durable  # False (a dry run): no fsync per file, still moved into place
+        self.lang = lang  # the words of an outcome's detail (recorded in the state file)
         self.written: list[Path] = []
 
     def open(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DeliveryError(f"{self.folder}: cannot create the outbox ({exc})") from None
+            reason = exc.strerror or exc
+            raise DeliveryError(
+                Msg("mail.outbox_create", folder=self.folder, reason=reason)
+            ) from None
 
     def send(self, due: Due, message: EmailMessage) -> Outcome:
         data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
@@ -83,7 +90,10 @@ class OutboxTransport:
         try:
             write_atomic(path, lambda tmp: tmp.write_bytes(data), sync=self.durable)
         except (OSError, SvctoolsError) as exc:  # disk full, folder gone: nothing was written
-            return Outcome("retry", f"{path}: cannot write ({exc})", stop=True)
+            reason = exc.text(self.lang) if isinstance(exc, SvctoolsError) else exc.strerror or exc
+            return Outcome(
+                "retry", say("mail.cannot_write", self.lang, path=path, reason=reason), stop=True
+            )
         self.written.append(path)
         return Outcome("written", path.name)
 
@@ -146,26 +156,52 @@ class SmtpTransport:
 
     channel = "smtp"
 
-    def __init__(self, smtp: SmtpPolicy, password: str | None, timeout: float = 30) -> None:
+    def __init__(
+        self, smtp: SmtpPolicy, password: str | None, timeout: float = 30, lang: str = "zh"
+    ) -> None:
         if smtp.user and not password:
             raise ConfigError(
-                f"no SMTP password for {smtp.user}: set ${PASSWORD_ENV}, or store it with "
-                f"'keyring set {KEYRING_SERVICE} {smtp.user}' (never in svctools.toml)"
+                Msg("mail.no_password", user=smtp.user, env=PASSWORD_ENV, service=KEYRING_SERVICE)
             )
         self.smtp, self.password, self.timeout = smtp, password, timeout
+        self.lang = lang  # the words of an outcome's detail (recorded in the state file)
         self.client: Any = None
 
     def open(self) -> None:
+        """Connect, STARTTLS and log in; a failure says why in the clerk's words."""
         where = f"{self.smtp.host}:{self.smtp.port}"
         try:
             self.client = _yagmail_client(self.smtp, self.password, self.timeout)
             self.client.login()
-        except smtplib.SMTPResponseException as exc:  # e.g. 535: the login was refused
-            detail = self._scrub(_reply(exc))
-            raise DeliveryError(f"cannot connect to the SMTP server {where}: {detail}") from None
         except (OSError, smtplib.SMTPException) as exc:
-            detail = self._scrub(str(exc))
-            raise DeliveryError(f"cannot connect to the SMTP server {where}: {detail}") from None
+            why = self._scrub(self._why(exc, login=True))
+            raise DeliveryError(Msg("mail.cannot_connect", where=where, why=why)) from None
+
+    def _why(self, exc: BaseException, login: bool = False) -> str:
+        """What went wrong on the wire, worded: refused, no such host, timeout, TLS, a reply."""
+        lang = self.lang
+        if isinstance(exc, smtplib.SMTPAuthenticationError) or (
+            login and isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 535
+        ):
+            return say("mail.login_refused", lang, reply=_reply(exc))
+        if isinstance(exc, TimeoutError) or (  # smtplib words a read timeout as a hang-up
+            isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)
+        ):
+            return say("mail.timeout", lang, seconds=f"{self.timeout:g}")
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            return say("mail.disconnected", lang)
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return say("mail.server_said", lang, reply=_reply(exc))
+        if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
+            return say("mail.no_starttls", lang)
+        if isinstance(exc, ConnectionRefusedError):
+            return say("mail.refused", lang)
+        if isinstance(exc, socket.gaierror):
+            return say("mail.no_host", lang)
+        if isinstance(exc, ssl.SSLError):
+            return say("mail.tls", lang, detail=exc.reason or exc)
+        detail = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        return say("mail.network", lang, detail=detail or type(exc).__name__)
 
     def _scrub(self, text: str) -> str:
         return redact(text, self.password, self.smtp.user)
@@ -179,20 +215,23 @@ class SmtpTransport:
         conn: _PhaseSMTP = self.client.smtp
         conn.data_started, conn.refused_now = False, {}
         conn.must_accept = frozenset(p.email.lower() for p in due.to)
+        lang = self.lang
         try:
             refused = conn.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            return _refusal(due, exc.recipients)
+            return _refusal(due, exc.recipients, lang)
         except smtplib.SMTPSenderRefused as exc:
-            return Outcome("retry", f"sender refused: {_reply(exc)}", stop=True)
+            return Outcome("retry", say("mail.sender_refused", lang, reply=_reply(exc)), stop=True)
         except smtplib.SMTPDataError as exc:
-            return Outcome("failed" if exc.smtp_code >= 500 else "retry", _reply(exc))
+            detail = say("mail.data_refused", lang, reply=_reply(exc))
+            return Outcome("failed" if exc.smtp_code >= 500 else "retry", detail)
         except smtplib.SMTPNotSupportedError as exc:  # e.g. a non-ASCII address, no SMTPUTF8
-            return Outcome("failed", str(exc))
+            return Outcome("failed", say("mail.not_supported", lang, detail=exc))
         except (smtplib.SMTPException, OSError) as exc:
             status = "unknown" if conn.data_started else "retry"
-            return Outcome(status, f"connection lost: {exc or type(exc).__name__}", stop=True)
-        return _refusal(due, refused)
+            why = self._why(exc)
+            return Outcome(status, say("mail.connection_lost", lang, why=why), stop=True)
+        return _refusal(due, refused, lang)
 
     def close(self) -> None:
         if self.client is not None:
@@ -221,7 +260,7 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
     return f"{exc.smtp_code} {text}".strip()
 
 
-def _refusal(due: Due, refused: dict[str, tuple[int, bytes]]) -> Outcome:
+def _refusal(due: Due, refused: dict[str, tuple[int, bytes]], lang: str) -> Outcome:
     """Judge by the To addresses: all refused for good = failed, for now = retry, else sent.
 
     A cc refused alone does not fail the reminder; it is noted in the detail.
@@ -235,6 +274,8 @@ def _refusal(due: Due, refused: dict[str, tuple[int, bytes]]) -> Outcome:
     )
     to = {p.email.lower() for p in due.to}
     if not to <= set(bad):
-        return Outcome("sent", f"refused: {detail}")
+        return Outcome("sent", say("mail.some_refused", lang, detail=detail))
     permanent = all(bad[addr] >= 500 for addr in to)
-    return Outcome("failed" if permanent else "retry", detail)
+    return Outcome(
+        "failed" if permanent else "retry", say("mail.recipients_refused", lang, detail=detail)
+    )
