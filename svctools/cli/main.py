@@ -5,18 +5,31 @@ Exit codes (SPEC §6): 0 fine; 1 the book has errors; 2 bad usage, unreadable in
 """
 
 import os
+import sys
 from typing import Any
 
 import click
 
 from svctools import __version__
+from svctools.cli import click_words
 from svctools.cli.env import Env
 from svctools.core.errors import SvctoolsError
 from svctools.core.messages import Msg, say
 
+click_words.install()  # click's usage errors speak the clerk's language
+
 
 class SvctoolsGroup(click.Group):
     """Turns the library's errors into one line on stderr and the exit code SPEC §6 names."""
+
+    def main(self, args: Any = None, *more: Any, **options: Any) -> Any:
+        """The whole run, with click's own words in the run's language (``click_words``)."""
+        argv = sys.argv[1:] if args is None else list(args)
+        token = click_words.CLICK_LANG.set(click_words.RunLang(argv))
+        try:
+            return super().main(args, *more, **options)
+        finally:
+            click_words.CLICK_LANG.reset(token)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["svctools.argv"] = list(args)  # to know, on a refusal, if JSON was asked for

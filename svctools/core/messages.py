@@ -16,6 +16,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from svctools.core.click_words import CLICK_WORDS
 from svctools.core.gsheet_words import GSHEET_WORDS
 from svctools.core.mail_words import MAIL_WORDS
 
@@ -287,6 +288,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     **GSHEET_WORDS,
     **MAIL_WORDS,
+    **CLICK_WORDS,
     # --- the config (core/policy)
     "config.not_found": ("{path}：配置文件不存在", "{path}: config file not found"),
     "config.unreadable": (
