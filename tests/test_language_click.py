@@ -147,3 +147,11 @@ def test_the_real_command_line_speaks_chinese(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and done.stderr.endswith("Error: No such command 'frob'.\n")
+
+
+def test_help_pages_stay_english_unless_asked() -> None:
+    """A help page's text is English (as docs/cli.md); its header follows unless --lang zh."""
+    code, out, _ = run("validate", "--help")
+    assert code == 0 and out.startswith("Usage: svctools validate [OPTIONS] BOOK")
+    code, out, _ = run("--lang", "zh", "validate", "--help")
+    assert code == 0 and out.startswith("用法: svctools validate [OPTIONS] BOOK")

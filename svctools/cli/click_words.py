@@ -26,8 +26,9 @@ from svctools.core.messages import CATALOGUE, EN
 
 class RunLang:
     """The language of one command line, found when click first needs a word: the last
-    ``--lang`` typed (anywhere: a usage error may come before it is parsed), else the
-    config's ``lang`` (``--config``, ``$SVCTOOLS_CONFIG``, ``./svctools.toml``), else zh."""
+    ``--lang`` typed (anywhere: a usage error may come before it is parsed); else English for
+    a help page (its text is English, as docs/cli.md); else the config's ``lang``
+    (``--config``, ``$SVCTOOLS_CONFIG``, ``./svctools.toml``), else zh."""
 
     def __init__(self, argv: Sequence[str]) -> None:
         self.argv, self.value = list(argv), ""
@@ -42,6 +43,8 @@ class RunLang:
         chosen = [value for value in typed if value in ("zh", "en")]
         if chosen:
             return chosen[-1]
+        if not self.argv or HELP & set(self.argv):
+            return EN
         from svctools.core.policy import peek_lang
 
         configs = _values(self.argv, "--config")
@@ -55,7 +58,10 @@ def _values(argv: list[str], option: str) -> list[str]:
     return found
 
 
-# The language of click's own words in this run: set by SvctoolsGroup.main before parsing.
+HELP = frozenset({"--help", "-h"})
+
+# The language of click's own words in this run: set by SvctoolsGroup.main before parsing;
+# outside a run (docs/cli.md made from the commands) click keeps its English.
 CLICK_LANG: ContextVar[RunLang | None] = ContextVar("svctools_click_lang", default=None)
 
 _ZH = {en: zh for key, (zh, en) in CATALOGUE.items() if key.startswith("click.")}
@@ -72,7 +78,7 @@ _MODULES = (
 def gettext(message: str) -> str:
     """click's ``_``: its English, or the catalogue's zh for it when the run speaks zh."""
     run = CLICK_LANG.get()
-    if run is not None and run.get() == EN:
+    if run is None or run.get() == EN:
         return message
     return _ZH.get(message, message)
 
