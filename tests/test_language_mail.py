@@ -262,3 +262,19 @@ def test_a_silent_server_times_out_in_chinese_and_english(tmp_path: Path, book: 
         "svctools: smtp: connection lost: no answer within 0.5 s "
         "(timed out; check [smtp] host, port and the network)\n"
     )
+
+
+def test_a_template_over_its_limits_is_worded_in_both_languages(tmp_path: Path) -> None:
+    from svctools.mail.templates import TemplateError, Templates, sample_reminders
+
+    (tmp_path / "renewal.zh.txt").write_text(
+        "{% block subject %}续签{% endblock %}\n{% block body %}\n{{ 'ab' * 100000 }}\n"
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    renewal = next(d for d in sample_reminders() if d.kind == "renewal")
+    with pytest.raises(TemplateError) as caught:
+        Templates(str(tmp_path)).render("renewal", "zh", renewal.context)
+    zh, en = caught.value.text("zh"), caught.value.text("en")
+    assert zh.endswith("renewal.zh.txt 第 3 行：2 × 100000 的序列太长"), zh
+    assert en.endswith("renewal.zh.txt line 3: a sequence of 2 × 100000 is too long"), en

@@ -130,6 +130,19 @@ MAIL_WORDS: dict[str, tuple[str, str]] = {
         "{file}: the subject block renders empty",
     ),
     "template.empty": ("{file}：渲染结果为空", "{file}: renders empty"),
+    "template.power": (
+        "{left} ** {right} 对模板来说太大",
+        "{left} ** {right} is too large for a template",
+    ),
+    "template.output": (
+        "{name}：模板输出超过 {limit:,} 个字符",
+        "{name}: the template writes more than {limit:,} characters",
+    ),
+    "template.sequence": (
+        "{size} × {count} 的序列太长",
+        "a sequence of {size} × {count} is too long",
+    ),
+    "template.product": ("乘积对模板来说太大", "the product is too large for a template"),
     "template.memory": ("{where}模板占用内存过多", "{where}the template needs too much memory"),
     "template.slow": (
         "{where}模板渲染超过 {seconds} 秒",

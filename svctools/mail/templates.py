@@ -63,10 +63,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _is_int(left) and _is_int(right):
             if right > 0 and max(abs(left), 2).bit_length() * right > MAX_BITS:
-                raise SecurityError(f"{left} ** {right} is too large for a template")
+                raise _Limit(Msg("template.power", left=left, right=right))
         if operator == "*":
             _check_product(left, right)
         return super().call_binop(context, operator, left, right)
+
+
+class _Limit(SecurityError):
+    """A sandbox limit reached, worded in the reader's language when shown."""
+
+    def __init__(self, said: Msg) -> None:
+        super().__init__(str(said))
+        self.said = said
 
 
 class _RenderTimeout(Exception):
@@ -134,7 +142,7 @@ def _joined(chunks: Iterator[str], name: str | None) -> str:
     for chunk in chunks:
         size += len(chunk)
         if size > MAX_OUTPUT:
-            raise SecurityError(f"{name}: the template writes more than {MAX_OUTPUT:,} characters")
+            raise _Limit(Msg("template.output", name=name, limit=MAX_OUTPUT))
         parts.append(chunk)
     return "".join(parts)
 
@@ -147,10 +155,10 @@ def _check_product(left: Any, right: Any) -> None:
     for seq, count in ((left, right), (right, left)):
         if isinstance(seq, str | list | tuple) and _is_int(count):
             if len(seq) * count > MAX_SEQUENCE:
-                raise SecurityError(f"a sequence of {len(seq)} × {count} is too long")
+                raise _Limit(Msg("template.sequence", size=len(seq), count=count))
     if _is_int(left) and _is_int(right):
         if abs(left).bit_length() + abs(right).bit_length() > MAX_BITS:
-            raise SecurityError("the product is too large for a template")
+            raise _Limit(Msg("template.product"))
 
 
 class Rendered(NamedTuple):
@@ -239,8 +247,9 @@ class Templates:
             at = _at(exc.filename or exc.name, exc.lineno)
             raise TemplateError(Msg("template.error", where=at, detail=exc)) from None
         except (JinjaError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            detail = exc.said.text if isinstance(exc, _Limit) else exc  # our limits are worded
             raise TemplateError(
-                Msg("template.error", where=_template_line(exc), detail=exc)
+                Msg("template.error", where=_template_line(exc), detail=detail)
             ) from None
         except MemoryError as exc:
             raise TemplateError(Msg("template.memory", where=_template_line(exc))) from None
