@@ -21,6 +21,7 @@ import click
 
 from svctools.cli.env import env_for
 from svctools.cli.options import as_of_option
+from svctools.core.messages import say
 
 if TYPE_CHECKING:  # imported where used: `svctools --help` and every other command start fast
     from svctools.demo.sample import Planted
@@ -57,8 +58,9 @@ class Demo:
     def stamp(self) -> str:
         return self.as_of.isoformat(timespec="minutes")
 
-    def words(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
+    def say(self, message_id: str, **params: Any) -> str:
+        """A summary line in the demo's language, from the catalogue (``demo.*``)."""
+        return say(message_id, self.lang, **params)
 
 
 Step = Callable[[Demo], Iterator[str]]
@@ -75,13 +77,11 @@ def _validate(demo: Demo, planted: list[Planted]) -> Iterator[str]:
     errors = sum(1 for p in problems if p["severity"] == "error")
     found = {(p["sheet"], p["row"], p["field"], p["code"]) for p in problems}
     expected = {(p.title, p.row, p.field, p.code) for p in planted}
-    verdict = demo.words("全部找到", "all found") if found == expected else "MISMATCH!"
+    verdict = demo.say("demo.all_found") if found == expected else "MISMATCH!"
     yield f"$ svctools validate {demo.book} --as-of {demo.stamp} --annotate {annotated}"
-    yield demo.words(
-        f"  {errors} 个错误，{len(problems) - errors} 个警告"
-        f"（故意埋下 {len(planted)} 个问题：{verdict}）",
-        f"  {errors} errors, {len(problems) - errors} warnings "
-        f"({len(planted)} planted on purpose: {verdict})",
+    warnings, planted_n = len(problems) - errors, len(planted)
+    yield demo.say(
+        "demo.validate", errors=errors, warnings=warnings, planted=planted_n, verdict=verdict
     )
     for name in ("validate.txt", "validate.json", annotated.name):
         yield f"  -> {demo.folder / name}"
@@ -99,7 +99,7 @@ def _sla(demo: Demo) -> Iterator[str]:
     _, text = demo.run(*args, "--format", "json", out="sla.json")
     count = len(json.loads(text)["breaches"])
     yield "$ svctools " + " ".join(args)
-    yield demo.words(f"  {count} 条超时记录", f"  {count} breaches") + (
+    yield demo.say("demo.sla", count=count) + (
         f" -> {demo.folder / 'sla.txt'}, {demo.folder / 'sla.json'}"
     )
 
@@ -112,9 +112,7 @@ def _penalties(demo: Demo) -> Iterator[str]:
     total = sum((Decimal(s["deducted"]) for s in staff), Decimal(0))
     yield "$ svctools " + " ".join(args)
     yield (
-        demo.words(
-            f"  {len(staff)} 人，本月扣款合计 {total}", f"  {len(staff)} people, {total} deducted"
-        )
+        demo.say("demo.penalties", people=len(staff), total=total)
         + f" -> {demo.folder / 'penalties.txt'}, {slips}"
     )
 
@@ -127,10 +125,7 @@ def _settle(demo: Demo) -> Iterator[str]:
     count, due = len(result["orders"]), result["totals"]["balance_due"]
     yield "$ svctools " + " ".join(args)
     yield (
-        demo.words(
-            f"  {count} 张完工工单，应收余额 {due}",
-            f"  {count} completed orders, {due} balance due",
-        )
+        demo.say("demo.settle", count=count, due=due)
         + f" -> {demo.folder / 'settle.txt'}, {statement}"
     )
 
@@ -147,11 +142,7 @@ def _report(demo: Demo) -> Iterator[str]:
         for key in ("first_time_fix_rate", "sla_compliance")
     )
     yield "$ svctools " + " ".join(args)
-    yield demo.words(
-        f"  来电 {calls}，完工 {done}，一次修复率 {fttr}，SLA 达标率 {sla} -> {report}",
-        f"  {calls} calls, {done} completed, first-time fix {fttr}, "
-        f"SLA compliance {sla} -> {report}",
-    )
+    yield demo.say("demo.report", calls=calls, done=done, fttr=fttr, sla=sla, report=report)
 
 
 def _dispatch(demo: Demo) -> Iterator[str]:
@@ -182,11 +173,13 @@ def _stock(demo: Demo) -> Iterator[str]:
     reorder = sum(1 for part in found["parts"] if part["reorder"])
     yield "$ svctools " + " ".join(args)
     yield (
-        demo.words(
-            f"  库存金额 {value}；负库存 {counts[0]}，盘点差异 {counts[1]}，"
-            f"旧件未回收 {counts[2]}，待补货 {reorder}",
-            f"  stock value {value}; {counts[0]} negative, {counts[1]} count differences, "
-            f"{counts[2]} old parts not returned, {reorder} to reorder",
+        demo.say(
+            "demo.stock",
+            value=value,
+            negative=counts[0],
+            counts=counts[1],
+            old=counts[2],
+            reorder=reorder,
         )
         + f" -> {demo.folder / 'stock.txt'}, {workbook}"
     )
@@ -210,10 +203,8 @@ def _remind(demo: Demo) -> Iterator[str]:
     due = demo.json(*args)["due"]
     renewals = sum(1 for d in due if d["kind"] == "renewal")
     yield "$ svctools " + " ".join(args)
-    yield demo.words(
-        f"  {renewals} 条续签提醒，{len(due) - renewals} 份回访清单，写出 {len(due)} 封邮件",
-        f"  {renewals} renewals, {len(due) - renewals} callback digests, {len(due)} messages",
-    )
+    digests = len(due) - renewals
+    yield demo.say("demo.remind", renewals=renewals, digests=digests, messages=len(due))
     yield f"  -> {demo.folder / 'outbox'}"
 
 
@@ -228,11 +219,7 @@ def _sla_risk(demo: Demo) -> Iterator[str]:
     result = demo.json(*args)
     chat = sorted((Path(f) for f in result["files"] if f.endswith(".md")), key=_size)
     yield "$ svctools " + " ".join(args)
-    yield demo.words(
-        f"  {len(result['due'])} 份时限预警（{demo.stamp} 起 4 小时内到期），"
-        f"{len(chat)} 条群聊消息（.md）",
-        f"  {len(result['due'])} deadline warnings (due within 4 hours), {len(chat)} chat messages",
-    )
+    yield demo.say("demo.sla_risk", due=len(result["due"]), stamp=demo.stamp, chat=len(chat))
     yield f"  -> {demo.folder / 'sla-risk.txt'}, {demo.folder / 'outbox'}"
     if chat:
         yield ""
@@ -247,9 +234,7 @@ def _entitlements(demo: Demo) -> Iterator[str]:
     rules = ", ".join(dict.fromkeys(r["rule"] for r in rights))
     yield "$ svctools " + " ".join([*args, "--out", str(out)])
     yield (
-        demo.words(
-            f"  {len(rights)} 项三包权利（{rules}）", f"  {len(rights)} 三包 rights ({rules})"
-        )
+        demo.say("demo.rights", n=len(rights), rules=rules)
         + f" -> {demo.folder / 'entitlements.txt'}, {out}"
     )
 
@@ -282,8 +267,8 @@ def run_demo(
     book = save_workbook(workbook, folder / BOOK_NAME)
     config = write_demo_config(folder / "svctools.toml")
     demo = Demo(root, folder, book, config, as_of, lang)
-    yield demo.words("示例台帐", "Sample book") + f": {book}"
-    yield demo.words("配置文件", "Config") + f":   {config}"
+    yield demo.say("demo.book") + f": {book}"
+    yield demo.say("demo.config") + f":   {config}"
     yield ""
     yield from _validate(demo, planted)
     for step in STEPS:

@@ -48,8 +48,8 @@ def entitlements(
 
     \b
     Example:
-      svctools entitlements 售后台账.xlsx
-      svctools entitlements 售后台账.xlsx --month 2026-10 --out 三包-2026-10.xlsx
+      svctools entitlements 售后台帐.xlsx
+      svctools entitlements 售后台帐.xlsx --month 2026-10 --out 三包-2026-10.xlsx
     """
     from svctools.compute.entitlements import compute_entitlements
     from svctools.core.clock import parse_month

@@ -18,7 +18,7 @@ from svctools.cli.options import (
     skip_invalid_option,
 )
 from svctools.core.errors import MissingSheet, UsageError
-from svctools.core.messages import Msg, say
+from svctools.core.messages import Msg, by_lang, say
 from svctools.sources.base import is_google
 
 _COMMANDS = ["renewals", "callbacks", "sla-risk", "stock", "all"]  # REGISTRY's commands, plus all
@@ -82,9 +82,9 @@ def remind(
 
     \b
     Example:
-      svctools remind all 售后台账.xlsx --dry-run
-      svctools remind all 售后台账.xlsx --quiet          # from cron, every morning
-      svctools remind sla-risk 售后台账.xlsx --quiet     # from cron, every hour
+      svctools remind all 售后台帐.xlsx --dry-run
+      svctools remind all 售后台帐.xlsx --quiet          # from cron, every morning
+      svctools remind sla-risk 售后台帐.xlsx --quiet     # from cron, every hour
       svctools remind --status
       svctools remind --resolve renewal:HT001:7 resend
     """
@@ -113,11 +113,8 @@ def remind(
     ctx.exit(3 if report.undelivered else 1 if report.blocked else 0)
 
 
-LOG_TITLE = {"zh": "提醒记录", "en": "Reminder Log"}
-LOG_HEADER = {
-    "zh": ("提醒键", "类型", "收件人", "发送时间"),
-    "en": ("Key", "Kind", "To", "Sent At"),
-}
+LOG_TITLE = by_lang("remind.log_title")
+LOG_HEADER = by_lang(("remind.log.key", "remind.log.kind", "remind.log.to", "remind.log.sent_at"))
 
 
 def _write_back(env: Env, book: str, report: Any, moment: datetime) -> None:

@@ -41,8 +41,8 @@ def stock(
 
     \b
     Example:
-      svctools stock 售后台账.xlsx --out 库存-2026-10-20.xlsx
-      svctools stock 售后台账.xlsx --as-of 2026-10-20 --format json
+      svctools stock 售后台帐.xlsx --out 库存-2026-10-20.xlsx
+      svctools stock 售后台帐.xlsx --as-of 2026-10-20 --format json
     """
     from svctools.compute.stock import compute_stock
     from svctools.outputs.stock_text import stock_text

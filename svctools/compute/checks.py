@@ -13,7 +13,7 @@ from itertools import compress, repeat
 from typing import Any
 
 from svctools.compute.warranty import warranty_by_date
-from svctools.core.messages import say
+from svctools.core.messages import say, template
 from svctools.core.policy import Policy
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData
@@ -352,7 +352,7 @@ def _when_text(condition: Column, values: tuple[str, ...]) -> Callable[[str], st
 
     def when(lang: str) -> str:
         shown = [labels[v].label(lang) if v in labels else str(v) for v in values]
-        return f"{condition.header(lang)} = {('、' if lang == 'zh' else ', ').join(shown)}"
+        return f"{condition.header(lang)} = {template('punct.list', lang).join(shown)}"
 
     return when
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from svctools.compute.computing import collection_paused, first_by, sheet_columns
 from svctools.core.clock import iso
+from svctools.core.messages import CATALOGUE, say, says
 from svctools.core.policy import Policy
 from svctools.core.records import Records
 from svctools.core.schema import normalize
@@ -26,34 +27,11 @@ from svctools.core.schema import normalize
 OPEN_STATUSES = frozenset({"dispatched", "in_progress"})  # 已派单, 维修中: the open load
 TOP = 3  # places shown per item: the suggestion and two alternatives
 
-# code -> (zh, en); the numbers are filled in from each reason's params
-TEXTS: dict[str, tuple[str, str]] = {
-    "region": ("区域匹配", "same region"),
-    "other_region": ("非本区域", "other region"),
-    "load": ("在手 {load}/{max}", "{load}/{max} open"),
-    "load_planned": (
-        "在手 {load}/{max}（含本计划 {planned}）",
-        "{load}/{max} open ({planned} planned)",
-    ),
-    "skill": ("技能 {skill} ≥ {need}", "skill {skill} ≥ {need}"),
-    "resigned": ("已离职", "has left"),
-    "short_skill": ("技能不足 {skill} < {need}", "skill too low {skill} < {need}"),
-    "full": ("在手已满 {load}/{max}", "full {load}/{max}"),
-    "full_planned": (
-        "在手已满 {load}/{max}（含本计划 {planned}）",
-        "full {load}/{max} ({planned} planned)",
-    ),
-    "group_resigned": ("已离职", "left"),
-    "group_short_skill": ("技能不足", "skill too low"),
-    "group_full": ("在手已满", "full"),
-    "nobody": ("无可派维修员：{why}", "nobody eligible: {why}"),
-    "no_technicians": ("花名册里没有维修员", "the staff sheet lists no technician"),
-}
 EXCLUSION_ORDER = ("resigned", "short_skill", "full")  # the first that applies is the reason
 
 
 def text(code: str, lang: str, **params: Any) -> str:
-    zh, en = TEXTS[code]
+    zh, en = CATALOGUE[f"dispatch.why.{code}"]
     return (zh if lang == "zh" else en).format(**params)
 
 
@@ -190,10 +168,10 @@ def exclusion_summary(excluded: Iterable[Exclusion], lang: str) -> str:
         elif e.why == "full":
             detail = f"{e.load}/{e.max_open}"
             if e.planned:
-                detail += f"，含本计划 {e.planned}" if lang == "zh" else f", {e.planned} planned"
-        shown = f"{e.staff_id}（{detail}）" if lang == "zh" else f"{e.staff_id} ({detail})"
+                detail += say("dispatch.why.planned", lang, planned=e.planned)
+        shown = say("dispatch.why.excluded", lang, staff_id=e.staff_id, detail=detail)
         groups.setdefault(e.why, []).append(shown if detail else e.staff_id)
-    colon, comma, semicolon = ("：", "、", "；") if lang == "zh" else (": ", ", ", "; ")
+    colon, comma, semicolon = says(("punct.colon", "punct.list", "punct.semicolon"), lang)
     return semicolon.join(
         f"{text('group_' + why, lang)}{colon}{comma.join(groups[why])}"
         for why in EXCLUSION_ORDER

@@ -15,6 +15,7 @@ from typing import Any
 from svctools.compute.computing import collection_paused, first_by, sheet_columns
 from svctools.compute.warranty import as_date, serial_key, serial_keys, warranty_by_date
 from svctools.core.clock import iso
+from svctools.core.messages import CATALOGUE, says, template
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
 
@@ -22,71 +23,9 @@ Names = dict[str, str] | None  # sheet key -> the sheet's name in the book
 RULES = ("return_window", "exchange_window", "repeated_failure", "parts_unavailable")
 DEFAULT_DAYS = 30  # without --month: the rights that arose in the 30 days up to the as-of date
 
-# rule -> (English, Chinese): the rule's name and the remedy the customer may choose.
-RULE_NAMES: dict[str, tuple[str, str]] = {
-    "return_window": ("fault within the return window", "退货期内故障"),
-    "exchange_window": ("fault within the exchange window", "换货期内故障"),
-    "repeated_failure": ("repeated failure in warranty", "保内多次维修"),
-    "parts_unavailable": ("parts unavailable", "待料超期"),
-}
-REMEDIES: dict[str, tuple[str, str]] = {
-    "return_window": ("refund, exchange or repair", "退货、换货或修理"),
-    "exchange_window": ("exchange or repair", "换货或修理"),
-    "repeated_failure": ("exchange or refund", "换货或退货"),
-    "parts_unavailable": ("exchange", "换货"),
-}
-SHEET_TITLES: dict[str, tuple[str, str]] = {
-    "call_log": ("Call Log", "来电登记"),
-    "repair_ledger": ("Repair Ledger", "维修台帐"),
-}
-
-# code -> (English, Chinese); filled with str.format.
-_WHY: dict[str, tuple[str, str]] = {
-    "call": (
-        "call {call_id} ({call_sheet} row {row})",
-        "来电 {call_id}（{call_sheet}第 {row} 行）",
-    ),
-    "return_window": (
-        "call date {call_date} − purchase {purchase} = {days} days ≤ return_days {limit}",
-        "来电日期 {call_date} − 购买日期 {purchase} = {days} 天 ≤ return_days {limit}",
-    ),
-    "exchange_window": (
-        "call date {call_date} − purchase {purchase} = {days} days, > return_days {low} "
-        "and ≤ exchange_days {limit}",
-        "来电日期 {call_date} − 购买日期 {purchase} = {days} 天，> return_days {low} "
-        "且 ≤ exchange_days {limit}",
-    ),
-    "repeated_failure": (
-        "serial {serial} in warranty (call date {call_date} ≤ purchase {purchase} + {months} "
-        "months = {until}); {count} earlier completed in-warranty orders of cause quality "
-        "≥ repairs_before_exchange {limit}: {orders}",
-        "序列号 {serial} 在保修期内（来电日期 {call_date} ≤ 购买日期 {purchase} + {months} "
-        "个月 = {until}）；此前已有 {count} 张保内、原因为质量问题的完工工单 "
-        "≥ repairs_before_exchange {limit}：{orders}",
-    ),
-    "earlier": (
-        "{order_id} ({ledger_sheet} row {row}, call {call_id} {call_date}, completed {completed})",
-        "{order_id}（{ledger_sheet}第 {row} 行，来电 {call_id} {call_date}，完工 {completed}）",
-    ),
-    "parts_unavailable": (
-        "order {order_id} ({ledger_sheet} row {row}) waited for parts from {start} to {end} "
-        "({until}): {days} days > parts_wait_days {limit}; the right arose on "
-        "{start_date} + {limit} days = {arose}",
-        "工单 {order_id}（{ledger_sheet}第 {row} 行）待料自 {start} 至 {end}（{until}），"
-        "共 {days} 天 > parts_wait_days {limit}；权利产生于 {start_date} + {limit} 天 = {arose}",
-    ),
-    "wait_to": ("parts_wait_to", "待料结束"),
-    "wait_completed": ("completed_at, no parts_wait_to", "完工时间，待料结束未填"),
-    "wait_open": ("still waiting at the as-of moment", "截至统计时点仍在待料"),
-    "pending_cause": (
-        "no order of the call has a cause yet: the right holds only if the fault proves not human",
-        "该来电的工单尚无故障原因：查明非人为损坏时权利才成立",
-    ),
-}
-
 
 def _text(code: str, lang: str, **params: Any) -> str:
-    en, zh = _WHY[code]
+    zh, en = CATALOGUE[f"rights.why.{code}"]
     return (zh if lang == "zh" else en).format(**params)
 
 
@@ -150,16 +89,18 @@ class Entitlement:
     months: int = 0
 
     def remedy(self, lang: str = "zh") -> str:
-        en, zh = REMEDIES[self.rule]
+        zh, en = CATALOGUE[f"rights.remedy.{self.rule}"]
         return zh if lang == "zh" else en
 
     def rule_name(self, lang: str = "zh") -> str:
-        en, zh = RULE_NAMES[self.rule]
+        zh, en = CATALOGUE[f"rights.rule.{self.rule}"]
         return zh if lang == "zh" else en
 
     def why(self, lang: str = "zh", sheet_names: Names = None) -> str:
         """The rows and numbers the right was decided on, in one line."""
-        names = {k: (zh if lang == "zh" else en) for k, (en, zh) in SHEET_TITLES.items()}
+        names = {
+            k: template(f"rights.sheet_title.{k}", lang) for k in ("call_log", "repair_ledger")
+        }
         names.update(sheet_names or {})
         ledger = names["repair_ledger"]
         head = _text("call", lang, call_id=self.call_id, call_sheet=names["call_log"], row=self.row)
@@ -175,7 +116,7 @@ class Entitlement:
                 low=self.low,
             )
         elif self.rule == "repeated_failure":
-            sep = "；" if lang == "zh" else "; "
+            sep = template("punct.semicolon", lang)
             body = _text(
                 "repeated_failure",
                 lang,
@@ -190,7 +131,7 @@ class Entitlement:
             )
         else:
             body = self._wait_text(lang, ledger)
-        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        colon, sep = says(("punct.colon", "punct.semicolon"), lang)
         pending = sep + _text("pending_cause", lang) if self.pending_cause else ""
         return head + colon + body + pending
 

@@ -17,6 +17,7 @@ from typing import Any
 from svctools.compute.settlement import Settlement
 from svctools.compute.warranty import as_date
 from svctools.core.clock import month_of
+from svctools.core.messages import CATALOGUE, say, template
 from svctools.core.money import ZERO, money_str
 from svctools.core.records import Records
 
@@ -27,34 +28,9 @@ RISING_MONTHS = 3  # ... over this many months
 _PLACES = Decimal("0.0001")
 _CENTS = Decimal("0.01")
 
-_WHY: dict[str, tuple[str, str]] = {
-    "counts": (
-        "{completed} completed in {month}: {quality} of cause quality, {repeats} repeat "
-        "repair(s){repeat_list}; parts cost {parts}",
-        "{month} 完工 {completed} 张：质量问题 {quality} 张，返修 {repeats} 张{repeat_list}；"
-        "配件成本 {parts}",
-    ),
-    "history": (
-        "months before {months}: {counts} completed, average {average}",
-        "前三个月 {months} 完工 {counts} 张，月均 {average}",
-    ),
-    "rising": (
-        "rising: {completed} ≥ {minimum} and {completed} ≥ {factor} × {average} = {twice}",
-        "上升：{completed} ≥ {minimum} 且 {completed} ≥ {factor} × {average} = {twice}",
-    ),
-    "not_rising_few": (
-        "not rising: {completed} < {minimum}",
-        "未上升：{completed} < {minimum}",
-    ),
-    "not_rising": (
-        "not rising: {completed} < {factor} × {average} = {twice}",
-        "未上升：{completed} < {factor} × {average} = {twice}",
-    ),
-}
-
 
 def _text(code: str, lang: str, **params: Any) -> str:
-    en, zh = _WHY[code]
+    zh, en = CATALOGUE[f"faults.why.{code}"]
     return (zh if lang == "zh" else en).format(**params)
 
 
@@ -94,11 +70,11 @@ class ModelRow:
         )
 
     def why(self, lang: str = "zh") -> str:
-        sep = "；" if lang == "zh" else "; "
+        sep = template("punct.semicolon", lang)
         repeat_list = ""
         if self.repeats:
             pairs = ", ".join(f"{r}←{e}" for r, e in self.repeats)
-            repeat_list = f"（{pairs}）" if lang == "zh" else f" ({pairs})"
+            repeat_list = say("faults.why.repeat_list", lang, pairs=pairs)
         counts = _text(
             "counts",
             lang,

@@ -513,7 +513,7 @@ def compute_report(
     month = _month(book, first_day, next_first_day)
     before = _month(book, previous_first, first_day)
     now, then = _values(book, month), _values(book, before)
-    kpis = [Kpi(key, kind, now[key], then[key]) for key, (kind, _, _) in KPIS.items()]
+    kpis = [Kpi(key, kind, now[key], then[key]) for key, kind in KPIS.items()]
     by_qty, by_cost = _parts(month.settlement)
     return MonthlyReport(
         month=month_of(first_day),

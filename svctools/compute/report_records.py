@@ -13,6 +13,7 @@ from typing import Any
 
 from svctools.compute.sla import BREACHED, MET, PENDING
 from svctools.core.clock import iso
+from svctools.core.messages import CATALOGUE, say
 from svctools.core.money import ZERO, money_str
 
 SCORES = (5, 4, 3, 2, 1)
@@ -26,49 +27,46 @@ _RATE_PLACES = Decimal("0.0001")
 _HUNDREDTH = Decimal("0.01")
 _HOUR = Decimal(3600)
 
-# key -> (kind, English, Chinese), in the order the overview shows them.
-KPIS: dict[str, tuple[str, str, str]] = {
-    "calls": (COUNT, "Calls", "来电量"),
-    "orders_opened": (COUNT, "Orders opened", "新建工单"),
-    "orders_completed": (COUNT, "Orders completed", "完工工单"),
-    "orders_cancelled": (COUNT, "Orders cancelled", "取消工单"),
-    "orders_open": (COUNT, "Open at month end", "月末未完工单"),
-    "first_time_fix_rate": (RATE, "First-time fix rate", "一次修复率"),
-    "sla_compliance": (RATE, "SLA compliance, all rules", "SLA 达标率（全部）"),
-    "sla_late_response": (RATE, "SLA: response on time", "SLA：响应及时率"),
-    "sla_late_acceptance": (RATE, "SLA: acceptance on time", "SLA：接单及时率"),
-    "sla_late_arrival": (RATE, "SLA: arrival on time", "SLA：到场及时率"),
-    "sla_overdue_repair": (RATE, "SLA: repair on time", "SLA：维修按期率"),
-    "sla_late_complaint_feedback": (RATE, "SLA: complaint feedback on time", "SLA：投诉反馈及时率"),
-    "sla_late_callback": (RATE, "SLA: callback on time", "SLA：回访及时率"),
-    "sla_level_1": (RATE, "SLA: fault level 1", "SLA：一级故障达标率"),
-    "sla_level_2": (RATE, "SLA: fault level 2", "SLA：二级故障达标率"),
-    "sla_level_3": (RATE, "SLA: fault level 3", "SLA：三级故障达标率"),
-    "sla_level_4": (RATE, "SLA: fault level 4", "SLA：四级故障达标率"),
-    "response_hours_median": (HOURS, "Response time, median (h)", "响应时长中位数（小时）"),
-    "response_hours_p90": (HOURS, "Response time, 90th percentile (h)", "响应时长 P90（小时）"),
-    "repair_hours_median": (HOURS, "Repair time, median (working h)", "维修时长中位数（工作小时）"),
-    "repair_hours_p90": (
-        HOURS,
-        "Repair time, 90th percentile (working h)",
-        "维修时长 P90（工作小时）",
-    ),
-    "complaints": (COUNT, "Complaints", "投诉总数"),
-    "complaints_general": (COUNT, "General complaints", "一般投诉"),
-    "complaints_serious": (COUNT, "Serious complaints", "严重投诉"),
-    "complaints_upheld": (COUNT, "Upheld complaints", "成立投诉"),
-    "callback_completion_rate": (RATE, "Callback completion rate", "回访完成率"),
-    "satisfaction_mean": (SCORE, "Mean satisfaction (1–5)", "平均满意度（1–5）"),
-    "customer_charge": (MONEY, "Customer charges", "客户收费"),
-    "company_cost": (MONEY, "Company cost", "公司成本"),
-    "penalties_deducted": (MONEY, "Penalties deducted", "处罚扣款"),
+
+# key -> kind of figure, in the order the overview shows them (labels: kpi.* in the catalogue)
+KPIS: dict[str, str] = {
+    "calls": COUNT,
+    "orders_opened": COUNT,
+    "orders_completed": COUNT,
+    "orders_cancelled": COUNT,
+    "orders_open": COUNT,
+    "first_time_fix_rate": RATE,
+    "sla_compliance": RATE,
+    "sla_late_response": RATE,
+    "sla_late_acceptance": RATE,
+    "sla_late_arrival": RATE,
+    "sla_overdue_repair": RATE,
+    "sla_late_complaint_feedback": RATE,
+    "sla_late_callback": RATE,
+    "sla_level_1": RATE,
+    "sla_level_2": RATE,
+    "sla_level_3": RATE,
+    "sla_level_4": RATE,
+    "response_hours_median": HOURS,
+    "response_hours_p90": HOURS,
+    "repair_hours_median": HOURS,
+    "repair_hours_p90": HOURS,
+    "complaints": COUNT,
+    "complaints_general": COUNT,
+    "complaints_serious": COUNT,
+    "complaints_upheld": COUNT,
+    "callback_completion_rate": RATE,
+    "satisfaction_mean": SCORE,
+    "customer_charge": MONEY,
+    "company_cost": MONEY,
+    "penalties_deducted": MONEY,
 }
 
 Number = int | Decimal
 
 
 def kpi_label(key: str, lang: str) -> str:
-    _, en, zh = KPIS[key]
+    zh, en = CATALOGUE[f"kpi.{key}"]
     return zh if lang == "zh" else en
 
 
@@ -382,7 +380,7 @@ def text_change(kind: str, change: Number | None, lang: str) -> str:
     sign = "+" if change else ""
     if kind == RATE:
         points = f"{_tenth(Decimal(change) * 100):{sign}f}"
-        return f"{points} 个百分点" if lang == "zh" else f"{points} pp"
+        return say("kpi.points", lang, points=points)
     if kind == COUNT:
         return f"{int(change):{sign}d}"
     return f"{Decimal(change):{sign}.2f}"

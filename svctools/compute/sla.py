@@ -22,7 +22,7 @@ from svctools.compute.workcal import (
     hours_delta,
 )
 from svctools.core.clock import iso
-from svctools.core.messages import Msg
+from svctools.core.messages import ZH, Msg, template
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
 
@@ -35,14 +35,7 @@ RULES = (
     "late_callback",
 )
 
-RULE_NAMES_ZH: dict[str, str] = {
-    "late_response": "响应超时",
-    "late_acceptance": "接单超时",
-    "late_arrival": "到场超时",
-    "overdue_repair": "维修超期",
-    "late_complaint_feedback": "投诉反馈超时",
-    "late_callback": "回访超时",
-}
+RULE_NAMES_ZH: dict[str, str] = {rule: template(f"rule.{rule}", ZH) for rule in RULES}
 
 # Units of a limit: hour limits follow hours_basis, repairs count working days, callbacks days.
 HOURS, BUSINESS_HOURS, WORKING_DAYS, DAYS = "hours", "business_hours", "working_days", "days"

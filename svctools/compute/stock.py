@@ -34,6 +34,7 @@ from svctools.compute.stock_records import (
     rows_text,
 )
 from svctools.core.clock import iso
+from svctools.core.messages import say, template
 from svctools.core.money import money_str, round_money
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
@@ -311,10 +312,10 @@ def _mismatch(order: Record, order_id: str, part_no: str, entry: _OrderParts) ->
 
     def detail(lang: str) -> str:
         if not entry.issued:
-            return "无领用记录" if lang == "zh" else "no issue recorded"
+            return template("stock.why.no_issue", lang)
         signs = (f"{'+' if q > 0 else '−'}{abs(q)}" for _, q in entry.issued)
-        where = "出入库第 {} 行" if lang == "zh" else "stock moves rows {}"
-        return " ".join(signs) + ", " + where.format(rows_text(r for r, _ in entry.issued))
+        where = say("stock.why.move_rows", lang, rows=rows_text(r for r, _ in entry.issued))
+        return " ".join(signs) + ", " + where
 
     why = Why.of("issued", issued=issued, detail=detail)
     why += (
@@ -374,11 +375,7 @@ def _old_part(
         used=late.used,
         rows=rows_text(r for r, _ in entry.used),
         returned=late.returned,
-        returned_rows=(
-            lambda lang: f"（出入库第 {rows} 行）" if lang == "zh" else f" (rows {rows})"
-        )
-        if late.back
-        else "",
+        returned_rows=(lambda lang: say("stock.why.in_rows", lang, rows=rows)) if late.back else "",
     )
     technician = order.get("technician_id")
     return OldPartOverdue(
@@ -388,7 +385,7 @@ def _old_part(
 
 
 def _returnedrows_text(rows: str) -> Any:
-    return lambda lang: f"（出入库第 {rows} 行）" if lang == "zh" else f" (stock moves rows {rows})"
+    return lambda lang: say("stock.why.in_move_rows", lang, rows=rows)
 
 
 def _orders(

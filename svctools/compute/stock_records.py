@@ -13,74 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from svctools.core.clock import iso
+from svctools.core.messages import CATALOGUE, template
 from svctools.core.money import ZERO, money_str
-
-KIND_NAMES = {
-    "receipt": ("receipt", "入库"),
-    "issue": ("issue", "领用"),
-    "return": ("return", "退库"),
-    "scrap": ("scrap", "报废"),
-    "old_part": ("old part returned", "旧件回收"),
-}
-
-# code -> (English, Chinese); parameters are filled with str.format.
-_TEXTS: dict[str, tuple[str, str]] = {
-    "opening": ("opening {qty} on {date}", "期初 {qty}（{date}）"),
-    "counted": ("count of {date} (row {row}) set {qty}", "{date} 盘点（第 {row} 行）实盘 {qty}"),
-    "moves": ("then {moves}", "之后 {moves}"),
-    "no_moves": ("no moves since", "之后无出入库"),
-    "equals": ("= {qty}", "= {qty}"),
-    "valued": ("× {cost} = {value}", "× {cost} = {value}"),
-    "not_valued": ("no unit cost: not valued", "无成本单价：未计价"),
-    "negative": (
-        "move row {row} ({kind} {qty} on {moved_at}) took the book quantity from {before} to "
-        "{after}",
-        "出入库第 {row} 行（{moved_at} {kind} {qty}）后账面由 {before} 变为 {after}",
-    ),
-    "count_diff": (
-        "count row {row}: counted {counted} − book {book} = {diff}",
-        "盘点第 {row} 行：实盘 {counted} − 账面 {book} = {diff}",
-    ),
-    "gain": ("gain", "盘盈"),
-    "loss": ("loss", "盘亏"),
-    "issued": ("issued {issued} ({detail})", "领用净额 {issued}（{detail}）"),
-    "used": ("used {used} (parts used rows {rows})", "使用 {used}（配件使用第 {rows} 行）"),
-    "none_used": ("no parts used row", "配件使用无记录"),
-    "more_issued": (
-        "{n} more issued than used: should come back to stock (退库)",
-        "多领 {n}：应退库",
-    ),
-    "more_used": (
-        "{n} more used than issued: an issue was not recorded",
-        "多用 {n}：有领用未登记",
-    ),
-    "old_due": (
-        "order {order} completed {completed} ({why}) + {days} days = due {due}; used {used} "
-        "(parts used rows {rows}), returned {returned}{returned_rows}",
-        "工单 {order} 完工 {completed}（{why}）+ {days} 天 = {due} 应回收；使用 {used}"
-        "（配件使用第 {rows} 行），已回收 {returned}{returned_rows}",
-    ),
-    "all_orders": ('old_parts_for = "all"', 'old_parts_for = "all"'),
-    "free_reason": ("free: {reason}", "免费：{reason}"),
-    "reorder_given": (
-        "book {qty} ≤ reorder level {level}; reorder quantity {suggested}",
-        "账面 {qty} ≤ 安全库存 {level}；补货量 {suggested}",
-    ),
-    "reorder_usage": (
-        "book {qty} ≤ reorder level {level}; no reorder quantity: max(1, ⌈issued in the 90 "
-        "days to {as_of} {issued} / 3⌉) = {suggested}",
-        "账面 {qty} ≤ 安全库存 {level}；未填补货量：max(1, ⌈截至 {as_of} 近 90 天领用 "
-        "{issued} / 3⌉) = {suggested}",
-    ),
-    "warn_no_cost": (
-        "parts stock row {row}: part {part} has no unit cost; its stock is not valued",
-        "配件库存第 {row} 行：配件 {part} 没有成本单价，库存未计价",
-    ),
-    "warn_future_count": (
-        "stock counts row {row}: counted on {date}, after {as_of}; not applied",
-        "盘点第 {row} 行：盘点日期 {date} 晚于 {as_of}，未计入",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -99,14 +33,14 @@ class Why:
     def text(self, lang: str = "zh") -> str:
         pieces = []
         for code, params in self.parts:
-            en, zh = _TEXTS[code]
+            zh, en = CATALOGUE[f"stock.why.{code}"]
             values = {k: (v(lang) if callable(v) else v) for k, v in params.items()}
             pieces.append((zh if lang == "zh" else en).format(**values))
-        return ("；" if lang == "zh" else "; ").join(pieces)
+        return (template("punct.semicolon", lang)).join(pieces)
 
 
 def kind_name(kind: str, lang: str) -> str:
-    en, zh = KIND_NAMES[kind]
+    zh, en = CATALOGUE[f"stock.kind.{kind}"]
     return zh if lang == "zh" else en
 
 

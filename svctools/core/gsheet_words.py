@@ -95,4 +95,8 @@ GSHEET_WORDS: dict[str, tuple[str, str]] = {
         "{name}: the spreadsheet already has data (sheet '{title}'); "
         "init only lays out an empty spreadsheet: create a new one and try again",
     ),
+    # --- the problems tab and yes/no written to a Google Sheet (outputs/gsheet_write)
+    "gsheet.problems_tab": ("问题清单 (svctools)", "Problems (svctools)"),
+    "gsheet.bool.yes": ("是", "yes"),
+    "gsheet.bool.no": ("否", "no"),
 }

@@ -12,13 +12,21 @@ there beside the data model. Everything else lives here; new wording goes only h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from svctools.core.click_words import CLICK_WORDS
+from svctools.core.demo_words import DEMO_WORDS
+from svctools.core.dispatch_words import DISPATCH_WORDS
 from svctools.core.gsheet_words import GSHEET_WORDS
 from svctools.core.mail_words import MAIL_WORDS
+from svctools.core.penalty_words import PENALTY_WORDS
+from svctools.core.report_words import REPORT_WORDS
+from svctools.core.rights_words import RIGHTS_WORDS
+from svctools.core.sla_words import SLA_WORDS
+from svctools.core.statement_words import STATEMENT_WORDS
+from svctools.core.stock_words import STOCK_WORDS
 
 ZH, EN = "zh", "en"
 
@@ -61,7 +69,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--month {text!r}: give a month as YYYY-MM, e.g. 2026-10 (also 2026/10, 2026年10月, 10月)",
     ),
     "arg.annotate_self": (
-        "{out}：--annotate 要写一个新文件，不能是台账本身",
+        "{out}：--annotate 要写一个新文件，不能是台帐本身",
         "{out}: --annotate must name a new file, not the book itself",
     ),
     "arg.annotate_gsheet": (
@@ -69,7 +77,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{out}: on a Google Sheet, give --annotate without a file name",
     ),
     "arg.annotate_format": (
-        "{book}：--annotate 只标注 .xlsx 台账；请先另存为 .xlsx"
+        "{book}：--annotate 只标注 .xlsx 台帐；请先另存为 .xlsx"
         "（Excel、WPS 或 LibreOffice 的“另存为”）",
         "{book}: --annotate marks .xlsx books only; save it as .xlsx first (Save As in Excel, WPS "
         "or LibreOffice)",
@@ -83,22 +91,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}: already exists; choose a new name or add --force to replace it",
     ),
     "arg.remind_what": (
-        "remind：请给出类别（renewals、callbacks、sla-risk、all）和台账，或 --status、--resolve",
+        "remind：请给出类别（renewals、callbacks、sla-risk、all）和台帐，或 --status、--resolve",
         "remind: give KIND (renewals, callbacks, sla-risk or all) and BOOK, or --status/--resolve",
     ),
     "arg.dispatch_write_back_xlsx": (
-        "{book}：--write-back 只用于在线表格；.xlsx 台账从不改写，请用 --out F.xlsx",
+        "{book}：--write-back 只用于在线表格；.xlsx 台帐从不改写，请用 --out F.xlsx",
         "{book}: --write-back works on Google Sheets only; an .xlsx book is never rewritten: "
         "give --out F.xlsx instead",
     ),
     "arg.dispatch_out_self": (
-        "{out}：--out 不能是台账本身；台账从不改写",
+        "{out}：--out 不能是台帐本身；台帐从不改写",
         "{out}: --out must not be the book itself; the book is never written",
     ),
     "cli.dispatch_written": ("派单建议表：", "Dispatch sheet: "),
     "cli.dispatch_tab_written": ("已写入工作表：", "Written to the tab: "),
     "arg.write_back_xlsx": (
-        "{book}：--write-back 只用于在线表格；.xlsx 台账从不改写（openpyxl 会丢掉公式的计算结果）。"
+        "{book}：--write-back 只用于在线表格；.xlsx 台帐从不改写（openpyxl 会丢掉公式的计算结果）。"
         "`svctools remind --status` 列出已发送的提醒。",
         "{book}: --write-back works on Google Sheets only; an .xlsx book is never rewritten "
         "(openpyxl would drop its formulas' cached results). `svctools remind --status` "
@@ -110,7 +118,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # --- refusals of a book (reading/usable, cli/remind)
     "book.needs_sheet": (
-        "{source}：{command} 需要工作表「{title}」（可用名称：{names}），台账里没有",
+        "{source}：{command} 需要工作表「{title}」（可用名称：{names}），台帐里没有",
         "{source}: {command} needs the sheet '{title}' (accepted names: {names}), "
         "which the book lacks",
     ),
@@ -151,16 +159,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "file.unreadable": ("{path}：无法读取（{reason}）", "{path}: cannot read ({reason})"),
     "file.empty": ("{path}：文件是空的（0 字节）", "{path}: the file is empty (0 bytes)"),
-    "file.protected": ("{path}：台账设有密码", "{path}: the book is password-protected"),
+    "file.protected": ("{path}：台帐设有密码", "{path}: the book is password-protected"),
     "file.protected_how": (
-        "{path}：台账设有密码；请加 --password，或设置 ${env}，"
+        "{path}：台帐设有密码；请加 --password，或设置 ${env}，"
         "或用 `keyring set {service} {name}` 保存密码",
         "{path}: the book is password-protected; give --password, or set "
         "${env}, or store it with `keyring set {service} {name}`",
     ),
-    "file.wrong_password": ("{path}：台账密码不对", "{path}: wrong password for this book"),
+    "file.wrong_password": ("{path}：台帐密码不对", "{path}: wrong password for this book"),
     "file.cannot_decrypt": (
-        "{path}：无法解密台账（{kind}）",
+        "{path}：无法解密台帐（{kind}）",
         "{path}: cannot decrypt the book ({kind})",
     ),
     "file.xls": (
@@ -252,7 +260,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "file.not_a_service_book": (
         "{path}：没有认出任何工作表（本工作簿的表：{sheets}）；svctools 要找的是 {looked}，"
-        "或表头含其中一张表全部必填列的表。这是售后台账吗？",
+        "或表头含其中一张表全部必填列的表。这是售后台帐吗？",
         "{path}: no sheet recognised (its sheets: {sheets}); svctools looks for {looked}, "
         "or a sheet whose header row holds all the required columns of one. Is this the "
         "service book?",
@@ -264,7 +272,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name} recognised by its headers as {kind}",
     ),
     "file.folder_no_csv": (
-        "{path}：这个文件夹里没有 .csv 文件（CSV 台账是每张表一个 .csv，按表名命名）",
+        "{path}：这个文件夹里没有 .csv 文件（CSV 台帐是每张表一个 .csv，按表名命名）",
         "{path}: this folder holds no .csv files (a CSV book is one .csv per sheet, named "
         "after it)",
     ),
@@ -289,6 +297,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **GSHEET_WORDS,
     **MAIL_WORDS,
     **CLICK_WORDS,
+    **DEMO_WORDS,
+    **DISPATCH_WORDS,
+    **RIGHTS_WORDS,
+    **STOCK_WORDS,
+    **REPORT_WORDS,
+    **STATEMENT_WORDS,
     # --- the config (core/policy)
     "config.not_found": ("{path}：配置文件不存在", "{path}: config file not found"),
     "config.unreadable": (
@@ -367,89 +381,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "calendar：{days} 同时列为额外假日和额外工作日",
         "calendar: {days} listed as both extra holiday and extra workday",
     ),
-    # --- penalty slips (compute/penalties Note): spoken to people, not config keys
-    "penalty.breach": (
-        "{subject} {record} {action}超时 {late}{limit}",
-        "{subject} {record}: {action} {late} late{limit}",
-    ),
-    "penalty.breach_open": (
-        "{subject} {record} {action}尚未完成，已超时 {late}{limit}",
-        "{subject} {record}: {action} not done, {late} late so far{limit}",
-    ),
-    "penalty.limit": ("（限 {limit}）", " (limit {limit})"),
-    "penalty.qc_rework": (
-        "工单 {order} 返工 {count} 次，每次 {unit} 元",
-        "order {order}: reworked {count} times at {unit} each",
-    ),
-    "penalty.repeat_repair": (
-        "工单 {order}（序列号 {serial}，{call} 来电）是 {earlier}（{completed} 完工）的返修，"
-        "相隔 {days} 天（{limit} 天内返修要处罚）；故障原因：{cause}",
-        "order {order} (serial {serial}, called {call}) repeats {earlier} completed {completed}: "
-        "{days} days apart, within {limit} days; cause: {cause}",
-    ),
-    "penalty.complaint_set": (
-        "{severity}投诉成立，{closed} 结案；处罚金额由经理决定",
-        "upheld {severity} complaint closed {closed}; amount set by the manager",
-    ),
-    "penalty.complaint_default": (
-        "{severity}投诉成立，{closed} 结案；按{severity}投诉的标准金额处罚",
-        "upheld {severity} complaint closed {closed}; the standard amount for a {severity} "
-        "complaint",
-    ),
-    "penalty.pending_complaint": (
-        "投诉成立但月末未结案：结案当月扣款",
-        "upheld complaint not closed by the month's end: charged in the month it is closed",
-    ),
-    "penalty.pending_repeat": (
-        "为 {earlier} 的返修；工单 {order} 填写故障原因（非人为损坏）后向原维修员扣款",
-        "repeats {earlier}; charged to its technician once order {order} has a cause (not human)",
-    ),
-    "penalty.cap": (
-        "上限 = min(扣款比例 {ratio} × 月工资 {wage} = {by_ratio}，"
-        "月工资 {wage} − 最低工资 {minimum} = {room}) = {cap}",
-        "cap = min(cap_ratio {ratio} × wage {wage} = {by_ratio}, "
-        "wage {wage} − minimum_wage {minimum} = {room}) = {cap}",
-    ),
-    "penalty.no_wage": (
-        "职员 {staff_id}（{name}）未填月工资：不设上限，扣款 = 本月合计 + 上月结转",
-        "staff {staff_id} ({name}) has no monthly_wage: no cap, deducted = gross + carried_in",
-    ),
-    "penalty.no_person": (
-        "{rule} {record}（{sheet} 第 {row} 行）没有责任人：未扣款",
-        "{rule} {record} ({sheet} row {row}) names no responsible person: not charged",
-    ),
-    "penalty.no_amount": (
-        "{record} 的规则 {rule} 在政策中没有处罚金额：未扣款",
-        "rule {rule} of {record} has no penalty amount in the policy: not charged",
-    ),
-    "penalty.source": ("{sheet} 第 {row} 行", "{sheet} row {row}"),
-    # what a record is, by its sheet key; what was late, by its rule
-    "record.call_log": ("来电", "call"),
-    "record.repair_ledger": ("工单", "order"),
-    "record.complaints": ("投诉", "complaint"),
-    "record.callbacks": ("回访", "callback"),
-    "action.late_response": ("首次响应", "first response"),
-    "action.late_acceptance": ("接单", "acceptance"),
-    "action.late_arrival": ("到场", "arrival"),
-    "action.overdue_repair": ("维修", "repair"),
-    "action.late_complaint_feedback": ("投诉反馈", "complaint feedback"),
-    "action.late_callback": ("回访", "callback"),
-    "rule.late_response": ("响应超时", "late response"),
-    "rule.late_acceptance": ("接单超时", "late acceptance"),
-    "rule.late_arrival": ("到场超时", "late arrival"),
-    "rule.overdue_repair": ("维修超期", "overdue repair"),
-    "rule.qc_rework": ("质检返工", "QC rework"),
-    "rule.repeat_repair": ("保修期内返修", "repeat repair"),
-    "rule.late_complaint_feedback": ("投诉反馈超时", "late complaint feedback"),
-    "rule.complaint_general": ("一般投诉", "general complaint"),
-    "rule.complaint_serious": ("严重投诉", "serious complaint"),
-    "rule.late_callback": ("回访超时", "late callback"),
-    "severity.general": ("一般", "general"),
-    "severity.serious": ("严重", "serious"),
-    "cause.quality": ("质量问题", "quality"),
-    "cause.human": ("人为损坏", "human"),
-    "cause.wear": ("正常磨损", "wear"),
-    "cause.other": ("其他", "other"),
+    **PENALTY_WORDS,
     # the validate listing, the annotated copy and the Google Sheets problem tab
     "level.error": ("错误", "error"),
     "level.warning": ("警告", "warning"),
@@ -471,38 +403,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "此单元格原有 {length:,} 个字符，超过 Excel 每格 32,767 字符的上限，本副本中已截断",
         "This cell held {length:,} characters, over Excel's 32,767 per cell: cut in this copy",
     ),
-    # the SLA table and its --explain blocks (outputs/sla_text); raw templates, see ``template``
-    "sla.col.rule": ("规则", "Rule"),
-    "sla.col.sheet": ("工作表", "Sheet"),
-    "sla.col.row": ("行", "Row"),
-    "sla.col.record": ("单号", "Record"),
-    "sla.col.staff": ("责任人", "Staff"),
-    "sla.col.deadline": ("截止时间", "Deadline"),
-    "sla.col.actual": ("实际时间", "Actual"),
-    "sla.col.late": ("超时(小时)", "Late (h)"),
-    "sla.none": ("没有超时记录。", "No SLA breaches."),
-    "sla.open": ("未完成", "open"),
-    "sla.hours": ("小时", "h"),
-    "sla.business_hours": ("工作小时", "business h"),
-    "sla.working_days": ("个工作日", "working days"),
-    "sla.days": ("天", "days"),
-    "sla.row": ("第{row}行", "row {row}"),
-    "sla.counted": ("计入时段", "counted"),
-    "sla.counted_days": ("计入工作日", "working days counted"),
-    "sla.skipped": ("跳过", "skipped"),
-    "sla.paused": ("待料暂停", "parts wait (paused)"),
-    "sla.wait": ("待料", "waiting for parts"),
-    "sla.weekend": ("周末", "weekend"),
-    "sla.extra_holiday": ("公司休息日", "firm holiday"),
-    "sla.extra_workday": ("公司加班日", "firm extra workday"),
-    "sla.makeup": ("调休上班", "make-up workday"),
-    "sla.sep": ("；", "; "),
-    "sla.colon": ("：", ": "),
-    "sla.paren": ("（{text}）", " ({text})"),
-    # progress bars (cli/progress)
-    "progress.read": ("读取", "reading"),
-    "progress.check": ("检查", "checking"),
-    "progress.compute": ("计算", "computing"),
+    **SLA_WORDS,
     # settlement reasons (compute/settlement Reason)
     "settle.warranty_column": ("保修状态栏填写为{value}", "warranty column says {value}"),
     "settle.warranty_by_date": (
@@ -536,6 +437,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "warranty.in": ("保内", "in"),
     "warranty.out": ("保外", "out"),
     "list.or": (" 或 ", " or "),
+    "group.stock": ("配件库存", "spare-parts stock"),  # an optional group of sheets (reading/book)
+    "punct.list": ("、", ", "),
+    "punct.colon": ("：", ": "),
+    "punct.semicolon": ("；", "; "),
+    # the yes/no dropdown of a blank book (outputs/blank)
+    "blank.required_when": ("{column}为 {values} 时必填", "required when {column} is {values}"),
+    "blank.bool.yes": ("是", "yes"),
+    "blank.bool.no": ("否", "no"),
     # durations: long lateness reads in days and hours
     "time.minutes": ("{n} 分钟", "{n} minutes"),
     "time.minute": ("{n} 分钟", "{n} minute"),
@@ -608,6 +517,44 @@ def amount_of(limit: Decimal, unit: str, lang: str) -> str:
 def pick(lang: str, zh: str, en: str) -> str:
     """One of two literal words (a value, not a sentence): zh unless ``lang`` is en."""
     return en if lang == EN else zh
+
+
+Ids = str | tuple["Ids", ...] | list["Ids"] | dict[str, "Ids"]
+
+
+class ByLang(Mapping[str, Any]):
+    """Catalogue words laid out as a renderer wants them, indexed by language like a table:
+    ``HEADERS[lang]`` gives the worded tuple, ``LABELS[lang]["sent"]`` one word. The ids
+    (one, a tuple or a dict of them) are all the renderer holds; the words stay here."""
+
+    def __init__(self, ids: Ids) -> None:
+        self.ids = ids
+
+    def __getitem__(self, lang: str) -> Any:
+        if lang not in (ZH, EN):
+            raise KeyError(lang)
+        return _worded(self.ids, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((ZH, EN))
+
+    def __len__(self) -> int:
+        return 2
+
+
+def by_lang(ids: Ids) -> ByLang:
+    return ByLang(ids)
+
+
+def _worded(ids: Ids, lang: str) -> Any:
+    """The words of ``ids`` in the same shape; ``""`` (a deliberately empty word) stays."""
+    if isinstance(ids, str):
+        return template(ids, lang) if ids else ""
+    if isinstance(ids, tuple):
+        return tuple(_worded(one, lang) for one in ids)
+    if isinstance(ids, list):
+        return [_worded(one, lang) for one in ids]
+    return {key: _worded(one, lang) for key, one in ids.items()}
 
 
 class Msg:

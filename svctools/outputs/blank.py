@@ -9,11 +9,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from svctools.core.messages import by_lang, say, template
 from svctools.core.schema import Column, Schema, Sheet
 from svctools.outputs.xlsxout import save_workbook
 
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
-_BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
+_BOOL = by_lang(("blank.bool.yes", "blank.bool.no"))
 
 
 def blank_book(schema: Schema, lang: str) -> Workbook:
@@ -102,11 +103,11 @@ def required_when_text(sheet: Sheet, column: Column, lang: str) -> str:
         condition = sheet.by_key[key]
         labels = {o.key: o.label(lang) for o in condition.enum}
         shown = [labels.get(v, v) for v in values]
-        if lang == "zh":
-            parts.append(f"{condition.header(lang)}为 {'、'.join(shown)} 时必填")
-        else:
-            parts.append(f"required when {condition.header(lang)} is {', '.join(shown)}")
-    return ("；" if lang == "zh" else "; ").join(parts)
+        values_text = template("punct.list", lang).join(shown)
+        parts.append(
+            say("blank.required_when", lang, column=condition.header(lang), values=values_text)
+        )
+    return (template("punct.semicolon", lang)).join(parts)
 
 
 def write_blank_book(schema: Schema, path: Path, lang: str) -> Path:

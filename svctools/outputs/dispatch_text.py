@@ -7,63 +7,43 @@ from typing import Any
 
 from svctools.compute.dispatch import DispatchResult, Item
 from svctools.core.clock import minute_text
+from svctools.core.messages import by_lang, say, template
 from svctools.outputs.render import table
 
-_HEADERS = {
-    "zh": (
-        "序",
-        "来电编号",
-        "工单号",
-        "等级",
-        "加急",
-        "来电时间",
-        "地址",
-        "名次",
-        "维修员",
-        "理由",
-    ),
-    "en": (
-        "#",
-        "Call",
-        "Order",
-        "Level",
-        "Urgent",
-        "Call Time",
-        "Address",
-        "Place",
-        "Technician",
-        "Reason",
-    ),
-}
-_PLACES = {"zh": ("派给", "备选", "备选"), "en": ("assign", "alt", "alt")}
-_YES = {"zh": "是", "en": "yes"}
-_NONE = {"zh": "（无）", "en": "(none)"}
+_HEADERS = by_lang(
+    (
+        "dispatch.col.number",
+        "dispatch.col.call",
+        "dispatch.col.order",
+        "dispatch.col.level",
+        "dispatch.col.urgent",
+        "dispatch.col.call_time",
+        "dispatch.col.address",
+        "dispatch.col.place",
+        "dispatch.col.technician",
+        "dispatch.col.reason",
+    )
+)
+_PLACES = by_lang(("dispatch.place.assign", "dispatch.place.alt", "dispatch.place.alt_2"))
+_YES = by_lang("dispatch.yes")
+_NONE = by_lang("dispatch.none")
 ADDRESS_CHARS = 16  # the text table shows this much of an address; the sheet shows it all
 
 
 def title(result: DispatchResult, lang: str) -> str:
     """``派单计划（截至 2026-11-20 09:00）：待派 12 项，派出 10 项，未派 2 项``."""
     when, n = minute_text(result.as_of), len(result.items)
-    if lang == "zh":
-        head = f"{'派单计划' if result.plan else '派单建议'}（截至 {when}）：待派 {n} 项"
-        if result.plan:
-            head += f"，派出 {result.assigned} 项，未派 {n - result.assigned} 项"
-        return head
-    head = f"{'Dispatch plan' if result.plan else 'Dispatch suggestions'} (as of {when}): "
-    head += f"{n} waiting"
+    kind = template("dispatch.plan" if result.plan else "dispatch.suggestions", lang)
+    head = say("dispatch.title", lang, kind=kind, when=when, n=n)
     if result.plan:
-        head += f", {result.assigned} assigned, {n - result.assigned} left unassigned"
+        head += say("dispatch.title_plan", lang, assigned=result.assigned, left=n - result.assigned)
     return head
 
 
 def dispatch_text(result: DispatchResult, lang: str) -> str:
     """One line per place (the top three of each item), or the reason nobody is eligible."""
     if not result.items:
-        return (
-            title(result, lang)
-            + "\n"
-            + ("没有待派单的工作。" if lang == "zh" else "Nothing waits.")
-        )
+        return title(result, lang) + "\n" + template("dispatch.nothing", lang)
     rows: list[tuple[Any, ...]] = []
     places = _PLACES[lang] if result.plan else ("1", "2", "3")
     for number, item in enumerate(result.items, start=1):
@@ -94,40 +74,25 @@ def _short(address: str | None) -> str:
 
 # -- the 派单建议 sheet: one row per item ---------------------------------------------------------
 
-SHEET_TITLE = {"zh": "派单建议", "en": "Dispatch"}
-TAB_TITLE = {"zh": "派单建议 (svctools)", "en": "Dispatch (svctools)"}  # a Google Sheet's own tab
-SHEET_HEADERS = {
-    "zh": (
-        "序号",
-        "来电编号",
-        "工单号",
-        "故障等级",
-        "加急",
-        "来电时间",
-        "客户",
-        "地址",
-        "产品 / 故障",
-        "建议维修员",
-        "理由",
-        "备选一",
-        "备选二",
-    ),
-    "en": (
-        "#",
-        "Call ID",
-        "Order ID",
-        "Fault Level",
-        "Urgent",
-        "Call Time",
-        "Customer",
-        "Address",
-        "Product / Fault",
-        "Suggested",
-        "Reason",
-        "Alternative 1",
-        "Alternative 2",
-    ),
-}
+SHEET_TITLE = by_lang("dispatch.sheet_title")
+TAB_TITLE = by_lang("dispatch.tab_title")
+SHEET_HEADERS = by_lang(
+    (
+        "dispatch.sheet.number",
+        "dispatch.sheet.call_id",
+        "dispatch.sheet.order_id",
+        "dispatch.sheet.fault_level",
+        "dispatch.sheet.urgent",
+        "dispatch.sheet.call_time",
+        "dispatch.sheet.customer",
+        "dispatch.sheet.address",
+        "dispatch.sheet.product_fault",
+        "dispatch.sheet.suggested",
+        "dispatch.sheet.reason",
+        "dispatch.sheet.alternative_1",
+        "dispatch.sheet.alternative_2",
+    )
+)
 # Column widths in characters (CJK counts two): 169 in all, a landscape A4 page at about 85 %.
 SHEET_WIDTHS = (4, 9, 9, 5, 4, 16, 8, 20, 18, 10, 26, 20, 20)
 

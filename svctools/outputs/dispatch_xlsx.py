@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from svctools.compute.dispatch import DispatchResult
+from svctools.core.messages import template
 from svctools.outputs.dispatch_text import (
     SHEET_HEADERS,
     SHEET_TITLE,
@@ -40,12 +41,7 @@ def dispatch_workbook(result: DispatchResult, lang: str) -> Workbook:
     ws = workbook.active
     ws.title = SHEET_TITLE[lang]
     put(ws, 1, 1, title(result, lang), bold=True).font = Font(bold=True, size=14)
-    note = (
-        "建议仅供参考，台帐未作任何改动；派单后请在台帐中填写维修员并把状态改为已派单。"
-        if lang == "zh"
-        else "Suggestions only: the book was not changed. After dispatching, fill in the "
-        "technician and set the status to dispatched in the book."
-    )
+    note = template("dispatch.sheet_note", lang)
     put(ws, 2, 1, note)
     headers = SHEET_HEADERS[lang]
     for column, header in enumerate(headers, start=1):

@@ -4,39 +4,32 @@ from __future__ import annotations
 
 from svctools.compute.entitlements import Entitlement, Entitlements
 from svctools.core.clock import iso
+from svctools.core.messages import by_lang
 from svctools.outputs.render import table
 
-HEADERS = {
-    "zh": [
-        "来电编号",
-        "客户",
-        "序列号",
-        "权利",
-        "处理方式",
-        "产生日期",
-        "天数",
-        "相关工单",
-        "故障原因",
-    ],
-    "en": ["Call", "Customer", "Serial", "Right", "Remedy", "Arose", "Days", "Orders", "Cause"],
-}
+HEADERS = by_lang(
+    [
+        "rights.col.call",
+        "rights.col.customer",
+        "rights.col.serial",
+        "rights.col.right",
+        "rights.col.remedy",
+        "rights.col.arose",
+        "rights.col.days",
+        "rights.col.orders",
+        "rights.col.cause",
+    ]
+)
 _ALIGN = ("left", "left", "left", "left", "left", "left", "right", "left", "left")
-_WORDS = {
-    "zh": {
-        "head": "三包权利 {first} 至 {last}（截至 {as_of}）：{n} 项",
-        "none": "{first} 至 {last} 没有来电享有三包退换货权利（截至 {as_of}）。",
-        "pending": "待查明",
+_WORDS = by_lang(
+    {
+        "head": "rights.text.head",
+        "none": "rights.text.none",
+        "pending": "rights.text.pending",
         "known": "",
-        "why": "依据：",
-    },
-    "en": {
-        "head": "三包 rights that arose {first} to {last} (as of {as_of}): {n}",
-        "none": "No call carries a 三包 right that arose {first} to {last} (as of {as_of}).",
-        "pending": "pending",
-        "known": "",
-        "why": "Why:",
-    },
-}
+        "why": "rights.text.why",
+    }
+)
 
 
 def row_values(right: Entitlement, lang: str) -> list[str]:

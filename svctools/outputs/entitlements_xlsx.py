@@ -10,12 +10,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from svctools.compute.entitlements import Entitlements
+from svctools.core.messages import by_lang
 from svctools.outputs.entitlements_text import HEADERS, row_values, title
 from svctools.outputs.xlsxout import DATE_FORMAT, put, save_workbook, text_lines
 
-_SHEET = {"zh": "三包权利", "en": "Rights"}
-_WHY = {"zh": "依据（行与数字）", "en": "Why (rows and numbers)"}
-_NUMBER = {"zh": "#", "en": "#"}
+_SHEET = by_lang("rights.sheet")
+_WHY = by_lang("rights.why_col")
+_NUMBER = by_lang("rights.number")
 _WIDTHS = (4, 10, 10, 16, 16, 16, 11, 6, 16, 8, 70)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")

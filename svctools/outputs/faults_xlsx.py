@@ -16,37 +16,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.compute.faults import RISING_FACTOR, RISING_MIN_ORDERS, RISING_MONTHS, FaultAnalysis
+from svctools.core.messages import CATALOGUE
 from svctools.outputs.xlsxout import MONEY_FORMAT, put, text_lines
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "sheet": ("Faults", "故障分析"),
-    "title": ("Fault analysis {month}", "故障分析 {month}"),
-    "note": (
-        "Orders completed in the month by product model. Rising: at least {minimum} completed and "
-        "at least {factor} × the monthly average of the {months} months before.",
-        "本月完工工单按产品型号统计。上升：本月完工 ≥ {minimum} 张，且 ≥ 前 {months} "
-        "个月月均的 {factor} 倍。",
-    ),
-    "model": ("Model", "产品型号"),
-    "completed": ("Completed", "完工"),
-    "quality": ("Quality", "质量问题"),
-    "repeats": ("Repeat repairs", "返修"),
-    "parts_cost": ("Parts cost", "配件成本"),
-    "average": ("Avg. 3 months before", "前三月月均"),
-    "share": ("Share", "占比"),
-    "cumulative": ("Cumulative share", "累计占比"),
-    "rising": ("Rising", "上升"),
-    "why": ("Why", "说明"),
-    "yes": ("rising", "上升"),
-    "unknown": ("(no model)", "（未填型号）"),
-    "pareto": ("Completed orders by model (Pareto)", "各型号完工工单（帕累托图）"),
-    "parts": ("Parts by model: quantity used and cost", "各型号配件用量与成本"),
-    "part_no": ("Part No", "配件编号"),
-    "part_name": ("Part name", "配件名称"),
-    "qty": ("Qty", "数量"),
-    "cost": ("Cost", "成本"),
-    "none": ("No orders were completed in the month.", "本月没有完工工单。"),
-}
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _RISING_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -55,7 +27,7 @@ _CHART_ROWS = 23  # rows the chart (11 cm high) covers below the model table
 
 
 def label(key: str, lang: str, **params: Any) -> str:
-    en, zh = _LABELS[key]
+    zh, en = CATALOGUE[f"faults.{key}"]
     return (zh if lang == "zh" else en).format(**params)
 
 

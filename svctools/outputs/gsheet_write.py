@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from svctools.core.errors import UsageError
-from svctools.core.messages import Msg, says, word
+from svctools.core.messages import Msg, by_lang, says, word
 from svctools.core.records import column_letter, column_number
 from svctools.outputs.render import PROBLEM_COLUMNS
 from svctools.sources.gsheet import (
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from svctools.core.schema import Column, Schema, Sheet
 
 
-PROBLEMS_TAB = {"zh": "问题清单 (svctools)", "en": "Problems (svctools)"}
-_BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
+PROBLEMS_TAB = by_lang("gsheet.problems_tab")
+_BOOL = by_lang(("gsheet.bool.yes", "gsheet.bool.no"))
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 

@@ -8,60 +8,51 @@ from __future__ import annotations
 
 from typing import Any
 
+from svctools.core.messages import by_lang
 from svctools.outputs.render import table
 
-_LABELS: dict[str, dict[str, Any]] = {
-    "zh": {
-        "sent": "已发送",
-        "already_sent": "此前已发",
-        "failed": "失败",
-        "unknown": "未知",
-        "retry": "待重试",
-        "resend": "待重发",
-        "unaddressed": "无邮箱",
-        "written": "已写入发件箱",
-        "already_written": "此前已写入发件箱",
-        "chat_only": "只发群聊",
-        "chat": "群聊 {name}",
-        "blocked": "因台账错误未发送（修正后下次运行会发）：",
-        "headers": ("状态", "键", "收件人", "说明"),
-        "state_headers": ("状态", "键", "收件人", "时间", "说明"),
-        "nothing": "没有到期的提醒",
-        "due": "到期 {n} 条",
-        "attention": "需要处理（svctools remind --resolve KEY sent|resend）：",
-        "outbox": "邮件文件",
-        "modes": {"smtp": "SMTP", "outbox": "写入发件箱", "dry-run": "试运行，只写文件"},
-        "head": "提醒 {day}（{mode}）：",
-        "sep": "；",
-        "comma": "，",
-        "empty_state": "状态文件 {path} 中还没有记录",
-    },
-    "en": {
-        "sent": "sent",
-        "already_sent": "already sent",
-        "failed": "failed",
-        "unknown": "unknown",
-        "retry": "retry",
-        "resend": "resend",
-        "unaddressed": "no email",
-        "written": "written to the outbox",
-        "already_written": "already in the outbox",
-        "chat_only": "chat only",
-        "chat": "chat {name}",
-        "blocked": "Not sent because of errors in the book (sent on the next run once fixed):",
-        "headers": ("Status", "Key", "To", "Detail"),
-        "state_headers": ("Status", "Key", "To", "When", "Detail"),
-        "nothing": "nothing due",
-        "due": "{n} due",
-        "attention": "Needs the clerk (svctools remind --resolve KEY sent|resend):",
-        "outbox": "Message files",
-        "modes": {"smtp": "SMTP", "outbox": "to the outbox", "dry-run": "dry run, files only"},
-        "head": "Reminders {day} ({mode}): ",
-        "sep": "; ",
-        "comma": ", ",
-        "empty_state": "nothing recorded yet in {path}",
-    },
-}
+_LABELS = by_lang(
+    {
+        "sent": "remind.label.sent",
+        "already_sent": "remind.label.already_sent",
+        "failed": "remind.label.failed",
+        "unknown": "remind.label.unknown",
+        "retry": "remind.label.retry",
+        "resend": "remind.label.resend",
+        "unaddressed": "remind.label.unaddressed",
+        "written": "remind.label.written",
+        "already_written": "remind.label.already_written",
+        "chat_only": "remind.label.chat_only",
+        "chat": "remind.label.chat",
+        "blocked": "remind.label.blocked",
+        "headers": (
+            "remind.label.headers.status",
+            "remind.label.headers.key",
+            "remind.label.headers.to",
+            "remind.label.headers.detail",
+        ),
+        "state_headers": (
+            "remind.label.state_headers.status",
+            "remind.label.state_headers.key",
+            "remind.label.state_headers.to",
+            "remind.label.state_headers.when",
+            "remind.label.state_headers.detail",
+        ),
+        "nothing": "remind.label.nothing",
+        "due": "remind.label.due",
+        "attention": "remind.label.attention",
+        "outbox": "remind.label.outbox",
+        "modes": {
+            "smtp": "remind.label.modes.smtp",
+            "outbox": "remind.label.modes.outbox",
+            "dry-run": "remind.label.modes.dry-run",
+        },
+        "head": "remind.label.head",
+        "sep": "remind.label.sep",
+        "comma": "remind.label.comma",
+        "empty_state": "remind.label.empty_state",
+    }
+)
 
 
 def report_text(report: dict[str, Any], lang: str) -> str:

@@ -6,26 +6,14 @@ from tabulate import tabulate
 
 from svctools.compute.report import MonthlyReport
 from svctools.compute.report_records import kpi_label, text_change, text_value
+from svctools.core.messages import say, template
 
 
 def report_text(report: MonthlyReport, lang: str = "zh") -> str:
     """The overview as a table: each KPI, the month before and the change."""
-    zh = lang == "zh"
-    head = (
-        f"月度报告 {report.month}（对比 {report.previous_month}）"
-        if zh
-        else f"Monthly report {report.month} (against {report.previous_month})"
-    )
-    headers = (
-        ["指标", report.month, report.previous_month, "变化"]
-        if zh
-        else [
-            "KPI",
-            report.month,
-            report.previous_month,
-            "Change",
-        ]
-    )
+    head = say("report.text_title", lang, month=report.month, previous=report.previous_month)
+    kpi, change = template("report.kpi", lang), template("report.change", lang)
+    headers = [kpi, report.month, report.previous_month, change]
     rows = [
         [
             kpi_label(k.key, lang),

@@ -33,122 +33,10 @@ from svctools.compute.report_records import (
     PartRow,
     kpi_label,
 )
-from svctools.compute.sla import RULE_NAMES_ZH
 from svctools.compute.stock_records import StockMonth
+from svctools.core.messages import CATALOGUE, word
 from svctools.outputs.faults_xlsx import fault_sheet
 from svctools.outputs.xlsxout import DATE_FORMAT, MONEY_FORMAT, put, save_workbook
-
-# label key -> (English, Chinese)
-_LABELS: dict[str, tuple[str, str]] = {
-    "overview": ("Overview", "概览"),
-    "complaints": ("Complaints", "投诉汇总"),
-    "callbacks": ("Callbacks", "回访统计"),
-    "technicians": ("Technicians", "技术员"),
-    "parts": ("Parts", "配件"),
-    "faults": ("Faults", "故障分析"),
-    "daily": ("Daily calls", "每日来电"),
-    "title": ("Monthly report", "月度报告"),
-    "against": ("against {previous}; figures as of {as_of}", "对比 {previous}；数据截至 {as_of}"),
-    "kpi": ("KPI", "指标"),
-    "change": ("Change", "变化"),
-    "rule": ("SLA rule", "SLA 规则"),
-    "level": ("Fault level", "故障等级"),
-    "level_n": ("Level {n}", "{n}级"),
-    "no_level": ("No level", "无等级"),
-    "met": ("Met", "达标"),
-    "due": ("Due", "应达标"),
-    "breached": ("Breached", "超时"),
-    "rate": ("Rate", "达标率"),
-    "sla_by_rule": ("SLA compliance by rule", "各规则 SLA 达标率"),
-    "sla_by_level": ("SLA compliance by fault level", "各故障等级 SLA 达标率"),
-    "date": ("Date", "日期"),
-    "calls": ("Calls", "来电量"),
-    "daily_title": ("Calls per day", "每日来电量"),
-    "total": ("Complaints", "投诉总数"),
-    "upheld": ("Upheld", "成立"),
-    "closed": ("Closed by month end", "月末已结案"),
-    "open": ("Open at month end", "月末未结案"),
-    "feedback_on_time": ("Feedback within {h} h", "{h} 小时内反馈"),
-    "feedback_late": ("Feedback late", "反馈超时"),
-    "feedback_pending": ("Feedback not yet due", "反馈未到期"),
-    "compensation": ("Compensation", "赔付金额"),
-    "by_severity": ("By severity", "按投诉类别"),
-    "severity": ("Severity", "投诉类别"),
-    "count": ("Complaints", "投诉数"),
-    "general": ("general", "一般"),
-    "serious": ("serious", "严重"),
-    "by_person": ("By responsible person", "按责任人"),
-    "staff_id": ("Staff ID", "工号"),
-    "name": ("Name", "姓名"),
-    "nobody": ("(not named)", "（未指定）"),
-    "register": ("Complaints received", "本月投诉明细"),
-    "complaint_id": ("Complaint ID", "投诉编号"),
-    "received_at": ("Received", "投诉时间"),
-    "customer": ("Customer", "客户姓名"),
-    "description": ("Description", "投诉内容"),
-    "responsible": ("Responsible", "责任人"),
-    "feedback": ("Feedback", "反馈"),
-    "closed_at": ("Closed", "结案时间"),
-    "penalty": ("Penalty", "处罚金额"),
-    "yes": ("yes", "是"),
-    "no": ("no", "否"),
-    "met_fb": ("on time", "及时"),
-    "breached_fb": ("late", "超时"),
-    "pending_fb": ("not yet due", "未到期"),
-    "cb_due": ("Callbacks due", "应回访"),
-    "cb_done": ("Done", "已回访"),
-    "cb_on_time": ("On time", "按时回访"),
-    "cb_late": ("Late", "超时回访"),
-    "cb_missing": ("Missing", "未回访"),
-    "cb_pending": ("Not yet due", "未到期"),
-    "cb_rate": ("Completion rate", "回访完成率"),
-    "cb_rated": ("Callbacks rated", "评分次数"),
-    "cb_mean": ("Mean satisfaction", "平均满意度"),
-    "score": ("Score", "评分"),
-    "satisfaction": ("Satisfaction", "满意度"),
-    "times": ("Callbacks", "次数"),
-    "distribution": ("Satisfaction distribution", "满意度分布"),
-    "orders": ("Orders", "工单"),
-    "completed": ("Completed", "完工"),
-    "ftf": ("Fixed first time", "一次修复"),
-    "fttr": ("First-time fix rate", "一次修复率"),
-    "breaches": ("SLA breaches", "SLA 超时"),
-    "penalties": ("Penalties deducted", "处罚扣款"),
-    "orders_per_tech": ("Orders per technician", "技术员工单量"),
-    "by_qty": ("Top parts by quantity", "用量最多的配件"),
-    "by_cost": ("Top parts by cost", "成本最高的配件"),
-    "rank": ("#", "排名"),
-    "part_no": ("Part No", "配件编号"),
-    "part_name": ("Part name", "配件名称"),
-    "qty": ("Qty", "数量"),
-    "cost": ("Cost", "成本"),
-    "stock_issued": ("Issued from stock this month (net of returns)", "本月领用（扣除退库）"),
-    "stock_end": ("Stock at {at}", "库存（{at}）"),
-    "stock_counts": ("Count differences this month", "本月盘点差异"),
-    "stock_total": ("Total", "合计"),
-    "parts_note": (
-        "Parts on the orders completed in the month (as in the settlement).",
-        "本月完工工单所用配件（与费用结算一致）。",
-    ),
-}
-_SCORE_NAMES = {
-    5: ("very satisfied", "非常满意"),
-    4: ("satisfied", "满意"),
-    3: ("neutral", "一般"),
-    2: ("dissatisfied", "不满意"),
-    1: ("very dissatisfied", "非常不满意"),
-}
-_RULE_EN = {
-    "late_response": "response",
-    "late_acceptance": "acceptance",
-    "late_arrival": "arrival",
-    "overdue_repair": "repair",
-    "late_complaint_feedback": "complaint feedback",
-    "late_callback": "callback",
-}
-_RULE_ZH = {
-    rule: name.removesuffix("超时").removesuffix("超期") for rule, name in RULE_NAMES_ZH.items()
-}
 
 _FORMATS = {COUNT: "0", RATE: "0.0%", HOURS: "0.00", SCORE: "0.00", MONEY: MONEY_FORMAT}
 _CHANGE_FORMATS = {
@@ -164,7 +52,7 @@ _RIGHT = Alignment(horizontal="right")
 
 
 def label(key: str, lang: str, **params: Any) -> str:
-    en, zh = _LABELS[key]
+    zh, en = CATALOGUE[f"report.{key}"]
     return (zh if lang == "zh" else en).format(**params)
 
 
@@ -326,7 +214,7 @@ def _compliance_name(key: str | int | None, kind: str, lang: str) -> str:
     if kind == "level":
         return label("no_level", lang) if key is None else label("level_n", lang, n=key)
     rule = str(key)
-    return _RULE_ZH.get(rule, rule) if lang == "zh" else _RULE_EN.get(rule, rule)
+    return word("report.rule", rule, lang)
 
 
 def _daily_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
@@ -456,7 +344,7 @@ def _callbacks_sheet(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
     _header(ws, row + 1, [label(k, lang) for k in ("satisfaction", "score", "times")])
     first = row + 2
     for offset, score in enumerate(sorted(cb.distribution)):
-        en, zh = _SCORE_NAMES[score]
+        zh, en = CATALOGUE[f"report.score.{score}"]
         _put(ws, first + offset, 1, zh if lang == "zh" else en)
         _put(ws, first + offset, 2, score, "0")
         _put(ws, first + offset, 3, cb.distribution[score], "0")

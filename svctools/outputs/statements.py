@@ -19,78 +19,12 @@ from svctools.core.messages import CATALOGUE, say, word
 from svctools.core.money import money_str
 from svctools.outputs.render import minute_text, table
 
-# label key -> (English, Chinese)
-_LABELS: dict[str, tuple[str, str]] = {
-    "penalties_title": ("Staff penalties", "职员处罚汇总"),
-    "slip_title": ("Staff penalty slip", "职员处罚单"),
-    "summary": ("Summary", "汇总"),
-    "staff_id": ("Staff ID", "工号"),
-    "name": ("Name", "姓名"),
-    "month": ("Month", "月份"),
-    "gross": ("Gross", "本月处罚合计"),
-    "carried_in": ("Carried in", "上月结转"),
-    "deducted": ("Deducted", "本月扣款"),
-    "carried_out": ("Carried out", "结转下月"),
-    "monthly_wage": ("Monthly wage", "月工资"),
-    "cap": ("Cap", "扣款上限"),
-    "rule": ("Rule", "处罚项目"),
-    "record": ("Record", "单号"),
-    "deadline": ("Deadline / date", "时限/日期"),
-    "amount": ("Amount", "金额"),
-    "open": ("Open", "未完成"),
-    "explain": ("Why", "说明"),
-    "source": ("Source", "来源"),
-    "pending": ("Pending (not charged yet)", "待定(暂不扣款)"),
-    "warnings": ("Warnings", "提示"),
-    "nothing": ("No penalties this month.", "本月无处罚。"),
-    "employee_sign": ("Employee signature:", "员工签字:"),
-    "manager_sign": ("Manager signature:", "经理签字:"),
-    "date": ("Date:", "日期:"),
-    "settle_title": ("Settlement", "费用结算"),
-    "orders_sheet": ("Orders", "工单结算"),
-    "stores_sheet": ("Stores", "门店汇总"),
-    "technicians_sheet": ("Technicians", "维修员汇总"),
-    "order_id": ("Order ID", "工单号"),
-    "row": ("Row", "行号"),
-    "customer": ("Customer", "客户姓名"),
-    "technician": ("Technician", "维修员"),
-    "technician_name": ("Technician name", "维修员姓名"),
-    "store": ("Store", "门店"),
-    "store_name": ("Store name", "门店名称"),
-    "completed_at": ("Completed", "完工时间"),
-    "warranty": ("Warranty", "保修"),
-    "warranty_reason": ("Warranty reason", "保修依据"),
-    "cause": ("Cause", "故障原因"),
-    "free": ("Free", "免费"),
-    "free_reason": ("Free reason", "收费依据"),
-    "labour": ("Labour", "工时费"),
-    "parts": ("Parts cost", "配件成本"),
-    "customer_parts": ("Customer parts", "客户配件费"),
-    "customer_shipping": ("Customer shipping", "客户运费"),
-    "company_shipping": ("Company shipping", "公司运费"),
-    "customer_charge": ("Customer charge", "客户应付"),
-    "company_cost": ("Company cost", "公司成本"),
-    "amount_paid": ("Paid", "已收金额"),
-    "balance_due": ("Balance due", "应收余额"),
-    "orders": ("Orders", "工单数"),
-    "free_orders": ("Free orders", "免费工单"),
-    "total": ("Total", "合计"),
-    "yes": ("yes", "是"),
-    "no": ("no", "否"),
-    "in": ("in", "保内"),
-    "out": ("out", "保外"),
-    "quality": ("quality", "质量问题"),
-    "human": ("human", "人为损坏"),
-    "wear": ("wear", "正常磨损"),
-    "other": ("other", "其他"),
-}
-
 
 def label(key: str, lang: str) -> str:
     """A fixed label in ``lang`` (zh or en); rule keys give their rule name (``core.messages``)."""
     if f"rule.{key}" in CATALOGUE:
         return word("rule", key, lang)
-    en, zh = _LABELS[key]
+    zh, en = CATALOGUE[f"stmt.{key}"]
     return zh if lang == "zh" else en
 
 

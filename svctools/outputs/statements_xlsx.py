@@ -21,7 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.compute.penalties import PenaltyStatement, StaffPenalty
 from svctools.compute.settlement import ORDER_MONEY, OrderSettlement, Settlement, Totals
-from svctools.outputs.statements import _LABELS, _yes, label, source_text
+from svctools.core.messages import CATALOGUE
+from svctools.outputs.statements import _yes, label, source_text
 from svctools.outputs.xlsxout import (
     MONEY_FORMAT,
     clean_text,
@@ -222,7 +223,9 @@ def _order_values(order: OrderSettlement, lang: str) -> list[Any]:
         order.completed_at,
         label("in" if order.in_warranty else "out", lang),
         order.warranty_reason.text(lang),
-        label(order.fault_cause, lang) if order.fault_cause in _LABELS else order.fault_cause,
+        label(order.fault_cause, lang)
+        if order.fault_cause and f"stmt.{order.fault_cause}" in CATALOGUE
+        else order.fault_cause,
         _yes(order.free, lang),
         order.free_reason.text(lang),
         order.labour,

@@ -12,57 +12,13 @@ from typing import Any
 
 from svctools.compute.stock_records import StockResult, kind_name
 from svctools.core.clock import iso
+from svctools.core.messages import CATALOGUE
 from svctools.core.money import money_str
 from svctools.outputs.render import table
 
-# label key -> (English, Chinese)
-LABELS: dict[str, tuple[str, str]] = {
-    "stock": ("Stock", "库存"),
-    "stock_title": ("Stock as of {as_of}", "库存（截至 {as_of}）"),
-    "negative": ("Negative stock", "负库存"),
-    "counts": ("Count differences", "盘点差异"),
-    "mismatches": ("Issued vs used", "领用与使用不符"),
-    "old_parts": ("Old parts not returned", "旧件未回收"),
-    "reorder": ("Reorder list", "补货清单"),
-    "part_no": ("Part No", "配件编号"),
-    "part_name": ("Part name", "配件名称"),
-    "qty": ("Book qty", "账面数量"),
-    "unit_cost": ("Unit cost", "成本单价"),
-    "value": ("Value", "金额"),
-    "reorder_level": ("Reorder level", "安全库存"),
-    "suggested": ("Suggested qty", "建议补货"),
-    "why": ("Why", "说明"),
-    "row": ("Row", "行号"),
-    "move_id": ("Move ID", "单据号"),
-    "moved_at": ("Moved at", "日期"),
-    "kind": ("Kind", "类型"),
-    "move_qty": ("Qty", "数量"),
-    "after": ("Book after", "之后账面"),
-    "counted_on": ("Counted on", "盘点日期"),
-    "counted_by": ("Counted by", "盘点人"),
-    "book_qty": ("Book", "账面"),
-    "counted_qty": ("Counted", "实盘"),
-    "diff": ("Diff", "差异"),
-    "gain_loss": ("Gain/loss", "盘盈/盘亏"),
-    "gain": ("gain", "盘盈"),
-    "loss": ("loss", "盘亏"),
-    "order_id": ("Order ID", "工单号"),
-    "technician": ("Technician", "维修员"),
-    "technician_name": ("Name", "姓名"),
-    "issued": ("Issued (net)", "领用净额"),
-    "used": ("Used", "使用"),
-    "due": ("Due back", "应回收时间"),
-    "returned": ("Returned", "已回收"),
-    "total": ("Total", "合计"),
-    "none": ("none", "无"),
-    "total_value": ("Stock value", "库存金额"),
-    "count_value": ("Count differences", "盘点差异金额"),
-    "not_valued": ("not valued", "未计价"),
-}
-
 
 def label(key: str, lang: str, **params: Any) -> str:
-    en, zh = LABELS[key]
+    zh, en = CATALOGUE[f"stock.{key}"]
     return (zh if lang == "zh" else en).format(**params)
 
 

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from svctools.compute.stock_records import StockResult
+from svctools.core.messages import template
 from svctools.outputs.stock_text import label, stock_rows
 from svctools.outputs.xlsxout import MONEY_FORMAT, put, save_workbook
 
@@ -83,7 +84,7 @@ def write_stock(result: StockResult, path: str | os.PathLike[str], lang: str = "
     """The five sheets; the stock sheet ends with the total value, negatives below it."""
     wb = Workbook()
     stamp = result.as_of.strftime("%Y-%m-%d %H:%M")
-    sub = ("截至 " if lang == "zh" else "As of ") + stamp
+    sub = template("stock.as_of", lang) + stamp
     tables = stock_rows(result, lang)
     for index, key in enumerate(SHEETS):
         ws = wb.active if index == 0 else wb.create_sheet()

@@ -20,7 +20,7 @@ from itertools import chain, compress, count, repeat
 from operator import getitem, is_, itemgetter
 from typing import Any, cast
 
-from svctools.core.messages import Msg
+from svctools.core.messages import Msg, template, word
 from svctools.core.problems import ERROR, WARNING, Problem
 from svctools.core.records import Record, Records, SheetData, column_letter
 from svctools.core.schema import Column, Schema, Sheet, normalize_header
@@ -150,9 +150,9 @@ def _read_sheets(
     return loaded
 
 
-# An optional group of sheets (SPEC §7: a firm may keep none of them): its name, the command
-# that reads it.
-OPTIONAL_GROUPS = {"stock": ("配件库存", "spare-parts stock", "svctools stock")}
+# An optional group of sheets (SPEC §7: a firm may keep none of them): the command that reads
+# it; its name is the catalogue's ``group.KEY``.
+OPTIONAL_GROUPS = {"stock": "svctools stock"}
 
 
 def missing_sheet(
@@ -168,15 +168,17 @@ def missing_sheet(
     detail = "missing_sheet"
     if sheet.optional is not None:
         group = [s for s in schema.sheets if s.optional == sheet.optional]
-        zh, en, command = OPTIONAL_GROUPS.get(sheet.optional, (sheet.optional,) * 3)
-        params["commands"] = command
+        optional = sheet.optional
+        params["commands"] = OPTIONAL_GROUPS.get(optional, optional)
         detail = "optional"
         if not any(s.key in found for s in group):
             if group[0] is not sheet:
                 return None  # reported once, on the group's first sheet
             detail = "optional_group"
-            params["group"] = lambda lang: zh if lang == "zh" else en
-            params["sheets"] = lambda lang: "、".join(s.title(lang) for s in group)
+            params["group"] = lambda lang: word("group", optional, lang)
+            params["sheets"] = lambda lang: template("punct.list", lang).join(
+                s.title(lang) for s in group
+            )
     return Problem(
         WARNING,
         "missing_sheet",
@@ -494,7 +496,7 @@ class _SheetReader:
             high = column.max if column.max is not None else ""
             params["range"] = f"{low}–{high}" if high != "" else f"≥ {low}"
         if error.code == "not_in_enum":
-            params["options"] = lambda lang: ("、" if lang == "zh" else ", ").join(
+            params["options"] = lambda lang: template("punct.list", lang).join(
                 o.label(lang) for o in column.enum
             )
         self.problem(error.code, column, row, value=raw, detail=error.detail, params=params)

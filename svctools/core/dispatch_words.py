@@ -1,0 +1,73 @@
+"""The wording catalogue's section (``core.messages``), id -> (zh, en), for:
+Dispatch suggestions (compute/dispatch, outputs/dispatch_text and _xlsx).
+
+Kept in its own file only for length; ``core.messages.CATALOGUE`` includes it whole.
+"""
+
+DISPATCH_WORDS: dict[str, tuple[str, str]] = {
+    "dispatch.plan": ("派单计划", "Dispatch plan"),
+    "dispatch.suggestions": ("派单建议", "Dispatch suggestions"),
+    "dispatch.title": ("{kind}（截至 {when}）：待派 {n} 项", "{kind} (as of {when}): {n} waiting"),
+    "dispatch.title_plan": (
+        "，派出 {assigned} 项，未派 {left} 项",
+        ", {assigned} assigned, {left} left unassigned",
+    ),
+    "dispatch.why.planned": ("，含本计划 {planned}", ", {planned} planned"),
+    "dispatch.why.excluded": ("{staff_id}（{detail}）", "{staff_id} ({detail})"),
+    "dispatch.nothing": ("没有待派单的工作。", "Nothing waits."),
+    "dispatch.sheet_note": (
+        "建议仅供参考，台帐未作任何改动；派单后请在台帐中填写维修员并把状态改为已派单。",
+        "Suggestions only: the book was not changed. After dispatching, fill in the "
+        "technician and set the status to dispatched in the book.",
+    ),
+    "dispatch.why.region": ("区域匹配", "same region"),
+    "dispatch.why.other_region": ("非本区域", "other region"),
+    "dispatch.why.load": ("在手 {load}/{max}", "{load}/{max} open"),
+    "dispatch.why.load_planned": (
+        "在手 {load}/{max}（含本计划 {planned}）",
+        "{load}/{max} open ({planned} planned)",
+    ),
+    "dispatch.why.skill": ("技能 {skill} ≥ {need}", "skill {skill} ≥ {need}"),
+    "dispatch.why.resigned": ("已离职", "has left"),
+    "dispatch.why.short_skill": ("技能不足 {skill} < {need}", "skill too low {skill} < {need}"),
+    "dispatch.why.full": ("在手已满 {load}/{max}", "full {load}/{max}"),
+    "dispatch.why.full_planned": (
+        "在手已满 {load}/{max}（含本计划 {planned}）",
+        "full {load}/{max} ({planned} planned)",
+    ),
+    "dispatch.why.group_resigned": ("已离职", "left"),
+    "dispatch.why.group_short_skill": ("技能不足", "skill too low"),
+    "dispatch.why.group_full": ("在手已满", "full"),
+    "dispatch.why.nobody": ("无可派维修员：{why}", "nobody eligible: {why}"),
+    "dispatch.why.no_technicians": ("花名册里没有维修员", "the staff sheet lists no technician"),
+    "dispatch.col.number": ("序", "#"),
+    "dispatch.col.call": ("来电编号", "Call"),
+    "dispatch.col.order": ("工单号", "Order"),
+    "dispatch.col.level": ("等级", "Level"),
+    "dispatch.col.urgent": ("加急", "Urgent"),
+    "dispatch.col.call_time": ("来电时间", "Call Time"),
+    "dispatch.col.address": ("地址", "Address"),
+    "dispatch.col.place": ("名次", "Place"),
+    "dispatch.col.technician": ("维修员", "Technician"),
+    "dispatch.col.reason": ("理由", "Reason"),
+    "dispatch.place.assign": ("派给", "assign"),
+    "dispatch.place.alt": ("备选", "alt"),
+    "dispatch.place.alt_2": ("备选", "alt"),
+    "dispatch.yes": ("是", "yes"),
+    "dispatch.none": ("（无）", "(none)"),
+    "dispatch.sheet_title": ("派单建议", "Dispatch"),
+    "dispatch.tab_title": ("派单建议 (svctools)", "Dispatch (svctools)"),
+    "dispatch.sheet.number": ("序号", "#"),
+    "dispatch.sheet.call_id": ("来电编号", "Call ID"),
+    "dispatch.sheet.order_id": ("工单号", "Order ID"),
+    "dispatch.sheet.fault_level": ("故障等级", "Fault Level"),
+    "dispatch.sheet.urgent": ("加急", "Urgent"),
+    "dispatch.sheet.call_time": ("来电时间", "Call Time"),
+    "dispatch.sheet.customer": ("客户", "Customer"),
+    "dispatch.sheet.address": ("地址", "Address"),
+    "dispatch.sheet.product_fault": ("产品 / 故障", "Product / Fault"),
+    "dispatch.sheet.suggested": ("建议维修员", "Suggested"),
+    "dispatch.sheet.reason": ("理由", "Reason"),
+    "dispatch.sheet.alternative_1": ("备选一", "Alternative 1"),
+    "dispatch.sheet.alternative_2": ("备选二", "Alternative 2"),
+}
