@@ -45,7 +45,7 @@ def test_one_bad_phone_blocks_only_the_callbacks(
     assert "Traceback" not in err
     # the text the clerk gets from cron says it too, after what was sent
     text = invoke("remind", "all", book, "--config", conf, "--as-of", "2026-11-20T09:00")
-    assert text.exit_code == 1 and "因台账错误未发送" in text.stdout
+    assert text.exit_code == 1 and "因台帐错误未发送" in text.stdout
     assert "此前已发 3" in text.stdout
     # once fixed, the callbacks go and the renewals are not sent again
     fill(book, {"call_log": ROWS["call_log"]})
