@@ -40,6 +40,7 @@ from svctools.outputs.xlsxparts import (
     VML_TYPE,
     WORKBOOK_TYPE,
     WORKSHEET_TYPE,
+    Edited,
     Mark,
     NotPlain,
     SheetEdit,
@@ -48,6 +49,7 @@ from svctools.outputs.xlsxparts import (
     insert_before,
     long_runs,
     long_texts,
+    pieces,
     split_ref,
 )
 
@@ -74,8 +76,9 @@ class Package:
         self.names = set(archive.namelist())
         self.out: dict[str, Any] = {}  # name -> bytes, or pieces to write in turn
 
-    def read(self, name: str) -> bytes:
-        if name in self.out:
+    def read(self, name: str, original: bool = False) -> bytes:
+        """A member as rewritten so far, or (``original``) as the book has it."""
+        if name in self.out and not original:
             return self.out[name]
         if name not in self.names:
             raise NotPlain(name)
@@ -352,7 +355,7 @@ def annotate_sheet(
         added.append(
             f'<Override PartName="/{comments_path}" ContentType="{COMMENTS_TYPE}"/>'.encode()
         )
-    package.out[path] = sheet.parts()
+    package.out[path] = Edited(sheet.edits)  # made again when written: one big sheet at a time
     return added
 
 
@@ -408,6 +411,10 @@ def write_members(package: Package, out: Any) -> None:
             data = fresh.pop(info.filename, None)
             if data is None:
                 copy_raw(package.archive, target, info)
+            elif isinstance(data, Edited):
+                original = package.read(info.filename, original=True)
+                write_member(target, info.filename, pieces(original, data.edits))
+                del original
             else:
                 write_member(target, info.filename, data)
         for name, data in fresh.items():

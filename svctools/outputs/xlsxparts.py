@@ -303,13 +303,26 @@ class SheetEdit:
 
     def parts(self) -> list[Any]:
         """The edited sheet as pieces to write one after another (no joined copy of it)."""
-        view = memoryview(self.data)
-        parts: list[Any] = []
-        at = 0
-        for start, end, _, new in sorted(self.edits, key=lambda e: (e[0], e[2])):
-            if start < at:
-                raise NotPlain("overlapping edits")
-            parts += [view[at:start], new]
-            at = end
-        parts.append(view[at:])
-        return parts
+        return pieces(self.data, self.edits)
+
+
+@dataclass
+class Edited:
+    """A sheet's edits without its text: applied again to the book's member when the copy is
+    written, so that only one big sheet at a time is in memory."""
+
+    edits: list[tuple[int, int, int, bytes]]
+
+
+def pieces(data: bytes, edits: list[tuple[int, int, int, bytes]]) -> list[Any]:
+    """``data`` with ``edits`` (start, end, order, new bytes) made, as pieces to write in turn."""
+    view = memoryview(data)
+    parts: list[Any] = []
+    at = 0
+    for start, end, _, new in sorted(edits, key=lambda e: (e[0], e[2])):
+        if start < at:
+            raise NotPlain("overlapping edits")
+        parts += [view[at:start], new]
+        at = end
+    parts.append(view[at:])
+    return parts
