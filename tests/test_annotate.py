@@ -15,6 +15,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, set_cell, valid_rows, validate_book, write_book
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import Border, Font, Side
 from python_calamine import CalamineWorkbook
 
@@ -22,6 +24,7 @@ from svctools.cli import cli
 from svctools.demo.sample import DEMO_AS_OF, build_demo_book
 from svctools.outputs.annotate import annotate, annotate_with_openpyxl, plan_for
 from svctools.outputs.xlsxout import CELL_LIMIT, CUT_NOTE
+from svctools.outputs.xlsxparts import long_runs
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 LAST_ROW = 1_048_576
@@ -323,3 +326,15 @@ def test_the_copy_reads_back_with_the_same_values(demo: Path, tmp_path: Path) ->
         assert (
             copy.get_sheet_by_name(name).to_python() == source.get_sheet_by_name(name).to_python()
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 3 * CELL_LIMIT), min_size=1, max_size=12))
+def test_long_runs_finds_what_a_pattern_finds(lengths: list[int]) -> None:
+    """The fast look for texts over the limit (a few ``find`` calls per 32 KB) finds exactly
+    the runs a plain pattern over every byte finds."""
+    data = b"".join(b'<c r="A%d" t="inlineStr"><is><t>' % n + b"x" * size + b"</t></is></c>"
+                    for n, size in enumerate(lengths))  # fmt: skip
+    plain = [m.span(1) for m in re.finditer(rb">([^<]{%d,})<" % (CELL_LIMIT + 1), data)]
+    assert list(long_runs(data)) == plain
+    assert len(plain) == len([n for n in lengths if n > CELL_LIMIT])
