@@ -80,6 +80,11 @@ def test_every_click_word_in_the_catalogue_is_one_click_still_uses() -> None:
             "'sla-risk', 'stock', 'all'.\n",
         ),
         (
+            ["remind", "--templates", "no-such-folder", "--status"],
+            "错误：'--templates' 的值不对：'no-such-folder' 不存在。\n",
+            "Error: Invalid value for '--templates': Directory 'no-such-folder' does not exist.\n",
+        ),
+        (
             ["validate", "a.xlsx", "b.xlsx"],
             "错误：多了一个参数（b.xlsx）\n",
             "Error: Got unexpected extra argument (b.xlsx)\n",

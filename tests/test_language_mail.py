@@ -181,8 +181,15 @@ def test_a_refused_recipient_in_chinese_and_english(tmp_path: Path, book: Path) 
     assert "recipient refused: a01@example.com: 550 5.1.1 mailbox unavailable" in out
     assert "Needs the clerk" in out
     # what the state file recorded reads in the run's language under --status too
-    status = run("remind", "--status", "--config", tmp_path / "zh-False" / "svctools.toml")[1]
+    zh_conf, en_conf = (tmp_path / f"{lang}-False" / "svctools.toml" for lang in ("zh", "en"))
+    status = run("remind", "--status", "--config", zh_conf)[1]
     assert "收件人被拒绝" in status
+    # the clerk's decision is recorded in words too
+    assert run("remind", "--resolve", "renewal:HT001:7", "sent", "--config", zh_conf)[0] == 0
+    assert "文员标为已发送（原为 失败）" in run("remind", "--status", "--config", zh_conf)[1]
+    run("remind", "--resolve", "renewal:HT001:7", "resend", "--config", en_conf, "--lang", "en")
+    status = run("remind", "--status", "--config", en_conf, "--lang", "en")[1]
+    assert "to be sent again (was failed)" in status
 
 
 def test_a_server_without_starttls_in_chinese_and_english(tmp_path: Path, book: Path) -> None:

@@ -71,24 +71,22 @@ CLICK_WORDS: dict[str, tuple[str, str]] = {
         "{value!r} 不符合以下任一格式：{formats}。",
         "{value!r} does not match the formats {formats}.",
     ),
-    # files and folders named on the command line
+    # files and folders named on the command line: click names the kind ({name}: File, Directory)
+    # in English when the option is declared, before any run; the zh line says it without it
     "click.file": ("文件", "file"),
     "click.directory": ("文件夹", "directory"),
     "click.path": ("路径", "path"),
-    "click.does_not_exist": ("{name} {filename!r} 不存在。", "{name} {filename!r} does not exist."),
-    "click.is_a_file": ("{name} {filename!r} 是文件。", "{name} {filename!r} is a file."),
+    "click.does_not_exist": ("{filename!r} 不存在。", "{name} {filename!r} does not exist."),
+    "click.is_a_file": (
+        "{filename!r} 是文件，这里要的是文件夹。",
+        "{name} {filename!r} is a file.",
+    ),
     "click.is_a_directory": (
-        "{name} {filename!r} 是文件夹。",
+        "{filename!r} 是文件夹，这里要的是文件。",
         "{name} {filename!r} is a directory.",
     ),
-    "click.not_readable": (
-        "{name} {filename!r} 无法读取。",
-        "{name} {filename!r} is not readable.",
-    ),
-    "click.not_writable": (
-        "{name} {filename!r} 无法写入。",
-        "{name} {filename!r} is not writable.",
-    ),
+    "click.not_readable": ("{filename!r} 无法读取。", "{name} {filename!r} is not readable."),
+    "click.not_writable": ("{filename!r} 无法写入。", "{name} {filename!r} is not writable."),
     "click.cannot_open": (
         "无法打开文件 {filename!r}：{message}",
         "Could not open file {filename!r}: {message}",

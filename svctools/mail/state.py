@@ -30,7 +30,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from svctools.core.errors import SvctoolsError, UsageError
-from svctools.core.messages import Msg, say
+from svctools.core.messages import Msg, say, word
 
 CLAIMABLE = ("retry", "resend")  # statuses a run may claim again (also absent keys)
 STATUSES = ("claimed", "sent", "failed", "retry", "resend", "written")
@@ -238,7 +238,8 @@ class State:
         if row is None:
             raise UsageError(Msg("state.no_key", path=self.path, key=key))
         said = "state.marked_sent" if action == "sent" else "state.to_resend"
-        detail = say(said, lang, was=StateRow(*row).shown)
+        was = StateRow(*row).shown  # the status as --status shows it, in the clerk's words
+        detail = say(said, lang, was=word("remind.label", was, lang))
         self.conn.execute(
             "UPDATE reminders SET status = ?, updated_at = ?, detail = ? WHERE key = ?",
             (action, _stamp(now), detail, key),
