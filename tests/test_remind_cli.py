@@ -542,6 +542,27 @@ def test_a_template_typo_fails_in_dry_run(tmp_path: Path, book: Path) -> None:
     assert not (tmp_path / "outbox").exists()
 
 
+def test_a_template_failing_on_a_later_item_sends_nothing(
+    tmp_path: Path, book: Path, smtp: tuple[Handler, int]
+) -> None:
+    """Messages are made one at a time (memory flat in their number), yet a template that fails
+    on the third renewal still stops the run before the first message goes."""
+    handler, port = smtp
+    folder = tmp_path / "firm-templates"
+    folder.mkdir()
+    (folder / "renewal.zh.html").write_text(
+        '{% if contract.contract_id == "HT001" %}{{ contract.no_such_field }}{% endif %}ok',
+        encoding="utf-8",
+    )  # HT001 is the third renewal (KEYS): the first two render, the check's samples too
+    conf = config(tmp_path, port)
+    code, _, err = remind(conf, book, "--templates", folder)
+    assert code == 2 and "renewal.zh.html 第 1 行" in err and "no_such_field" in err
+    assert handler.messages == [] and handler.ehlo == 0
+    assert read_rows(tmp_path / "svctools-state.sqlite") == []  # nothing claimed
+    (folder / "renewal.zh.html").unlink()
+    assert remind(conf, book)[1]["sent"] == 5 and sorted(handler.keys()) == sorted(KEYS)
+
+
 # --- which sheets --------------------------------------------------------------------------------
 
 

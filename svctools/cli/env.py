@@ -152,9 +152,20 @@ class Computation:
             left_out = say("cli.skipped", env.lang)
             click.echo(f"svctools: {left_out} ({len(self.skipped)}): {rows}", err=True)
 
-    def phase(self) -> Any:
-        """A progress bar around the computation (on a terminal)."""
-        return self.bars.phase("compute")
+    @contextmanager
+    def phase(self) -> Iterator[None]:
+        """The computation, with a progress bar (on a terminal) and no garbage collection:
+        what it made is frozen when it ends, else the first collection after it walked all of
+        it at once (stock: 300,000 replayed moves, 0.2-0.35 s) and the output's walked it
+        again. Computations make no reference cycles; frozen objects are still freed when
+        their last reference goes."""
+        with self.bars.phase("compute"):
+            gc.disable()
+            try:
+                yield
+            finally:
+                gc.freeze()
+                gc.enable()
 
     def extra(self) -> dict[str, Any]:
         if not self.skipped:

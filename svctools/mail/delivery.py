@@ -176,9 +176,10 @@ class Delivery:
             return report
         with State.locked(self.state) as state:
             pending = _triage(mailed, state.statuses(), report, self.mode == "smtp", self.lang)
-            mails = self._messages(pending)  # all rendered before the first is handed over
-            if mails:
-                self._deliver(state, mails, report, as_of)
+            for _ in self._each_message(pending):  # every message made before the first goes
+                pass  # (a template failing on one item sends none), then made again one by one
+            if pending:
+                self._deliver(state, pending, report, as_of)
             for name in channels:
                 self._post(state, name, channels[name], report, as_of)
             report.attention = [r for r in state.rows() if r.status in ("failed", "claimed")]
@@ -251,12 +252,9 @@ class Delivery:
                 break
         transport.close()
 
-    def _messages(self, items: list[Due]) -> list[tuple[Due, EmailMessage]]:
-        return list(self._each_message(items))
-
     def _each_message(self, items: list[Due]) -> Iterator[tuple[Due, EmailMessage]]:
-        """Each item's message, made when asked for: a dry run holds one at a time (memory
-        flat in the number of messages; 4,677 held at once took 0.9 GB)."""
+        """Each item's message, made when asked for: a run holds one at a time (memory flat
+        in the number of messages; 4,677 held at once took 0.9 GB)."""
         sender = sender_address(self.smtp, required=self.mode == "smtp")
         now = datetime.now(self.zone)
         for item in items:
@@ -278,7 +276,7 @@ class Delivery:
     def _deliver(
         self,
         state: State,
-        mails: list[tuple[Due, EmailMessage]],
+        pending: list[Due],
         report: RunReport,
         as_of: datetime,
     ) -> None:
@@ -287,10 +285,10 @@ class Delivery:
             transport.open()
         except DeliveryError as exc:
             report.error = exc.text(self.lang)
-            report.status.update((d.key, "retry") for d, _ in mails)
+            report.status.update((d.key, "retry") for d in pending)
             return
         try:
-            for index, (item, message) in enumerate(mails):
+            for index, (item, message) in enumerate(self._each_message(pending)):
                 recipients = ", ".join(str(p) for p in item.to + item.cc)
                 facts = {"channel": transport.channel, "as_of": as_of.isoformat()}
                 subject = str(message["Subject"])
@@ -309,7 +307,7 @@ class Delivery:
                 report.details[item.key] = outcome.detail
                 if outcome.stop:
                     report.error = f"{transport.channel}: {outcome.detail}"
-                    report.status.update((d.key, "retry") for d, _ in mails[index + 1 :])
+                    report.status.update((d.key, "retry") for d in pending[index + 1 :])
                     break
         finally:
             transport.close()
