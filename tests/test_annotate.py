@@ -3,6 +3,7 @@ the data, text over Excel's cell limit cut with a note); the openpyxl path is th
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -144,7 +145,9 @@ def test_libreoffice_opens_the_copy(tmp_path: Path) -> None:
 def formatted_book(path: Path) -> Path:
     """The valid book whose 来电登记 is formatted down to row 1,048,576 (two styled, empty
     cells on every row, as a template formatted by whole columns of cells leaves it) around
-    its few data rows; a bad phone in D3."""
+    its few data rows; a bad phone in D3, and far down (beyond the first window the copy
+    inflates at a time) one more call, C0999 on row 150,000: only its number, a 40,000-character
+    address and a styled empty phone cell, so several cells the XML lacks are marked."""
     rows = valid_rows()
     set_cell(rows, "来电登记", 3, "联系电话", "010-1234")
     plain = write_book(path.with_name("plain.xlsx"), rows)
@@ -162,6 +165,13 @@ def formatted_book(path: Path) -> Path:
                     b'<row r="%d" s="1" customFormat="1"><c r="D%d" s="1"/><c r="F%d" s="1"/></row>'
                 )
                 empty = b"".join(row % (r, r, r) for r in range(last + 1, LAST_ROW + 1))
+                far = (
+                    b'<row r="150000"><c r="A150000" t="inlineStr"><is><t>C0999</t></is></c>'
+                    b'<c r="D150000" s="1"/><c r="F150000" t="inlineStr"><is><t>'
+                    + "长".encode() * 40_000
+                    + b"</t></is></c></row>"
+                )
+                empty = empty.replace(row % (150_000, 150_000, 150_000), far)
                 data = data.replace(b"</sheetData>", empty + b"</sheetData>")
                 data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:P1048576"/>', data)
             out.writestr(info, data)
@@ -207,7 +217,19 @@ def test_a_sheet_formatted_to_the_last_row_is_copied_by_its_data(tmp_path: Path)
         assert b'ref="D3"' in copy.read(part)
     # the formatting is still there, row 1,048,576 included, and calamine reads the copy
     calls = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("来电登记").to_python()
-    assert calls[2][3] == "010-1234" and len([r for r in calls if any(r)]) == 3
+    assert calls[2][3] == "010-1234" and len([r for r in calls if any(r)]) == 4
+    # row 150,000, in a later window: its marked cells filled (added where the XML had none),
+    # its address cut with a note
+    _, listing, _ = run("validate", book, "--as-of", AS_OF, "--format", "json")
+    far = [p["cell"] for p in json.loads(listing)["problems"] if p["row"] == 150_000]
+    assert "D150000" in far and "B150000" in far
+    assert all(style_of(out, "来电登记", ref)[0] == "00FFC7CE" for ref in far)
+    assert style_of(out, "来电登记", "D150001")[0] is None
+    address = str(calls[149_999][5])
+    assert len(address) == CELL_LIMIT and address.endswith(CUT_NOTE)
+    with zipfile.ZipFile(out) as copy:
+        notes = b"".join(copy.read(n) for n in copy.namelist() if "comments/" in n)
+        assert b'ref="F150000"' in notes and b"40,000" in notes
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(out) as copy:
         sheet_parts = [n for n in copy.namelist() if n.startswith("xl/worksheets/sheet")]
         formatted = [n for n in sheet_parts if copy.getinfo(n).file_size > 10_000_000]

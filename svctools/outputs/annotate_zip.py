@@ -21,6 +21,7 @@ import re
 import shutil
 import struct
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -47,9 +48,8 @@ from svctools.outputs.xlsxparts import (
     Styles,
     column_number,
     insert_before,
-    long_runs,
     long_texts,
-    pieces,
+    marked_rows,
     split_ref,
 )
 
@@ -65,6 +65,7 @@ class Listing:
     widths: tuple[int, ...]
 
 
+WINDOW = 8 << 20  # bytes of a worksheet inflated at a time
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
@@ -94,6 +95,27 @@ class Package:
         if at != len(data):
             raise NotPlain(f"{name}: size")
         return bytes(data) if info.file_size < 1 << 20 else data  # type: ignore[return-value]
+
+    def windows(self, name: str, size: int = WINDOW) -> Iterator[tuple[int, bytes, bool, bool]]:
+        """A worksheet member inflated piece by piece: (offset, bytes, first, last), each
+        piece ending just before a ``<row`` (whole rows: no tag or text is split); from
+        ``</sheetData>`` on, the rest comes in one piece with it."""
+        if name not in self.names:
+            raise NotPlain(name)
+        base, buffer, first, tail = 0, b"", True, False
+        with self.archive.open(name) as member:
+            while chunk := member.read(size):
+                tail = (
+                    tail or b"</sheetData>" in buffer[-12:] + chunk[:12] or b"</sheetData>" in chunk
+                )
+                buffer = buffer + chunk if buffer else chunk
+                if tail:
+                    continue
+                cut = buffer.rfind(b"<row")
+                if cut > 0:
+                    yield base, buffer[:cut], first, False
+                    base, buffer, first = base + cut, buffer[cut:], False
+        yield base, buffer, first, True
 
     def fresh(self, pattern: str) -> str:
         """The first ``pattern.format(n)`` that names no member yet."""
@@ -312,51 +334,61 @@ def annotate_sheet(
     styles: Styles,
     lang: str,
 ) -> list[bytes]:
-    """Rewrite one worksheet if it has marks, long texts or a selected tab; its content types."""
-    data = package.read(path)
-    head = data[: data.find(b"<sheetData")]
-    notes_shared = shared_cells(data, shared)
-    if not (marks or notes_shared or b"tabSelected" in head or any(long_runs(data))):
+    """Edit one worksheet if it has marks, long texts or a selected tab (window by window:
+    never the whole sheet in memory); the content types it adds."""
+    by_row, edits = marked_rows(marks), []
+    pending, columns = sorted(by_row), {}
+    for base, window, first, last in package.windows(path):
+        sheet = SheetEdit(window, base, first, last)
+        if first:
+            sheet.unselect()
+            columns = sheet.column_styles()
+        for ref, length in shared_cells(window, shared).items():
+            marks[ref] = Mark(None, [say("annotate.cut", lang, length=length)])
+        for ref, note in sheet.cut_long_texts(lang).items():
+            mark = marks.get(ref)
+            marks[ref] = Mark(mark.color, mark.lines + note.lines) if mark else note
+        pending = sheet.fill(pending, by_row, styles, columns)
+        if last and marks:
+            sheet.legacy_drawing("svcVml")
+        edits += sheet.edits
+    if pending:
+        raise NotPlain(f"row {pending[0]} not found")
+    if not edits:
         return []  # copied as it is
-    sheet = SheetEdit(data)
-    sheet.unselect()
-    for ref, length in notes_shared.items():
-        marks[ref] = Mark(None, [say("annotate.cut", lang, length=length)])
-    for ref, note in sheet.cut_long_texts(lang).items():
-        marks[ref] = Mark(marks[ref].color, marks[ref].lines + note.lines) if ref in marks else note
-    sheet.fill(marks, styles)
-    added: list[bytes] = []
-    if marks:
-        rels_path = rels_of(path)
-        kinds = {kind for kind, _ in package.relationships(rels_path).values()}
-        if kinds & {"comments", "vmlDrawing", "threadedComment"}:
-            raise NotPlain("comments already on the sheet")
-        comments_path = package.fresh("xl/comments/comment{}.xml")
-        vml_path = package.fresh("xl/drawings/commentsDrawing{}.vml")
-        package.out[comments_path], package.out[vml_path] = comment_parts(marks)
-        rels = (
-            package.read(rels_path)
-            if rels_path in package.names
-            else f'{XML_DECLARATION}<Relationships xmlns="{PACKAGE_REL}"></Relationships>'.encode()
+    size = package.archive.getinfo(path).file_size
+    size += sum(len(new) - (end - start) for start, end, _, new in edits)
+    package.out[path] = Edited(edits, size)
+    return comments_for(package, path, marks) if marks else []
+
+
+def comments_for(package: Package, path: str, marks: dict[str, Mark]) -> list[bytes]:
+    """The comments part and VML drawing of a sheet, its relationships; the content types."""
+    rels_path = rels_of(path)
+    kinds = {kind for kind, _ in package.relationships(rels_path).values()}
+    if kinds & {"comments", "vmlDrawing", "threadedComment"}:
+        raise NotPlain("comments already on the sheet")
+    comments_path = package.fresh("xl/comments/comment{}.xml")
+    vml_path = package.fresh("xl/drawings/commentsDrawing{}.vml")
+    package.out[comments_path], package.out[vml_path] = comment_parts(marks)
+    rels = (
+        package.read(rels_path)
+        if rels_path in package.names
+        else f'{XML_DECLARATION}<Relationships xmlns="{PACKAGE_REL}"></Relationships>'.encode()
+    )
+    folder = posixpath.dirname(path)
+    new_rels = "".join(
+        f'<Relationship Id="{rel_id}" Type="{OFFICE_REL}/{kind}" '
+        f'Target="{posixpath.relpath(target, folder)}"/>'
+        for rel_id, kind, target in (
+            ("svcComments", "comments", comments_path),
+            ("svcVml", "vmlDrawing", vml_path),
         )
-        folder = posixpath.dirname(path)
-        new_rels = "".join(
-            f'<Relationship Id="{rel_id}" Type="{OFFICE_REL}/{kind}" '
-            f'Target="{posixpath.relpath(target, folder)}"/>'
-            for rel_id, kind, target in (
-                ("svcComments", "comments", comments_path),
-                ("svcVml", "vmlDrawing", vml_path),
-            )
-        )
-        if b'Id="svc' in rels:
-            raise NotPlain("relationship ids")
-        package.out[rels_path] = insert_before(rels, b"</Relationships>", new_rels.encode())
-        sheet.legacy_drawing("svcVml")
-        added.append(
-            f'<Override PartName="/{comments_path}" ContentType="{COMMENTS_TYPE}"/>'.encode()
-        )
-    package.out[path] = Edited(sheet.edits)  # made again when written: one big sheet at a time
-    return added
+    )
+    if b'Id="svc' in rels:
+        raise NotPlain("relationship ids")
+    package.out[rels_path] = insert_before(rels, b"</Relationships>", new_rels.encode())
+    return [f'<Override PartName="/{comments_path}" ContentType="{COMMENTS_TYPE}"/>'.encode()]
 
 
 def shared_cells(data: bytes, shared: dict[bytes, int]) -> dict[str, int]:
@@ -403,7 +435,8 @@ def add_listing(
 
 
 def write_members(package: Package, out: Any) -> None:
-    """Every member in the book's order: rewritten ones deflated anew, the rest copied raw."""
+    """Every member in the book's order: edited sheets streamed with their edits made, other
+    rewritten parts deflated anew, the rest copied raw."""
     fresh = dict(package.out)
     # level 1: a rewritten sheet deflates three times faster, about a third bigger than at 6
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
@@ -412,18 +445,34 @@ def write_members(package: Package, out: Any) -> None:
             if data is None:
                 copy_raw(package.archive, target, info)
             elif isinstance(data, Edited):
-                original = package.read(info.filename, original=True)
-                write_member(target, info.filename, pieces(original, data.edits))
-                del original
+                write_edited(package.archive, target, info.filename, data)
             else:
-                write_member(target, info.filename, data)
+                with target.open(info.filename, "w") as stream:
+                    stream.write(data)
         for name, data in fresh.items():
-            write_member(target, name, data)
+            target.writestr(name, data)
 
 
-def write_member(target: zipfile.ZipFile, name: str, data: Any) -> None:
-    """One rewritten member, deflated: bytes, or pieces written in turn."""
-    pieces = [data] if isinstance(data, bytes) else data
-    with target.open(name, "w", force_zip64=sum(len(p) for p in pieces) > 1 << 30) as stream:
-        for piece in pieces:
-            stream.write(piece)
+def write_edited(
+    source: zipfile.ZipFile, target: zipfile.ZipFile, name: str, edited: Edited
+) -> None:
+    """A sheet streamed from the book into the copy with its edits made on the way."""
+    with source.open(name) as inp, target.open(name, "w", force_zip64=edited.size > 1 << 30) as out:
+        at = 0
+        for start, end, _, new in edited.edits:
+            copy_bytes(inp, out, start - at)
+            copy_bytes(inp, None, end - start)
+            out.write(new)
+            at = end
+        shutil.copyfileobj(inp, out, 1 << 20)
+
+
+def copy_bytes(inp: Any, out: Any, count: int) -> None:
+    """``count`` bytes from ``inp`` to ``out`` (None: skipped), a megabyte at a time."""
+    while count > 0:
+        chunk = inp.read(min(count, 1 << 20))
+        if not chunk:
+            raise NotPlain("member shorter than its edits")
+        if out is not None:
+            out.write(chunk)
+        count -= len(chunk)

@@ -176,18 +176,21 @@ def long_texts(
 class SheetEdit:
     """One worksheet's XML, edited as text: a list of (start, end, new bytes) over the original."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.start = data.find(b"<sheetData>")
-        self.end = data.rfind(b"</sheetData>")
-        if b"<!--" in data:
+    def __init__(self, data: bytes, base: int = 0, first: bool = True, last: bool = True) -> None:
+        """``data`` is the whole sheet, or a window of it (starting at ``base``, holding whole
+        rows): ``first`` has the part before ``<sheetData>``, ``last`` the part after it."""
+        self.data, self.base = data, base
+        if first and b"<!--" in data[:4096]:  # a writer's banner; Excel never writes one
             raise NotPlain("comments in the sheet XML")
+        self.start = data.find(b"<sheetData>") if first else 0
+        self.end = data.rfind(b"</sheetData>") if last else len(data)
         if self.start < 0 or self.end < 0:  # <sheetData/>: no rows to mark
             raise NotPlain("no sheetData")
         self.edits: list[tuple[int, int, int, bytes]] = []
 
     def edit(self, start: int, end: int, new: bytes) -> None:
-        self.edits.append((start, end, len(self.edits), new))
+        """Replace ``data[start:end]`` by ``new`` (kept at the sheet's own offsets)."""
+        self.edits.append((self.base + start, self.base + end, len(self.edits), new))
 
     def unselect(self) -> None:
         """The tab no longer selected: the problem list is the selected, active sheet."""
@@ -220,20 +223,22 @@ class SheetEdit:
                     styles[number] = int(style[1])
         return styles
 
-    def fill(self, marks: dict[str, Mark], styles: Styles) -> None:
-        """Each marked cell with a colour gets a copy of its own style with the fill."""
-        by_row: dict[int, list[tuple[int, str, str]]] = {}
-        for ref, mark in marks.items():
-            if mark.color:
-                letters, row = split_ref(ref)
-                by_row.setdefault(row, []).append((column_number(letters), ref, mark.color))
-        columns = self.column_styles() if by_row else {}
+    def fill(
+        self,
+        numbers: list[int],
+        by_row: dict[int, list[tuple[int, str, str]]],
+        styles: Styles,
+        columns: dict[int, int],
+    ) -> list[int]:
+        """Each marked cell of rows ``numbers`` (ascending) gets a copy of its own style with
+        the fill; the rows not in this window are returned (they come later)."""
         at = self.start
-        for number in sorted(by_row):
+        for index, number in enumerate(numbers):
             found = self.row(number, at)
             if found is None:
-                raise NotPlain(f"row {number} not found")
-            at = self._fill_row(found, sorted(by_row[number]), styles, columns)
+                return numbers[index:]
+            at = self._fill_row(found, by_row[number], styles, columns)
+        return []
 
     def row(self, number: int, at: int) -> re.Match[bytes] | None:
         """The start tag of row ``number``, at or after ``at``: found as Excel writes it
@@ -301,28 +306,29 @@ class SheetEdit:
         element = f'<legacyDrawing xmlns:r="{OFFICE_REL}" r:id="{rel_id}"/>'.encode()
         self.edit(tail.start(), tail.start(), element)
 
-    def parts(self) -> list[Any]:
-        """The edited sheet as pieces to write one after another (no joined copy of it)."""
-        return pieces(self.data, self.edits)
+
+def marked_rows(marks: dict[str, Mark]) -> dict[int, list[tuple[int, str, str]]]:
+    """Row number -> (column number, ref, colour) of each cell to fill, by column."""
+    by_row: dict[int, list[tuple[int, str, str]]] = {}
+    for ref, mark in marks.items():
+        if mark.color:
+            letters, row = split_ref(ref)
+            by_row.setdefault(row, []).append((column_number(letters), ref, mark.color))
+    return {number: sorted(cells) for number, cells in by_row.items()}
 
 
 @dataclass
 class Edited:
-    """A sheet's edits without its text: applied again to the book's member when the copy is
-    written, so that only one big sheet at a time is in memory."""
+    """A sheet's edits without its text: made as the book's member is streamed into the copy,
+    so that no sheet is ever held whole in memory."""
 
     edits: list[tuple[int, int, int, bytes]]
+    size: int  # the edited member's size
 
-
-def pieces(data: bytes, edits: list[tuple[int, int, int, bytes]]) -> list[Any]:
-    """``data`` with ``edits`` (start, end, order, new bytes) made, as pieces to write in turn."""
-    view = memoryview(data)
-    parts: list[Any] = []
-    at = 0
-    for start, end, _, new in sorted(edits, key=lambda e: (e[0], e[2])):
-        if start < at:
-            raise NotPlain("overlapping edits")
-        parts += [view[at:start], new]
-        at = end
-    parts.append(view[at:])
-    return parts
+    def __post_init__(self) -> None:
+        self.edits.sort(key=lambda e: (e[0], e[1] > e[0], e[2]))  # insertions first
+        at = 0
+        for start, end, _, _ in self.edits:
+            if start < at:
+                raise NotPlain("overlapping edits")
+            at = end
