@@ -184,7 +184,9 @@ class SheetEdit:
             raise NotPlain("comments in the sheet XML")
         self.start = data.find(b"<sheetData>") if first else 0
         self.end = data.rfind(b"</sheetData>") if last else len(data)
-        if self.start < 0 or self.end < 0:  # <sheetData/>: no rows to mark
+        if first and last and self.start < 0 and (empty := data.find(b"<sheetData/>")) >= 0:
+            self.start = self.end = empty  # an empty sheet: nothing to mark in it
+        if self.start < 0 or self.end < 0:
             raise NotPlain("no sheetData")
         self.edits: list[tuple[int, int, int, bytes]] = []
 
