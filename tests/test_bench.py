@@ -60,3 +60,35 @@ def test_help_imports_no_heavy_module() -> None:
         [sys.executable, "-c", bench["STARTUP_CHECK"]], capture_output=True, text=True, check=True
     )
     assert found.stderr.strip().splitlines()[-1] == "heavy: none"
+
+
+VALIDATE_CHECK = """
+import sys
+from svctools.cli import cli
+try:
+    cli(["validate", sys.argv[1], "--as-of", "2026-11-20T09:00"], prog_name="svctools",
+        standalone_mode=False)
+except SystemExit:
+    pass
+loaded = ("openpyxl", "xlsxwriter", "jinja2", "yagmail", "gspread", "ssl", "http.client",
+          "urllib.request", "xml.sax.saxutils")
+print("loaded:", ",".join(m for m in loaded if m in sys.modules) or "none", file=sys.stderr)
+"""
+
+
+def test_validate_of_a_blank_book_imports_no_writer_mail_or_network_module(
+    tmp_path: Path,
+) -> None:
+    """``validate`` of a blank book stays near 0.3 s: reading needs no workbook writer, no mail
+    and no network (xml.sax.saxutils brought urllib, http and ssl in for one unescape)."""
+    import subprocess
+    import sys
+
+    blank = tmp_path / "blank.xlsx"
+    subprocess.run(
+        [sys.executable, "-m", "svctools", "init", str(blank)], capture_output=True, check=True
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", VALIDATE_CHECK, str(blank)], capture_output=True, text=True
+    )
+    assert found.stderr.strip().splitlines()[-1] == "loaded: none", found.stderr
