@@ -3,6 +3,7 @@ the data, text over Excel's cell limit cut with a note); the openpyxl path is th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -216,6 +217,20 @@ def formatted_book(path: Path) -> Path:
 def style_of(path: Path, sheet: str, ref: str) -> tuple[str | None, str]:
     """The fill colour and number format of one cell, read from the package's XML (openpyxl
     would load a million rows)."""
+    written = path.stat()  # a file written again is unpacked again
+    data, styles = _sheet_and_styles(path, sheet, (written.st_mtime_ns, written.st_size))
+    tag = re.search(rb'<c\b[^>]*?\sr="%s"[^>]*>' % ref.encode(), data)
+    found = re.search(rb'\ss="(\d+)"', tag[0]) if tag else None
+    xf = list(styles.find(f"{MAIN}cellXfs") or [])[int(found[1]) if found else 0]
+    fill = list(styles.find(f"{MAIN}fills") or [])[int(xf.get("fillId", "0"))]
+    color = fill.find(f"{MAIN}patternFill/{MAIN}fgColor")
+    return (color.get("rgb") if color is not None else None), xf.get("numFmtId", "0")
+
+
+@functools.lru_cache(maxsize=4)
+def _sheet_and_styles(path: Path, sheet: str, _written: tuple[int, int]) -> tuple[bytes, Any]:
+    """A sheet's XML and the styles, unpacked once per file (a sheet of a million rows is
+    78 MB: the formatted-book test asks it about several cells)."""
     from defusedxml.ElementTree import fromstring
 
     with zipfile.ZipFile(path) as package:
@@ -230,19 +245,15 @@ def style_of(path: Path, sheet: str, ref: str) -> tuple[str | None, str]:
         )
         assert target and names
         data = package.read("xl/" + target[1].lstrip("/").removeprefix("xl/"))
-        tag = re.search(rb'<c\b[^>]*?\sr="%s"[^>]*>' % ref.encode(), data)
-        found = re.search(rb'\ss="(\d+)"', tag[0]) if tag else None
-        styles = fromstring(package.read("xl/styles.xml"))
-    xf = list(styles.find(f"{MAIN}cellXfs") or [])[int(found[1]) if found else 0]
-    fill = list(styles.find(f"{MAIN}fills") or [])[int(xf.get("fillId", "0"))]
-    color = fill.find(f"{MAIN}patternFill/{MAIN}fgColor")
-    return (color.get("rgb") if color is not None else None), xf.get("numFmtId", "0")
+        return data, fromstring(package.read("xl/styles.xml"))
 
 
 def test_a_sheet_formatted_to_the_last_row_is_copied_by_its_data(tmp_path: Path) -> None:
     book = formatted_book(tmp_path / "book.xlsx")
     out = tmp_path / "annotated.xlsx"
-    code, _, err = run("validate", book, "--as-of", AS_OF, "--annotate", out)
+    code, listing, err = run(
+        "validate", book, "--as-of", AS_OF, "--annotate", out, "--format", "json"
+    )
     assert code == 1, err
     assert style_of(out, "来电登记", "D3")[0] == "00FFC7CE"  # the bad phone: red
     assert style_of(out, "来电登记", "D4")[0] is None
@@ -255,7 +266,6 @@ def test_a_sheet_formatted_to_the_last_row_is_copied_by_its_data(tmp_path: Path)
     assert calls[2][3] == "010-1234" and len([r for r in calls if any(r)]) == 4
     # row 150,000, in a later window: its marked cells filled (added where the XML had none),
     # its address cut with a note
-    _, listing, _ = run("validate", book, "--as-of", AS_OF, "--format", "json")
     far = [p["cell"] for p in json.loads(listing)["problems"] if p["row"] == 150_000]
     assert "D150000" in far and "B150000" in far
     assert all(style_of(out, "来电登记", ref)[0] == "00FFC7CE" for ref in far)
