@@ -15,7 +15,10 @@ Other test files import these directly (``from conftest import write_book, valid
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 import socket
+import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -266,3 +269,21 @@ def smtp_on_localhost(handler: Any, **options: Any) -> Iterator[int]:
         yield port
     finally:
         controller.stop()
+
+
+def soffice_convert(source: Path, kind: str, folder: Path) -> Path:
+    """``source`` saved as ``kind`` (``xls``, ``pdf``, ``xlsx:Calc MS Excel 2007 XML`` …) into
+    ``folder`` by LibreOffice headless, with a profile of its own."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise FileNotFoundError("LibreOffice (soffice) is not installed")
+    home = folder / "soffice-home"
+    home.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", kind, "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(home)},
+    )
+    return folder / f"{source.stem}.{kind.split(':')[0]}"

@@ -6,13 +6,13 @@ book written by ``svctools init`` and change only the part that makes it hostile
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from conftest import soffice_convert
 
 from svctools.core.schema import load_schema
 from svctools.outputs.blank import write_blank_book
@@ -240,23 +240,6 @@ def xls_too_big(folder: Path) -> Path:
         handle.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
         handle.truncate(300 << 20)
     return path
-
-
-def soffice_convert(source: Path, kind: str, folder: Path) -> Path:
-    """``source`` saved as ``kind`` by LibreOffice headless, with a profile of its own."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise FileNotFoundError("LibreOffice (soffice) is not installed")
-    home = folder / "soffice-home"
-    home.mkdir(exist_ok=True)
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", kind, "--outdir", str(folder), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(home)},
-    )
-    return folder / f"{source.stem}.{kind}"
 
 
 def truncated_ods(folder: Path) -> Path:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, set_cell, valid_rows, validate_book, write_book
+from conftest import AS_OF, set_cell, soffice_convert, valid_rows, validate_book, write_book
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import Border, Font, Side
@@ -139,13 +137,15 @@ def test_libreoffice_opens_the_copy(tmp_path: Path) -> None:
     run("validate", book, "--as-of", AS_OF, "--annotate", out)
     # LibreOffice converts what it opens; a package it cannot open gives no file (it never
     # asks to repair in headless mode). Round trip to xlsx: the marked cell's note is there.
-    convert(out, "pdf", tmp_path / "pdf")
+    soffice_convert(out, "pdf", tmp_path / "pdf")
     assert (tmp_path / "pdf" / "annotated.pdf").read_bytes().startswith(b"%PDF")
-    again = openpyxl.load_workbook(convert(out, "xlsx:Calc MS Excel 2007 XML", tmp_path / "x"))
+    again = openpyxl.load_workbook(
+        soffice_convert(out, "xlsx:Calc MS Excel 2007 XML", tmp_path / "x")
+    )
     assert again.sheetnames[0] == "问题清单"
     assert "来电时间" in again["来电登记"]["B3"].comment.text
     # and a book LibreOffice wrote (its own styles, shared strings, views) is copied as well
-    written = convert(book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    written = soffice_convert(book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
     out = tmp_path / "annotated-lo.xlsx"
     code, _, err = run("validate", written, "--as-of", AS_OF, "--annotate", out)
     assert code == 1, err
@@ -154,28 +154,6 @@ def test_libreoffice_opens_the_copy(tmp_path: Path) -> None:
     marked = openpyxl.load_workbook(out)["来电登记"]["B3"]
     assert marked.fill.fgColor.rgb.endswith("FFC7CE") and marked.font.b
     assert marked.number_format.replace("\\", "") == "yyyy/m/d h:mm"  # LibreOffice: "d\ h"
-
-
-def convert(source: Path, kind: str, folder: Path) -> Path:
-    """``source`` converted by LibreOffice headless (a profile of its own) into ``folder``."""
-    home = folder / "home"
-    home.mkdir(parents=True)
-    subprocess.run(
-        [
-            SOFFICE or "soffice",
-            "--headless",
-            "--convert-to",
-            kind,
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(home)},
-    )
-    return folder / f"{source.stem}.{kind.split(':')[0]}"
 
 
 def formatted_book(path: Path) -> Path:

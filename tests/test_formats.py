@@ -7,9 +7,7 @@ import codecs
 import csv
 import io
 import json
-import os
 import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import Book, set_cell, valid_rows, write_book
+from conftest import Book, set_cell, soffice_convert, valid_rows, write_book
 
 from svctools.cli import cli
 
@@ -51,28 +49,6 @@ def outcome(book: Path) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
     )
     assert code == 0, err
     return problems, json.loads(out)["totals"]
-
-
-def convert(source: Path, kind: str, folder: Path) -> Path:
-    """``source`` saved as ``kind`` by LibreOffice headless, with a profile of its own."""
-    home = folder / "home"
-    home.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            SOFFICE or "soffice",
-            "--headless",
-            "--convert-to",
-            kind,
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(home)},
-    )
-    return folder / f"{source.stem}.{kind}"
 
 
 def csv_folder(book: Book, folder: Path, encoding: str) -> Path:
@@ -130,7 +106,7 @@ def test_xlsx_is_the_reference(xlsx: Path) -> None:
 @needs_soffice
 @pytest.mark.parametrize("kind", ["xls", "ods"])
 def test_xls_and_ods_from_libreoffice_give_the_same_answers(xlsx: Path, kind: str) -> None:
-    _check(convert(xlsx, kind, xlsx.parent / kind))
+    _check(soffice_convert(xlsx, kind, xlsx.parent / kind))
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
@@ -166,7 +142,7 @@ def test_the_size_guard_measures_the_grid_calamine_builds(xlsx: Path, kind: str)
 
     from svctools.sources import grid
 
-    book = convert(xlsx, kind, xlsx.parent / f"grid-{kind}")
+    book = soffice_convert(xlsx, kind, xlsx.parent / f"grid-{kind}")
     if kind == "ods":
         with zipfile.ZipFile(book) as archive:
             tables = grid._ods_tables([archive.read("content.xml")])[1:]
@@ -212,7 +188,7 @@ def test_calamine_still_loses_the_cells_of_a_sheetjs_xlsb(xlsx: Path) -> None:
 @needs_soffice
 def test_the_xlsb_is_whole_as_libreoffice_reads_it(tmp_path: Path) -> None:
     """The file is not broken: LibreOffice reads every cell, the same answers as the .xlsx."""
-    _check(convert(XLSB, "xlsx", tmp_path))
+    _check(soffice_convert(XLSB, "xlsx", tmp_path))
 
 
 @needs_soffice
@@ -227,7 +203,7 @@ def test_order_id_merged_down_reads_alike_in_xls_and_ods(tmp_path: Path, kind: s
     set_cell(rows, "维修台帐", 3, "故障原因", "人为损坏")
     rows["配件使用"].append([None, "P-200", "密封圈", 1, 10])
     xlsx = write_book(tmp_path / "merged.xlsx", rows, merges={"配件使用": ["A3:A4"]})
-    book = convert(xlsx, kind, tmp_path / kind)
+    book = soffice_convert(xlsx, kind, tmp_path / kind)
     code, out, _ = run("validate", book, "--as-of", AS_OF, "--format", "json")
     assert (code, json.loads(out)["problems"]) == (0, [])
     code, out, err = run("settle", book, "--month", "2026-10", "--as-of", AS_OF, "--format", "json")
