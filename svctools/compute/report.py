@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from svctools.compute.faults import FaultAnalysis, compute_faults
@@ -123,30 +122,27 @@ class _Book:
     complaints: dict[int, Record] = field(default_factory=dict)  # by row
     opened: list[datetime | None] = field(default_factory=list)  # opened_at of each order
 
-    _buckets: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
+    # What each month's lists are cut from, sorted into months once (the report asks for two):
+    # name -> year * 12 + month - 1 -> the items whose moment falls in that month, in order.
+    by_month: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.opened = [self.opened_at(order) for order in self.records["repair_ledger"]]
+        records = self.records
+        ledger = records["repair_ledger"]
+        self.opened = [self.opened_at(order) for order in ledger]
+        judged = self.sla.judged
+        self.by_month = {
+            "calls": _months(records["call_log"], "call_time"),
+            "opened": _months(ledger, self.opened),
+            "completed": _months(ledger, "completed_at"),
+            "deadlines": _months(judged, [d.deadline for d in judged]),
+            "complaints": _months(records["complaints"], "received_at"),
+            "callbacks": _months(records["callbacks"], "called_at"),
+        }
 
-    def in_month(
-        self,
-        name: str,
-        first: date,
-        items: Sequence[Any],
-        moment: str | list[datetime | None] | Callable[[Any], Any],
-    ) -> list[Any]:
-        """``items`` whose ``moment`` (a column, a list beside them, or a function) falls in
-        the month of ``first``: sorted into months once, as the report asks for two."""
-        buckets = self._buckets.get(name)
-        if buckets is None:
-            if isinstance(moment, str):
-                moments: Iterable[Any] = (item.get(moment) for item in items)
-            elif callable(moment):
-                moments = map(moment, items)
-            else:
-                moments = moment
-            buckets = self._buckets[name] = _months(items, moments)
-        return buckets.get(first.year * 12 + first.month - 1, [])
+    def in_month(self, name: str, first: date) -> list[Any]:
+        """The ``name`` items of the month that starts on ``first``."""
+        return self.by_month[name].get(first.year * 12 + first.month - 1, [])
 
     def opened_at(self, order: Record) -> datetime | None:
         """An order opens with its call (the ledger has no date of its own for it)."""
@@ -235,32 +231,26 @@ def _month(book: _Book, first: date, stop: date) -> _Month:
     """One calendar month [first, stop): each list is a bucket made once for both months."""
     records = book.records
     book.sla.check_explained(first, stop)
-    ledger = records["repair_ledger"]
     return _Month(
         first=first,
         stop=stop,
-        calls=book.in_month("calls", first, records["call_log"], "call_time"),
-        opened=book.in_month("opened", first, ledger, book.opened),
-        completed=[
-            o
-            for o in book.in_month("completed", first, ledger, "completed_at")
-            if o.get("status") == "completed"
-        ],
-        deadlines=book.in_month("deadlines", first, book.sla.judged, attrgetter("deadline")),
-        complaints=book.in_month("complaints", first, records["complaints"], "received_at"),
-        callbacks=book.in_month("callbacks", first, records["callbacks"], "called_at"),
+        calls=book.in_month("calls", first),
+        opened=book.in_month("opened", first),
+        completed=[o for o in book.in_month("completed", first) if o.get("status") == "completed"],
+        deadlines=book.in_month("deadlines", first),
+        complaints=book.in_month("complaints", first),
+        callbacks=book.in_month("callbacks", first),
         settlement=compute_settlement(records, book.policy, first, stop),
         penalties=compute_penalties(records, book.sla, book.policy, first),
     )
 
 
-def _months(
-    items: Sequence[Any], moments: Iterable[date | datetime | None]
-) -> dict[int, list[Any]]:
-    """Items by the month of their moment (year * 12 + month - 1), in their order; an item
-    without a moment is in no month."""
+def _months(items: Sequence[Any], moments: str | list[Any]) -> dict[int, list[Any]]:
+    """Items by the month of their moment (``moments``: a column of theirs, or a list beside
+    them), as year * 12 + month - 1, in their order; an item without a moment is in no month."""
+    found = (item.get(moments) for item in items) if isinstance(moments, str) else moments
     buckets: dict[int, list[Any]] = {}
-    for item, moment in zip(items, moments, strict=True):
+    for item, moment in zip(items, found, strict=True):
         if moment is not None:
             buckets.setdefault(moment.year * 12 + moment.month - 1, []).append(item)
     return buckets
