@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import svctools.sources.calamine as fastxlsx
+import svctools.sources.zipmember as zipmember
 from svctools.cli import cli
 from svctools.compute.checks import validate
 from svctools.core.errors import BookError, ConfigError
@@ -298,6 +299,30 @@ def test_error_cells_without_a_reference_are_read_by_openpyxl(tmp_path: Path) ->
     stripped = rewrite_member(path, member, lambda xml: xml.replace(b' r="K2"', b""))
     assert fastxlsx._inspect(stripped, fastxlsx._sheet_parts(stripped)[CALLS]).openpyxl
     loaded = assert_same_book(stripped)
+    assert [(p.field, p.code) for p in loaded.problems] == [("fault_description", "bad_value")]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_error_cells_are_found_whichever_quote_and_wherever_the_chunk_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quote: str
+) -> None:
+    book = valid_rows()
+    set_cell(book, CALLS, 2, "故障描述", "#N/A")
+    path = write_book(tmp_path / "errors.xlsx", book)
+    mark = f" t={quote}e{quote}".encode()
+    quoted = rewrite_member(
+        path, call_sheet_member(path), lambda xml: xml.replace(b' t="e"', mark), "quoted.xlsx"
+    )
+    xml = zipfile.ZipFile(quoted).read(call_sheet_member(quoted))
+    at = xml.index(mark)
+    part = fastxlsx._sheet_parts(quoted)[CALLS]
+    # inside a chunk, or split between two (then found in the bytes around the boundary)
+    for cut in (len(xml), at + 200, at - 3, at + 1, at + 3, at + len(mark) - 1):
+        monkeypatch.setattr(fastxlsx, "_CHUNK", cut)
+        monkeypatch.setattr(zipmember, "_CHUNK", cut)
+        assert [len(chunk) for chunk, _ in fastxlsx._chunks(quoted, part)][0] == min(cut, len(xml))
+        assert fastxlsx._inspect(quoted, part).errors == {2: [(10, "#N/A")]}
+    loaded = assert_same_book(quoted)
     assert [(p.field, p.code) for p in loaded.problems] == [("fault_description", "bad_value")]
 
 

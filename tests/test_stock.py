@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from svctools.cli import cli
+from svctools.compute import stock as stock_module
 from svctools.compute.stock import compute_stock
 from svctools.core.policy import Policy, policy_from_dict
 from svctools.core.records import Records
@@ -247,6 +248,37 @@ def test_any_row_order_gives_the_same_quantities(moves: list, rng: Any) -> None:
         (c.book_qty, c.diff) for c in first.counts
     ]
     assert {n.part_no for n in again.negative} == {n.part_no for n in first.negative}
+
+
+_ORDER_MOVE = st.tuples(st.sampled_from(("P1", "P2", "P9", None)), st.integers(0, 3),
+                        st.sampled_from((*KINDS, None)), st.sampled_from((1, 2, None)),
+                        st.sampled_from(("W1", "W2", "W3", None)))  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ORDER_MOVE, max_size=30))
+def test_each_order_s_moves_are_those_the_replay_takes_in_its_order(moves: list) -> None:
+    """``_by_order`` picks an order's moves from the columns; the plain way walks every part's
+    replayed events (known part, a time, a kind and a quantity; in (moment, phase, row))."""
+    rows = [move(n, datetime(2026, 10, 2, 9 + hour), kind, qty, part_no, order)
+            for n, (part_no, hour, kind, qty, order) in enumerate(moves)]  # fmt: skip
+    recs = records([part("P1", 3), part("P2", 0)], rows)
+    completed: dict = {"W1": None, "W2": None}  # W3: not completed
+    parts = stock_module._parts(recs)
+    stock_module._events(recs, parts)
+    plain: dict = {}
+    for part_no, found in parts.items():
+        for event in found.events:
+            if event.order_id in completed:
+                entry = plain.setdefault((event.order_id, part_no), ([], []))
+                if event.kind in ("issue", "return"):
+                    entry[0].append((event.row, event.qty * (1 if event.kind == "issue" else -1)))
+                elif event.kind == "old_part":
+                    entry[1].append((event.row, event.qty, event.moment))
+    fast = stock_module._by_order(recs, parts, completed)
+    assert {key: (e.issued, e.old) for key, e in fast.items() if e.issued or e.old} == {
+        key: lists for key, lists in plain.items() if lists[0] or lists[1]
+    }
 
 
 # -- the sheets: validation ---------------------------------------------------------------------

@@ -508,11 +508,14 @@ def _look(path: Path, part: _Part) -> tuple[_Verdict, bool, bool]:
             digits = chunk[at + len(_ROW_REF) : at + len(_ROW_REF) + 8].split(b'"')[0]
             last_row = max(last_row, int(digits) if digits.isdigit() else 0)
         wide = wide or bool(_WIDE.search(chunk) or _WIDE.search(edge))
-        if not marked:
-            marked = any(mark in chunk or mark in edge for mark in _ERROR_MARKS)
+        marked = marked or _has_error_mark(chunk, edge)
         # A formula's marks follow its <f> (or <x:f>) tag: a sheet of plain values (almost
-        # every ledger) is searched for those two bytes, not for the six marks.
-        tags = tags or any(tag in chunk or tag in edge for tag in _FORMULA_TAGS)
+        # every ledger) is searched for those two bytes, not for the six marks, and only
+        # where an "f" is at all (a one-byte search, twenty times faster than a two-byte one).
+        tags = tags or (
+            (b"f" in chunk or b"f" in edge)
+            and any(tag in chunk or tag in edge for tag in _FORMULA_TAGS)
+        )
         formulas = formulas or (tags and has_uncalculated(chunk, edge))
         merges_in(chunk, edge, merges)
     rows, columns = last_row, 26
@@ -522,6 +525,16 @@ def _look(path: Path, part: _Part) -> tuple[_Verdict, bool, bool]:
         reason = f"its cells span {rows:,} rows × {columns:,} columns"
         return _Verdict(openpyxl=reason), False, False
     return _Verdict(merges=sorted(merges)), marked, formulas
+
+
+def _has_error_mark(chunk: bytes, edge: bytes) -> bool:
+    """Whether ``t="e"`` (or ``t='e'``) is in ``chunk`` or ``edge``. Why the detour: a search
+    for a needle ending in a quote stops at every quote of the XML; ``"e"`` is searched for
+    first, twice as fast, and ``'`` is in almost no sheet (a one-byte search)."""
+    if any(mark in edge for mark in _ERROR_MARKS):
+        return True
+    double, single = _ERROR_MARKS
+    return (b'"e"' in chunk and double in chunk) or (b"'" in chunk and single in chunk)
 
 
 def _extent(path: Path, part: _Part) -> tuple[int, int]:
