@@ -209,7 +209,7 @@ def _rights(command: str, records: Any, policy: Any, moment: datetime) -> Any:
         return None
     from svctools.compute.entitlements import rights_by_call
 
-    return rights_by_call(records, policy, moment)
+    return lambda calls: rights_by_call(records, policy, moment, calls)  # the digests' calls only
 
 
 def _cmd(kind: Any) -> str:

@@ -8,6 +8,7 @@ numbers it was decided on (``why``), in zh and en, so the clerk can check it in 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -225,13 +226,14 @@ def compute_entitlements(
 
 
 def rights_by_call(
-    records: Records, policy: Policy, as_of: datetime
+    records: Records, policy: Policy, as_of: datetime, calls: Collection[str] | None = None
 ) -> dict[str, list[Entitlement]]:
     """Every right each call carries at ``as_of``, whenever it arose: what the callback digest
-    marks, so the agent offers it on the call."""
+    marks, so the agent offers it on the call. ``calls`` (str call_ids): only those calls are
+    judged (the digest's, a sixth of the book's), each exactly as it would be among all."""
     found: dict[str, list[Entitlement]] = {}
     with collection_paused():
-        for right in all_entitlements(records, policy, as_of):
+        for right in all_entitlements(records, policy, as_of, calls):
             found.setdefault(right.call_id, []).append(right)
     return found
 
@@ -246,21 +248,26 @@ class _Book:
     purchases: dict[str, date]  # a machine's purchase date from any of its calls
 
     @classmethod
-    def of(cls, records: Records) -> _Book:
+    def of(cls, records: Records, chosen: Collection[str] | None = None) -> _Book:
+        """``chosen`` (str call_ids): ``calls`` only those; the machines' histories are the
+        same for them as with every call (other calls of their serials are all kept)."""
         (call_ids,) = sheet_columns(records, "call_log", "call_id")
-        calls: dict[Any, Record] = first_by(call_ids, records["call_log"])
+        every: dict[Any, Record] = first_by(call_ids, records["call_log"])
         orders: dict[Any, list[Record]] = {}
-        for order in records["repair_ledger"]:
-            orders.setdefault(order.get("call_id"), []).append(order)
+        (order_calls,) = sheet_columns(records, "repair_ledger", "call_id")
+        for call_id, order in zip(order_calls, records["repair_ledger"], strict=True):
+            orders.setdefault(call_id, []).append(order)
         serials = dict(
-            zip(calls, serial_keys([c.get("serial_no") for c in calls.values()]), strict=True)
+            zip(every, serial_keys([c.get("serial_no") for c in every.values()]), strict=True)
         )
+        calls = every if chosen is None else {k: c for k, c in every.items() if str(k) in chosen}
+        wanted = {serials[k] for k in calls}
         by_serial: dict[str, list[tuple[Record, Record]]] = {}
         purchases: dict[str, date] = {}
-        for call_id, call in calls.items():
-            serial = serials[call_id]
-            if serial is None:
+        for call_id, serial in serials.items():
+            if serial is None or serial not in wanted:
                 continue
+            call = every[call_id]
             if call.get("purchase_date") is not None:
                 purchases.setdefault(serial, call.get("purchase_date"))
             for order in orders.get(call_id, []):
@@ -269,9 +276,12 @@ class _Book:
         return cls(calls, orders, by_serial, purchases)
 
 
-def all_entitlements(records: Records, policy: Policy, as_of: datetime) -> list[Entitlement]:
-    """Every right any call carries at ``as_of``, in the order they arose."""
-    book = _Book.of(records)
+def all_entitlements(
+    records: Records, policy: Policy, as_of: datetime, calls: Collection[str] | None = None
+) -> list[Entitlement]:
+    """Every right any call carries at ``as_of`` (or only the ``calls`` named), in the order
+    they arose."""
+    book = _Book.of(records, calls)
     found: list[Entitlement] = []
     for call_id, call in book.calls.items():
         call_time = call.get("call_time")

@@ -1,0 +1,164 @@
+"""`remind`'s fast paths (issue 18) give what the plain ones give, on random books.
+
+(a) the 三包 rights of only the digests' calls are those calls' rights among all calls;
+(b) the digests with rights looked up for their own calls equal those given every right;
+(c) the ledger read a column at a time finds the orders the record-by-record loop found;
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from depth import examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from svctools.compute.entitlements import rights_by_call
+from svctools.compute.reminders import _waiting, due_callbacks
+from svctools.core.policy import policy_from_dict
+from svctools.core.records import Record, Records
+
+FAST = settings(
+    max_examples=examples(80),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+AS_OF = datetime(2026, 11, 20, 9, 0)
+# short waits and one earlier repair suffice: every kind of right arises in a small book
+POLICY = policy_from_dict({"entitlements": {"parts_wait_days": 10, "repairs_before_exchange": 1}})
+# call ids as a clerk types them: the same number as text and as a number, blanks
+CALL_IDS = st.sampled_from(["C1", "C2", "C3", "C4", "1", 1, None])
+# the same machine typed with spaces or in lower case, or no serial at all
+SERIALS = st.sampled_from(["SN1", " sn1", "SN1 ", "SN2", "sn2", "", None])
+# near the as-of moment, so returns, exchanges, repeated repairs and long waits all arise
+MOMENTS = st.datetimes(min_value=datetime(2026, 9, 1), max_value=datetime(2026, 11, 30))
+DAYS = st.dates(min_value=date(2025, 9, 1), max_value=date(2026, 11, 30))
+
+
+def _call(draw: st.DrawFn) -> dict[str, Any]:
+    called_at = draw(st.none() | MOMENTS)
+    age = draw(st.none() | st.sampled_from([-2, 0, 5, 7, 8, 15, 16, 200, 400]))
+    bought = called_at.date() - timedelta(days=age) if called_at and age is not None else None
+    return {
+        "call_id": draw(CALL_IDS),
+        "call_time": called_at,
+        "serial_no": draw(SERIALS),
+        "purchase_date": draw(st.just(bought) | st.none() | DAYS),
+        "customer_name": "客户",
+        "taken_by": draw(st.sampled_from(["A01", "A02", None])),
+    }
+
+
+def _order(draw: st.DrawFn, number: int, call: dict[str, Any] | None) -> dict[str, Any]:
+    """An order of ``call`` (done a day or two after it), or of any call id at any time."""
+    start = call["call_time"] if call else None
+    done = start + timedelta(days=draw(st.integers(0, 2))) if start else draw(st.none() | MOMENTS)
+    wait = draw(st.none() | MOMENTS)
+    return {
+        "order_id": draw(st.sampled_from([f"W{number}", f"W{number % 3}", None])),
+        "call_id": call["call_id"] if call else draw(CALL_IDS),
+        "status": draw(st.sampled_from(["completed"] * 3 + ["cancelled", "pending", None])),
+        "completed_at": done,
+        "fault_cause": draw(st.sampled_from(["quality", "quality", "human", None])),
+        "technician_id": "T01",
+        "parts_wait_from": wait,
+        "parts_wait_to": draw(st.none() | st.just(wait and wait + timedelta(days=20))),
+    }
+
+
+@st.composite
+def books(draw: st.DrawFn) -> Records:
+    """Calls sharing machines, repeated quality repairs, parts waits: the rights' raw matter."""
+    calls = [_call(draw) for _ in range(draw(st.integers(1, 10)))]
+    orders = [
+        _order(draw, number, draw(st.none() | st.sampled_from(calls)) if calls else None)
+        for number in range(draw(st.integers(1, 14)))
+    ]
+    called = [{"order_id": f"W{n}"} for n in draw(st.sets(st.integers(0, 4), max_size=2))]
+    staff = [{"staff_id": "A01", "name": "张丽", "email": "a01@example.com"}]
+    return Records.from_lists(call_log=calls, repair_ledger=orders, staff=staff, callbacks=called)
+
+
+@settings(FAST, max_examples=examples(200))
+@given(records=books(), chosen=st.sets(st.sampled_from(["C1", "C2", "C3", "1", "2", "C9"])))
+def test_the_rights_of_some_calls_are_their_rights_among_all(
+    records: Records, chosen: set[str]
+) -> None:
+    every = rights_by_call(records, POLICY, AS_OF)
+    assert rights_by_call(records, POLICY, AS_OF, chosen) == {
+        call: rights for call, rights in every.items() if call in chosen
+    }
+
+
+def test_a_chosen_calls_repeat_repair_counts_the_other_calls_of_its_machine() -> None:
+    # C2 (serial " sn1", bought 2026-01-01) is the same machine as C1 ("SN1"), repaired for a
+    # quality fault on 2026-10-02, before C2 on 2026-11-01: with repairs_before_exchange = 1
+    # C2 carries repeated_failure, though only C2 is asked about.
+    calls = [
+        {"call_id": "C1", "call_time": datetime(2026, 10, 1), "serial_no": "SN1",
+         "purchase_date": date(2026, 1, 1)},
+        {"call_id": "C2", "call_time": datetime(2026, 11, 1), "serial_no": " sn1",
+         "purchase_date": date(2026, 1, 1)},
+        {"call_id": "C3", "call_time": datetime(2026, 11, 1), "serial_no": "SN9",
+         "purchase_date": date(2026, 1, 1)},
+    ]  # fmt: skip
+    orders = [
+        {"order_id": "W1", "call_id": "C1", "status": "completed",
+         "completed_at": datetime(2026, 10, 2), "fault_cause": "quality"},
+    ]  # fmt: skip
+    records = Records.from_lists(call_log=calls, repair_ledger=orders)
+    (right,) = rights_by_call(records, POLICY, AS_OF, {"C2"})["C2"]
+    assert right.rule == "repeated_failure"
+    assert [o.order_id for o in right.orders] == ["W1"]
+    assert rights_by_call(records, POLICY, AS_OF, {"C2", "C3"}).keys() == {"C2"}
+
+
+@FAST
+@given(records=books(), after=st.integers(0, 400))
+def test_digests_looking_up_their_own_calls_equal_those_given_every_right(
+    records: Records, after: int
+) -> None:
+    asked: list[set[str]] = []
+
+    def finder(calls: set[str]) -> Any:
+        asked.append(calls)
+        return rights_by_call(records, POLICY, AS_OF, calls)
+
+    every = rights_by_call(records, POLICY, AS_OF)
+    assert due_callbacks(records, after, AS_OF.date(), finder) == due_callbacks(
+        records, after, AS_OF.date(), every
+    )
+    assert len(asked) == 1  # looked up once, for all the digests
+
+
+def _plain_waiting(records: Records, after_days: int, today: date) -> dict[str, list[Any]]:
+    """The record-by-record loop ``_waiting`` replaced (as it was before issue 18)."""
+    called = {r.get("order_id") for r in records["callbacks"]}
+    calls = records.index("call_log", "call_id")
+    waiting: dict[str, list[tuple[datetime, str, Record, Record]]] = defaultdict(list)
+    for order in records["repair_ledger"]:
+        done = order.get("completed_at")
+        if order.get("status") != "completed" or not isinstance(done, datetime):
+            continue
+        if order.get("order_id") in called or (today - done.date()).days < after_days:
+            continue
+        call = calls.get(order.get("call_id"))
+        if call is None or not call.get("taken_by"):
+            continue
+        waiting[str(call.get("taken_by"))].append((done, str(order.get("order_id")), order, call))
+    return waiting
+
+
+@FAST
+@given(records=books(), after=st.integers(0, 400))
+def test_the_ledger_by_columns_finds_what_the_plain_loop_found(
+    records: Records, after: int
+) -> None:
+    assert _waiting(records, after, AS_OF.date()) == _plain_waiting(records, after, AS_OF.date())
+
+
+def test_a_book_without_a_ledger_or_callbacks_waits_for_nothing() -> None:
+    assert _waiting(Records.from_lists(call_log=[]), 1, AS_OF.date()) == {}
