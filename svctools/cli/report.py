@@ -55,6 +55,7 @@ def report(
       svctools report 售后台帐.xlsx --month 2026-10 --out 月报-2026-10.xlsx
       svctools report book.xlsx --month 2026-10 --out report.xlsx --format json
     """
+    from svctools.compute.computing import collection_paused
     from svctools.compute.report import compute_report
     from svctools.outputs.render import dumps
     from svctools.outputs.report_text import report_text
@@ -63,15 +64,17 @@ def report(
     env = env_for(ctx, config, lang)
     first_day, next_first_day = env.month(month, as_of)
     work = Computation(env, book, "report", as_of, skip_invalid)
-    result = compute_report(work.records, env.policy, first_day, next_first_day, work.as_of)
-    if env.mask(mask):  # one place: the text, json and xlsx renderers read the masked report
-        from svctools.compute.privacy import mask_report
+    with work.phase():  # no collection walks the month's results while they are made
+        result = compute_report(work.records, env.policy, first_day, next_first_day, work.as_of)
+        if env.mask(mask):  # one place: the text, json and xlsx renderers read the masked report
+            from svctools.compute.privacy import mask_report
 
-        result = mask_report(result)
+            result = mask_report(result)
     warn(result.warnings(env.lang), env.lang)
     if not any(result.kpi(k).value for k in ("calls", "orders_opened", "orders_completed")):
         warn([say("report.empty_month", env.lang, month=f"{first_day:%Y-%m}")], env.lang)
-    write_report(result, out, env.lang)
+    with collection_paused():  # nor the workbook's cells and charts while they are written
+        write_report(result, out, env.lang)
     if fmt == "json":
         click.echo(dumps({**result.to_dict(env.lang), "out": out, **work.extra()}))
     else:
