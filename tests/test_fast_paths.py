@@ -4,17 +4,20 @@
   their explanations and every judged deadline are those of the plain ``compute_sla``.
 - ``compute_penalties`` given that result counts the months before as per-person totals: the
   statement is the one it makes from every breach of every month (a list of ``Breach``).
+- ``compute_sla(..., steps=False)`` builds the breaches without what was counted (the report):
+  the same breaches; ``month_deducted`` (the report's month before) is the statement's total.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 from test_compute_properties import FAST, FIRST_AS_OF, money, sla_books
 
-from svctools.compute.penalties import compute_penalties
+from svctools.compute.penalties import compute_penalties, month_deducted
 from svctools.compute.sla import compute_sla
 from svctools.core.policy import Policy, policy_from_dict
 from svctools.core.records import Records
@@ -27,17 +30,20 @@ def _next(first: date) -> date:
 
 
 @st.composite
-def staffed_books(draw: st.DrawFn) -> tuple[Records, Policy]:
-    """sla_books with a staff sheet (wages, small caps) so that penalties carry over."""
+def staffed_books(draw: st.DrawFn, tight: bool = False) -> tuple[Records, Policy]:
+    """sla_books with a staff sheet (wages, small caps) so that penalties carry over;
+    ``tight``: a cap of at most 150.00 (wage 3000, minimum wage 2850 or more), so that most
+    books carry a month's excess over into the next."""
     records, policy = draw(sla_books())
     sheets = {key: [r.as_dict() for r in data.records] for key, data in records.sheets.items()}
+    wages = st.just(Decimal(3000)) if tight else st.none() | money(3000, 0)
     sheets["staff"] = [
-        {"staff_id": sid, "name": sid, "monthly_wage": draw(st.none() | money(3000, 0))}
-        for sid in ("A1", "T1")
+        {"staff_id": sid, "name": sid, "monthly_wage": draw(wages)} for sid in ("A1", "T1")
     ]
+    minimum = draw(st.integers(2850, 3000)) if tight else draw(money(2500, 0))
     penalties = {
         "cap_ratio": str(draw(money(1, 2))),
-        "minimum_wage": str(draw(money(2500, 0))),
+        "minimum_wage": str(minimum),
         "late_response": str(draw(money(300))),
         "overdue_repair": str(draw(money(300))),
     }
@@ -72,16 +78,36 @@ def test_penalties_from_a_months_breaches_are_the_plain_ones(
 
 
 @FAST
-@given(staffed_books(), st.sampled_from(MONTHS[1:]))
+@given(sla_books(), st.sampled_from(MONTHS))
+def test_breaches_without_steps_are_the_plain_ones(
+    book: tuple[Records, Policy], first: date
+) -> None:
+    """``steps=False`` (the report) leaves each breach's ``explain`` empty and nothing else."""
+    records, policy = book
+    window = (first, _next(first))
+    plain = compute_sla(records, policy, FIRST_AS_OF, explain=window)
+    fast = compute_sla(records, policy, FIRST_AS_OF, explain=window, steps=False)
+    assert fast.to_dict() == plain.to_dict()  # every field but the steps
+    assert [b.start for b in fast.breaches] == [b.start for b in plain.breaches]
+    assert all(b.explain == [] for b in fast.breaches)
+    assert fast.judged == plain.judged
+
+
+@FAST
+@given(staffed_books() | staffed_books(tight=True), st.sampled_from(MONTHS[1:]))
 def test_one_result_serves_two_months_as_a_report_asks(
     book: tuple[Records, Policy], first: date
 ) -> None:
-    """The report asks penalties of a month and the month before from one SlaResult (its breach
-    counts made once): each month's statement is the plain one."""
+    """The report builds only its month's breaches (without steps): that month's statement is
+    the plain one, and the month before's total deducted (``month_deducted``, from breach
+    counts alone) is the plain statement's."""
     records, policy = book
     before = MONTHS[MONTHS.index(first) - 1]
     plain = compute_sla(records, policy, FIRST_AS_OF)
-    fast = compute_sla(records, policy, FIRST_AS_OF, explain=(before, _next(first)))
+    fast = compute_sla(records, policy, FIRST_AS_OF, explain=(first, _next(first)), steps=False)
+    expected = compute_penalties(records, plain.breaches, policy, first).to_dict("en")
+    assert compute_penalties(records, fast, policy, first).to_dict("en") == expected
     for month in (first, before):
-        expected = compute_penalties(records, plain.breaches, policy, month).to_dict("en")
-        assert compute_penalties(records, fast, policy, month).to_dict("en") == expected
+        statement = compute_penalties(records, plain.breaches, policy, month)
+        total = sum((s.deducted for s in statement.staff), Decimal(0))
+        assert month_deducted(records, fast, policy, month) == total

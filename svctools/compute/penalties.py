@@ -531,6 +531,38 @@ def compute_penalties(
     return PenaltyStatement(month_of(month_first_day), statements, pending, warnings)
 
 
+def month_deducted(
+    records: Records, sla: SlaResult, policy: Policy, month_first_day: date
+) -> Decimal:
+    """What the month deducts from everyone, after the cap: the sum of ``compute_penalties``'
+    ``deducted``, without that month's breaches being built (the report's month before needs
+    this one figure: its breaches count per person, as the months before any month do)."""
+    next_first_day = _next_month(month_first_day)
+    counts = sla.breach_counts()
+    with collection_paused():
+        lines, _, _ = penalty_lines(records, [], policy, next_first_day)
+        before = {key: n for key, n in counts.items() if key[2] < month_first_day}
+        within = {key: n for key, n in counts.items() if key[2] == month_first_day}
+        earlier, own = _earlier_totals(before, policy), _earlier_totals(within, policy)
+    month = month_of(month_first_day)
+    by_staff: dict[str, list[PenaltyLine]] = {}
+    for line in lines:
+        if line.deadline.date() < next_first_day:
+            by_staff.setdefault(line.staff_id, []).append(line)
+    staff = records.index("staff", "staff_id")
+    total = ZERO
+    for staff_id in by_staff.keys() | earlier.keys() | own.keys():
+        person = staff.get(staff_id)
+        wage = person.get("monthly_wage") if person else None
+        cap = month_cap(wage, policy)[0] if wage is not None else None
+        charged = by_staff.get(staff_id, [])
+        gross = sum((line.amount for line in charged if month_of(line.deadline) == month), ZERO)
+        gross += own.get(staff_id, {}).get(month_first_day, ZERO)
+        owed = gross + _carried_in(charged, earlier.get(staff_id, {}), cap, month_first_day)
+        total += owed if cap is None else min(owed, cap)
+    return total
+
+
 def _person_month(
     staff_id: str,
     person: Record | None,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from svctools.compute.faults import FaultAnalysis, compute_faults
-from svctools.compute.penalties import PenaltyStatement, compute_penalties
+from svctools.compute.penalties import PenaltyStatement, compute_penalties, month_deducted
 from svctools.compute.report_records import (
     KPIS,
     LEVELS,
@@ -176,10 +176,10 @@ def _prepare(
     policy: Policy,
     as_of: datetime,
     calendar: WorkCalendar | None,
-    months: tuple[date, date],
+    month: tuple[date, date],
 ) -> _Book:
-    """What both months need; ``months``: the first day of the month before, and the day after
-    the month (only their breaches are explained)."""
+    """What both months need; ``month``: its first day and the next month's (only its breaches
+    are built, without their steps: the report shows neither them nor the month before's)."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
     # A repeat caused by the customer (human) is no failed fix; an unknown cause still counts.
     came_back = {
@@ -190,7 +190,7 @@ def _prepare(
         policy=policy,
         as_of=as_of,
         cal=cal,
-        sla=compute_sla(records, policy, as_of, cal, explain=months),
+        sla=compute_sla(records, policy, as_of, cal, explain=month, steps=False),
         calls=records.index("call_log", "call_id"),
         orders=records.index("repair_ledger", "order_id"),
         staff=records.index("staff", "staff_id"),
@@ -219,7 +219,7 @@ class _Month:
     complaints: list[Record]
     callbacks: list[Record]
     settlement: Settlement
-    penalties: PenaltyStatement
+    deducted: Decimal  # penalties deducted in the month, everyone's, after the cap
 
     def first_time_fixed(self, book: _Book, orders: Iterable[Record]) -> int:
         return sum(
@@ -227,10 +227,15 @@ class _Month:
         )
 
 
-def _month(book: _Book, first: date, stop: date) -> _Month:
-    """One calendar month [first, stop): each list is a bucket made once for both months."""
+def _month(book: _Book, first: date, stop: date, penalties: PenaltyStatement | None) -> _Month:
+    """One calendar month [first, stop): each list is a bucket made once for both months.
+    ``penalties``: the month's statement; the month before has none (its breaches were not
+    built), only its total deducted."""
     records = book.records
-    book.sla.check_explained(first, stop)
+    if penalties is not None:
+        deducted = sum((s.deducted for s in penalties.staff), ZERO)
+    else:
+        deducted = month_deducted(records, book.sla, book.policy, first)
     return _Month(
         first=first,
         stop=stop,
@@ -241,7 +246,7 @@ def _month(book: _Book, first: date, stop: date) -> _Month:
         complaints=book.in_month("complaints", first),
         callbacks=book.in_month("callbacks", first),
         settlement=compute_settlement(records, book.policy, first, stop),
-        penalties=compute_penalties(records, book.sla, book.policy, first),
+        deducted=deducted,
     )
 
 
@@ -351,7 +356,7 @@ def _values(book: _Book, month: _Month) -> dict[str, Number | None]:
         "satisfaction_mean": callbacks.mean,
         "customer_charge": totals.customer_charge,
         "company_cost": totals.company_cost,
-        "penalties_deducted": sum((s.deducted for s in month.penalties.staff), ZERO),
+        "penalties_deducted": month.deducted,
     }
     return values
 
@@ -434,8 +439,8 @@ def _technician_ids(book: _Book, month: _Month) -> list[str]:
     return sorted(ids)
 
 
-def _technicians(book: _Book, month: _Month) -> list[TechnicianRow]:
-    deducted = {s.staff_id: s.deducted for s in month.penalties.staff}
+def _technicians(book: _Book, month: _Month, penalties: PenaltyStatement) -> list[TechnicianRow]:
+    deducted = {s.staff_id: s.deducted for s in penalties.staff}
     breaches = [b for b in book.sla.breaches if _in(b.deadline, month.first, month.stop)]
     scores: dict[str, list[int]] = {}
     for row in month.callbacks:
@@ -499,9 +504,10 @@ def compute_report(
 ) -> MonthlyReport:
     """The month [first_day, next_first_day) and the month before it, judged at ``as_of``."""
     previous_first = (first_day - timedelta(days=1)).replace(day=1)
-    book = _prepare(records, policy, as_of, calendar, (previous_first, next_first_day))
-    month = _month(book, first_day, next_first_day)
-    before = _month(book, previous_first, first_day)
+    book = _prepare(records, policy, as_of, calendar, (first_day, next_first_day))
+    penalties = compute_penalties(records, book.sla, policy, first_day)
+    month = _month(book, first_day, next_first_day, penalties)
+    before = _month(book, previous_first, first_day, None)
     now, then = _values(book, month), _values(book, before)
     kpis = [Kpi(key, kind, now[key], then[key]) for key, kind in KPIS.items()]
     by_qty, by_cost = _parts(month.settlement)
@@ -515,11 +521,11 @@ def compute_report(
         sla_levels=_levels(book, month),
         complaints=_complaints(book, month),
         callbacks=_callbacks(month),
-        technicians=_technicians(book, month),
+        technicians=_technicians(book, month, penalties),
         parts_by_qty=by_qty,
         parts_by_cost=by_cost,
         sla_warnings=list(book.sla.warnings),
-        penalties=month.penalties,
+        penalties=penalties,
         faults=compute_faults(records, month.settlement, first_day),
         stock=stock_month(records, policy, first_day, next_first_day, as_of)
         if records.has("parts_stock")

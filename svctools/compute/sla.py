@@ -225,6 +225,7 @@ class _Context:
     as_of: datetime
     cal: WorkCalendar
     explain: tuple[date, date] | None = None  # only breaches with a deadline in it are built
+    steps: bool = True  # each breach with what was counted to reach it (``sla --explain``)
     deadlines: list[Deadline] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
 
@@ -290,16 +291,14 @@ class _Context:
             rule, source, record_id, staff_id, self.hours_deadline(start, hours), actual
         )
         if self.wanted(judged):
-            self.breach(judged, self.add_hours(start, hours), (hours, self.hours_unit))
+            steps = _explain(self.add_hours(start, hours)) if self.steps else []
+            self.breach(judged, start, (hours, self.hours_unit), steps)
 
     def breach(
-        self,
-        judged: Deadline,
-        counted: Counted,
-        limit: tuple[Decimal, str],
-        explain: list[dict[str, Any]] | None = None,
+        self, judged: Deadline, start: datetime, limit: tuple[Decimal, str], steps: list[Any]
     ) -> None:
-        """A breached deadline with the numbers used and what was counted to reach it."""
+        """A breached deadline with the numbers used and what was counted to reach it
+        (``steps``: empty when the steps are not wanted)."""
         actual = judged.actual
         self.breaches.append(
             Breach(
@@ -312,8 +311,8 @@ class _Context:
                 actual=actual,
                 late_hours=late_hours(judged.deadline, self.as_of if actual is None else actual),
                 open=actual is None,
-                explain=_explain(counted) + (explain or []),
-                start=counted.start,
+                explain=steps,
+                start=start,
                 limit=limit[0],
                 unit=limit[1],
             )
@@ -326,14 +325,17 @@ def compute_sla(
     as_of: datetime,
     calendar: WorkCalendar | None = None,
     explain: tuple[date, date] | None = None,
+    steps: bool = True,
 ) -> SlaResult:
     """Every SLA breach of SPEC §4.1 in the book, judged at the ``as_of`` moment.
 
     ``explain`` (first day, stop day): build the breaches of those days only (``sla --month``,
     a month's penalties): explaining and sorting the whole year's breaches was most of the
-    time on a breach-heavy book. Every deadline is still judged (``judged``)."""
+    time on a breach-heavy book. Every deadline is still judged (``judged``).
+    ``steps=False``: each breach's ``explain`` stays empty (what was counted, worked out again
+    per breach, is shown only by ``sla --explain``; the report never shows it)."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
-    ctx = _Context(policy, as_of, cal, explain)
+    ctx = _Context(policy, as_of, cal, explain, steps)
     with collection_paused():
         _judge_all(records, ctx)
     breaches = sorted(ctx.breaches, key=_BREACH_ORDER)
@@ -504,12 +506,13 @@ def _overdue_repair(
     judged = ctx.judge("overdue_repair", order, order_id, staff, deadline, completed)
     if not ctx.wanted(judged):
         return
-    wait: list[dict[str, Any]] = []
-    if wait_from is not None:
-        wait.append({"kind": "wait", "start": iso(wait_from), "end": iso(wait_to)})
-        wait += [{"kind": "paused", "date": d.isoformat()} for d in paused]
-    counted = ctx.cal.add_workdays(start, days + len(paused))
-    ctx.breach(judged, counted, (Decimal(days + len(paused)), WORKING_DAYS), wait)
+    steps: list[dict[str, Any]] = []
+    if ctx.steps:
+        steps = _explain(ctx.cal.add_workdays(start, days + len(paused)))
+        if wait_from is not None:
+            steps.append({"kind": "wait", "start": iso(wait_from), "end": iso(wait_to)})
+            steps += [{"kind": "paused", "date": d.isoformat()} for d in paused]
+    ctx.breach(judged, start, (Decimal(days + len(paused)), WORKING_DAYS), steps)
 
 
 def _late_complaint_feedback(
@@ -540,7 +543,8 @@ def _late_callback(
     judged = ctx.judge("late_callback", order, order_id, taken_by, deadline, actual)
     if ctx.wanted(judged):
         counted = Counted(completed, deadline, windows=((completed, deadline),))
-        ctx.breach(judged, counted, (Decimal(ctx.sla.callback_days), DAYS))
+        steps = _explain(counted) if ctx.steps else []
+        ctx.breach(judged, completed, (Decimal(ctx.sla.callback_days), DAYS), steps)
 
 
 # -- text --------------------------------------------------------------------------------------
