@@ -462,3 +462,20 @@ def test_cli_honours_a_real_config_file(tmp_path: Path, monkeypatch: pytest.Monk
 
     assert w002(_sla_json(*args)) == ("2026-10-19T10:30:00", "766.50")
     assert w002(_sla_json("--config", config, *args)) == ("2026-10-20T10:30:00", "742.50")
+
+
+def test_the_defaults_without_a_config_are_an_empty_config_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a config file the defaults are made without validating (no pydantic validator
+    is built); they must be exactly what validating an empty config gives."""
+    from svctools.core.policy import CONFIG_ENV, load_policy
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    defaults = load_policy(None)
+    validated = policy_from_dict({})
+    assert defaults == validated == Policy()
+    assert defaults.model_dump() == validated.model_dump()
+    assert defaults.to_dict() == validated.to_dict()
+    assert defaults.calendar.working_hours is not Policy.model_construct().calendar.working_hours

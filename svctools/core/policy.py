@@ -31,7 +31,10 @@ Level = Annotated[int, Field(ge=1, le=4)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: pydantic builds a model's validator when a config file is first validated,
+    # not on import (0.1 s of every start, most of `validate` on a small book); the defaults
+    # need none (``default_policy``).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class CalendarPolicy(_Section):
@@ -149,7 +152,7 @@ class SmtpPolicy(_Section):
     from_: str = Field("", alias="from")
     timeout: Annotated[float, Field(gt=0, le=300)] = 30  # seconds a silent server is waited for
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 _SECRET_RUN = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z0-9_\-]{12,}")
@@ -257,19 +260,19 @@ class Policy(_Section):
     timezone: str = "Asia/Shanghai"
     lang: Literal["zh", "en"] = "zh"
     currency: str = "CNY"
-    calendar: CalendarPolicy = CalendarPolicy()
-    sla: SlaPolicy = SlaPolicy()
-    warranty: WarrantyPolicy = WarrantyPolicy()
-    fees: FeesPolicy = FeesPolicy()
-    penalties: PenaltiesPolicy = PenaltiesPolicy()
-    reminders: RemindersPolicy = RemindersPolicy()
-    smtp: SmtpPolicy = SmtpPolicy.model_validate({})
-    notify: NotifyPolicy = NotifyPolicy()
-    google: GooglePolicy = GooglePolicy()
-    privacy: PrivacyPolicy = PrivacyPolicy()
-    dispatch: DispatchPolicy = DispatchPolicy()
-    entitlements: EntitlementsPolicy = EntitlementsPolicy()
-    stock: StockPolicy = StockPolicy()
+    calendar: CalendarPolicy = Field(default_factory=CalendarPolicy.model_construct)
+    sla: SlaPolicy = Field(default_factory=SlaPolicy.model_construct)
+    warranty: WarrantyPolicy = Field(default_factory=WarrantyPolicy.model_construct)
+    fees: FeesPolicy = Field(default_factory=FeesPolicy.model_construct)
+    penalties: PenaltiesPolicy = Field(default_factory=PenaltiesPolicy.model_construct)
+    reminders: RemindersPolicy = Field(default_factory=RemindersPolicy.model_construct)
+    smtp: SmtpPolicy = Field(default_factory=SmtpPolicy.model_construct)
+    notify: NotifyPolicy = Field(default_factory=NotifyPolicy.model_construct)
+    google: GooglePolicy = Field(default_factory=GooglePolicy.model_construct)
+    privacy: PrivacyPolicy = Field(default_factory=PrivacyPolicy.model_construct)
+    dispatch: DispatchPolicy = Field(default_factory=DispatchPolicy.model_construct)
+    entitlements: EntitlementsPolicy = Field(default_factory=EntitlementsPolicy.model_construct)
+    stock: StockPolicy = Field(default_factory=StockPolicy.model_construct)
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")
@@ -331,7 +334,7 @@ def load_policy(explicit: str | os.PathLike[str] | None = None) -> Policy:
     """Read and check the policy; every problem is a ``ConfigError`` naming the file and key."""
     path = find_config(explicit)
     if path is None:
-        return Policy()
+        return Policy.model_construct()  # the defaults: nothing to check, no validator built
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
