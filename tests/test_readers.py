@@ -556,6 +556,22 @@ def test_column_reader_agrees_with_the_careful_path(column: Column, data: st.Dat
         assert suspect or "BAD" not in found
 
 
+def test_repeated_texts_and_row_numbers_are_stored_once() -> None:
+    """Memory: a part number repeated across 300,000 moves (2,000 parts: half of a block's
+    values repeat) is one string, and every sheet's row 1000 is the same int."""
+    from svctools.reading.book import shared_numbers
+
+    part_no = next(c for c in SCHEMA["stock_moves"].columns if c.key == "part_no")
+    read = column_reader(part_no, LATEST)
+    texts = [f"P-{n % 2048:04d}" for n in range(4096)]  # each twice, as a new string each time
+    out, _ = read([f"{text}" for text in texts])
+    again, _ = read([f"{text}" for text in reversed(texts)])
+    assert out == texts and out[0] is out[2048] is again[-1]
+    first, second = shared_numbers(range(990, 1010)), shared_numbers([1005, 1000])
+    assert first[15] is second[0] and first[10] is second[1] and first == list(range(990, 1010))
+    assert shared_numbers([]) == []
+
+
 # -- progress: reported by the library, drawn only on a terminal ----------------------------
 
 

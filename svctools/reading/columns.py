@@ -156,8 +156,9 @@ def _sparse_reader(column: Column, cells: _Cells) -> ColumnReader:
 
 
 def _text_reader(column: Column, cells: _Cells) -> ColumnReader:
-    """Text: stripped, ``''`` blank, Excel's error texts bad; a column of few distinct texts
-    (labels, staff IDs, models) stores each text once."""
+    """Text: stripped, ``''`` blank, Excel's error texts bad; a column that repeats itself
+    (labels, staff IDs, models; the part numbers of stock moves: half of a block's values or
+    more are repeats) stores each text once."""
     required = column.required
     blank: Callable[[Any, Any], Any] = {"": BAD if required else None}.get
     memo: dict[str, str] = {}
@@ -178,7 +179,7 @@ def _text_reader(column: Column, cells: _Cells) -> ColumnReader:
             out = [BAD if value in EXCEL_ERRORS else value for value in out]
             suspect = True
         if not shared:
-            shared.append(len(set(out)) * 4 <= len(out))
+            shared.append(len(set(out)) * 2 <= len(out))
         if shared[0] and len(memo) < _CACHE_LIMIT:
             out = list(map(memo.setdefault, out, out))
         return out, suspect
