@@ -3,6 +3,7 @@
 (a) the 三包 rights of only the digests' calls are those calls' rights among all calls;
 (b) the digests with rights looked up for their own calls equal those given every right;
 (c) the ledger read a column at a time finds the orders the record-by-record loop found;
+(d) the sandbox's shortcut for a plain dict's item answers as the stock sandbox does.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from depth import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from svctools.compute.entitlements import rights_by_call
 from svctools.compute.reminders import _waiting, due_callbacks
 from svctools.core.policy import policy_from_dict
 from svctools.core.records import Record, Records
+from svctools.mail.templates import Templates
 
 FAST = settings(
     max_examples=examples(80),
@@ -162,3 +167,59 @@ def test_the_ledger_by_columns_finds_what_the_plain_loop_found(
 
 def test_a_book_without_a_ledger_or_callbacks_waits_for_nothing() -> None:
     assert _waiting(Records.from_lists(call_log=[]), 1, AS_OF.date()) == {}
+
+
+class _Sub(dict[Any, Any]):
+    """A dict subclass with an attribute of its own: not a plain dict, no shortcut."""
+
+    order_id = "attribute"
+
+
+_STOCK = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
+NAMES = st.sampled_from(
+    ["order_id", "items", "keys", "get", "copy", "__class__", "__init__", "_x", "mro", "format"]
+)
+KEYS = st.one_of(NAMES, st.text(max_size=4), st.integers(0, 3))
+
+
+def _answer(env: Any, getattr_: Any, obj: Any, name: str) -> tuple[Any, ...]:
+    """What a look-up gives, comparable: a value, or the kind and name of an undefined."""
+    value = getattr_(env, obj, name)
+    undefined = getattr(value, "_undefined_name", None)
+    if type(value).__name__.endswith("Undefined"):
+        return ("undefined", undefined, getattr(value, "_undefined_exception", None))
+    if callable(value):
+        return ("callable", getattr(value, "__name__", None))
+    return ("value", value)
+
+
+@FAST
+@given(
+    obj=st.one_of(
+        st.dictionaries(KEYS, st.integers(), max_size=4),
+        st.dictionaries(KEYS, st.integers(), max_size=3).map(_Sub),
+        st.lists(st.integers(), max_size=2),
+        st.text(max_size=3),
+    ),
+    name=st.one_of(NAMES, st.text(max_size=4)),
+)
+def test_the_sandbox_shortcut_answers_as_the_stock_sandbox(obj: Any, name: str) -> None:
+    ours = Templates().env
+    mine = _answer(ours, type(ours).getattr, obj, name)
+    stock = _answer(ours, ImmutableSandboxedEnvironment.getattr, obj, name)
+    assert mine == stock
+    assert mine == _answer(_STOCK, ImmutableSandboxedEnvironment.getattr, obj, name)
+
+
+def test_a_template_still_cannot_reach_a_dicts_insides() -> None:
+    env = Templates().env
+    d = {"items": "x", "order_id": "W1", "__class__": "y"}
+    # a key named like a dict method is the method (as in the stock sandbox), not the item
+    assert (
+        env.from_string("{{ d.items }}|{{ d.order_id }}")
+        .render(d=d)
+        .startswith("<built-in method items of dict object")
+    )
+    assert env.from_string("{{ d.order_id }}").render(d=d) == "W1"
+    with pytest.raises(SecurityError):
+        env.from_string("{{ d.__class__ }}").render(d=d)

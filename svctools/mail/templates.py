@@ -55,10 +55,26 @@ def default_templates() -> Path:
     return package_folder("templates")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # all a plain dict has as attributes: its type's
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The stock sandbox lets ``9**9**9`` or ``'a' * 10**9`` eat the machine: bound them."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``o.order_id`` on a plain dict (every context value) is its item, straight away.
+
+        The stock order tries the attribute first: a failed ``getattr`` (an exception) per
+        field, 385,000 of them for a year book's ten callback digests. A plain dict has no
+        attributes but its type's, so the answer is the stock one (tests/test_remind_fast.py)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                pass
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _is_int(left) and _is_int(right):
