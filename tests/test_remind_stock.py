@@ -80,3 +80,20 @@ def test_nothing_is_due_without_notify_or_without_low_stock(tmp_path: Path) -> N
     book = write_book(tmp_path / "full.xlsx", valid_rows())
     code, data, _ = remind(conf, book, "--dry-run", kind="stock")
     assert (code, data["due"]) == (0, [])  # every part above its level
+
+
+def test_remind_all_without_notify_neither_reads_nor_judges_the_stock_sheets(
+    tmp_path: Path,
+) -> None:
+    # A stock move whose quantity is text is an error in 出入库: it blocks the reorder list
+    # when someone is to get it, and is none of remind all's business when nobody is.
+    rows = valid_rows()
+    rows["出入库"].append(["M009", datetime(2026, 11, 18, 10, 0), "P-200", "领用", "很多", "W002"])
+    book = write_book(tmp_path / "book.xlsx", rows)
+    conf = config(tmp_path, None)
+    code, data, err = remind(conf, book, "--dry-run")
+    assert (code, data["blocked"], err) == (0, [], "")
+    with_notify(conf, '["cangku@firm.example"]')
+    code, data, err = remind(conf, book, "--dry-run")
+    assert code == 1 and [b["kind"] for b in data["blocked"]] == ["stock"]
+    assert "出入库" in err

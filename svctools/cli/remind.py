@@ -178,18 +178,20 @@ def _each_kind(
     env: Env, book: str, as_of: str | None, skip_invalid: bool
 ) -> tuple[datetime, list[tuple[str, Any]], list[dict[str, str]]]:
     """``remind all``: each daily kind the book keeps, on its own sheets; a kind whose sheets
-    have errors (or lack a sheet) is blocked and reported, the others still go (issue 13)."""
+    have errors (or lack a sheet) is blocked and reported, the others still go (issue 13).
+    A kind the policy leaves nothing to send (no ``[stock] notify``) is not run at all."""
     from svctools.compute.reminders import kinds_for
     from svctools.core.errors import BookHasErrors
-    from svctools.reading.usable import COMMAND_SHEETS, read_by, usable_records
+    from svctools.reading.usable import COMMAND_SHEETS, usable_records
 
-    loaded, moment, _ = env.read_checked(book, as_of, read_by("remind_all", env.schema()))
+    kinds = [k for k in kinds_for("all") if k.sends_under(env.policy)]
+    loaded, moment, _ = env.read_checked(book, as_of, _reads(kinds, env.schema()))
     parts: list[tuple[str, Any]] = []
     blocked: list[dict[str, str]] = []
-    kept = [k for k in kinds_for("all") if loaded.records.has(COMMAND_SHEETS[_cmd(k)][0][0])]
+    kept = [k for k in kinds if loaded.records.has(COMMAND_SHEETS[_cmd(k)][0][0])]
     if not kept:
         names = " / ".join(
-            env.schema()[COMMAND_SHEETS[_cmd(k)][0][0]].title(env.lang) for k in kinds_for("all")
+            env.schema()[COMMAND_SHEETS[_cmd(k)][0][0]].title(env.lang) for k in kinds
         )
         raise MissingSheet(Msg("book.remind_needs_any", book=book, names=names))
     for kind in kept:
@@ -201,6 +203,18 @@ def _each_kind(
             continue
         parts.append((kind.command, usable.records))
     return moment, parts, blocked
+
+
+def _reads(kinds: list[Any], schema: Any) -> Any:
+    """The sheets ``remind all`` reads: every daily kind's, or, when the policy leaves a kind
+    idle, only those of the kinds that send. The reorder list's stock moves are half the rows
+    of a year's book, read and checked for nothing when nobody is to get the list."""
+    from svctools.compute.reminders import kinds_for
+    from svctools.reading.usable import COMMAND_SHEETS, read_by
+
+    if kinds == kinds_for("all"):
+        return read_by("remind_all", schema)
+    return schema.needing(key for k in kinds for group in COMMAND_SHEETS[_cmd(k)] for key in group)
 
 
 def _rights(command: str, records: Any, policy: Any, moment: datetime) -> Any:

@@ -47,6 +47,12 @@ class ReminderKind:
     command: str
     finder: DueFinder
     daily: bool = True
+    idle: Callable[[Policy], bool] | None = None  # True: this policy gives it nothing to send
+
+    def sends_under(self, policy: Policy) -> bool:
+        """False when ``policy`` leaves this kind nothing to send, whatever the book holds (the
+        reorder list without ``[stock] notify``): ``remind all`` then reads none of its sheets."""
+        return self.idle is None or not self.idle(policy)
 
 
 REGISTRY: dict[str, ReminderKind] = {}  # by command, in the order ``remind all`` runs them
@@ -320,7 +326,7 @@ def _stock(records: Records, policy: Policy, as_of: datetime) -> list[Due]:
 register(ReminderKind("renewal", "renewals", _renewals))
 register(ReminderKind("callback", "callbacks", _callbacks))
 register(ReminderKind("sla-risk", "sla-risk", _sla_risk, daily=False))
-register(ReminderKind("stock", "stock", _stock))
+register(ReminderKind("stock", "stock", _stock, idle=lambda policy: not policy.stock.notify))
 # The kinds of each command, for callers that name kinds rather than commands.
 KINDS: dict[str, tuple[Kind, ...]] = {
     **{command: (k.kind,) for command, k in REGISTRY.items()},
