@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -223,3 +225,10 @@ def test_a_template_still_cannot_reach_a_dicts_insides() -> None:
     assert env.from_string("{{ d.order_id }}").render(d=d) == "W1"
     with pytest.raises(SecurityError):
         env.from_string("{{ d.__class__ }}").render(d=d)
+
+
+def test_the_mail_side_of_remind_does_not_import_openpyxl() -> None:
+    # the outbox is written with outputs.atomic; openpyxl (outputs.xlsxout) cost every run 0.1 s
+    code = "import sys, svctools.mail.delivery; print('openpyxl' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

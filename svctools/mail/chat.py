@@ -21,7 +21,7 @@ from svctools.core.errors import ConfigError, SvctoolsError
 from svctools.core.messages import Msg, say
 from svctools.core.policy import NotifyPolicy, mask_url
 from svctools.mail.transport import KEYRING_SERVICE, DeliveryError, Outcome
-from svctools.outputs.xlsxout import write_atomic
+from svctools.outputs.atomic import write_atomic
 
 EMAIL = "email"
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -21,7 +21,7 @@ from svctools.core.errors import ConfigError, SvctoolsError
 from svctools.core.messages import Msg, say
 from svctools.core.policy import SmtpPolicy
 from svctools.mail.messages import eml_name
-from svctools.outputs.xlsxout import write_atomic
+from svctools.outputs.atomic import write_atomic
 
 PASSWORD_ENV = "SVCTOOLS_SMTP_PASSWORD"
 KEYRING_SERVICE = "svctools"
