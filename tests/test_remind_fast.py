@@ -8,10 +8,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +26,11 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from svctools.compute.entitlements import rights_by_call
-from svctools.compute.reminders import _waiting, due_callbacks
+from svctools.compute.reminders import Due, Person, _waiting, due_callbacks
 from svctools.core.policy import policy_from_dict
 from svctools.core.records import Record, Records
 from svctools.mail.templates import Templates
+from svctools.mail.transport import OutboxTransport
 
 FAST = settings(
     max_examples=examples(80),
@@ -232,3 +237,19 @@ def test_the_mail_side_of_remind_does_not_import_openpyxl() -> None:
     code = "import sys, svctools.mail.delivery; print('openpyxl' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_outbox_is_cleaned_of_stale_temporaries_once_when_opened(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    left = outbox / ".renewal_HT009_7.a1b2c3d4.eml"  # a killed run's, two hours ago
+    left.write_bytes(b"partial")
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    transport = OutboxTransport(outbox, durable=False)
+    transport.open()
+    assert not left.exists()
+    message = EmailMessage()
+    message.set_content("x")
+    due = Due("renewal", "renewal:HT001:7", [Person("", "a@example.com")])
+    assert transport.send(due, message).status == "written"
+    assert [p.name for p in outbox.iterdir()] == ["renewal_HT001_7.eml"]

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from conftest import set_cell, valid_rows, write_book
 
 from svctools.cli import cli
+from svctools.outputs.atomic import remove_stale, write_atomic
 from svctools.outputs.xlsxout import CELL_LIMIT, put, save_workbook
 
 AS_OF = "2026-11-20T09:00"
@@ -82,3 +83,34 @@ def with_long_text(book: Path, mark: str, text: str) -> Path:
         for name, data in members.items():
             new.writestr(name, data)
     return book
+
+
+def test_a_folder_is_cleaned_of_stale_temporaries_of_every_target_at_once(
+    tmp_path: Path,
+) -> None:
+    # what write_atomic removes for each of its targets, remove_stale removes for all of them
+    stale = [".renewal_HT001_7.a1b2c3d4.eml", ".callback_A01_2026-11-20.ab_cd_12.eml"]
+    dotted = ".stock.2026.x1y2z3w4.eml"  # a stem with dots of its own: still ours
+    kept = [
+        ".renewal_HT002_7.zz99yy88.eml",  # a write in progress right now
+        ".notes.eml",  # not ours: no mkstemp part
+        ".renewal.notes.eml",  # not ours: not mkstemp's 8 characters
+        ".renewal_HT003_7.a1b2c3d4.md",  # another suffix
+        "renewal_HT004_7.eml",  # a message
+    ]
+    two_hours_ago = time.time() - 7200
+    for name in [*stale, dotted, *kept]:
+        (tmp_path / name).write_bytes(b"partial")
+        if name != kept[0]:
+            os.utime(tmp_path / name, (two_hours_ago, two_hours_ago))
+    remove_stale(tmp_path, ".eml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    # the same as write_atomic's own cleaning, target by target
+    for name in [*stale, dotted]:
+        (tmp_path / name).write_bytes(b"partial")
+        os.utime(tmp_path / name, (two_hours_ago, two_hours_ago))
+    for target in ("renewal_HT001_7.eml", "callback_A01_2026-11-20.eml", "stock.2026.eml"):
+        write_atomic(tmp_path / target, lambda tmp: tmp.write_bytes(b"done"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*kept, "renewal_HT001_7.eml", "callback_A01_2026-11-20.eml", "stock.2026.eml"]
+    )

@@ -21,7 +21,7 @@ from svctools.core.errors import ConfigError, SvctoolsError
 from svctools.core.messages import Msg, say
 from svctools.core.policy import SmtpPolicy
 from svctools.mail.messages import eml_name
-from svctools.outputs.atomic import write_atomic
+from svctools.outputs.atomic import remove_stale, write_atomic
 
 PASSWORD_ENV = "SVCTOOLS_SMTP_PASSWORD"
 KEYRING_SERVICE = "svctools"
@@ -78,6 +78,7 @@ class OutboxTransport:
     def open(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            remove_stale(self.folder, ".eml")  # once here, not once per message written
         except OSError as exc:
             reason = exc.strerror or exc
             raise DeliveryError(
@@ -88,7 +89,7 @@ class OutboxTransport:
         data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         path = self.folder / eml_name(due.key)
         try:
-            write_atomic(path, lambda tmp: tmp.write_bytes(data), sync=self.durable)
+            write_atomic(path, lambda tmp: tmp.write_bytes(data), self.durable, tidy=False)
         except (OSError, SvctoolsError) as exc:  # disk full, folder gone: nothing was written
             reason = exc.text(self.lang) if isinstance(exc, SvctoolsError) else exc.strerror or exc
             return Outcome(

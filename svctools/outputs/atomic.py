@@ -20,10 +20,15 @@ STALE_SECONDS = 3600  # a temporary file of ours this old was left by a killed r
 
 
 def write_atomic(
-    path: str | os.PathLike[str], write: Callable[[Path], object], sync: bool = True
+    path: str | os.PathLike[str],
+    write: Callable[[Path], object],
+    sync: bool = True,
+    tidy: bool = True,
 ) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, fsync it, then rename it into place.
     ``sync=False`` skips the fsync (a dry run's outbox: thousands of files nobody relies on).
+    ``tidy=False``: the caller has already removed the folder's stale temporary files
+    (``remove_stale``, once for a folder it fills with thousands of files).
 
     An existing file at ``path`` is replaced only when the new one is complete. The temporary
     name ends in the target's suffix because openpyxl refuses ``.tmp`` paths.
@@ -33,7 +38,8 @@ def write_atomic(
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise SvctoolsError(Msg("file.no_folder", target=target, folder=folder))
-    _remove_stale(folder, target)
+    if tidy:
+        _remove_stale(folder, target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -56,13 +62,28 @@ def _remove_stale(folder: Path, target: Path) -> None:
     now = time.time()
     for stale in folder.glob(f".{glob.escape(target.stem)}.*{glob.escape(target.suffix)}"):
         middle = stale.name[len(target.stem) + 2 : len(stale.name) - len(target.suffix)]
-        if len(middle) != 8 or not middle.replace("_", "a").isalnum():  # mkstemp's 8 characters
-            continue
-        try:
-            if now - stale.stat().st_mtime > STALE_SECONDS:
-                stale.unlink()
-        except OSError:
-            continue
+        _unlink_if_stale(stale, middle, now)
+
+
+def remove_stale(folder: Path, suffix: str) -> None:
+    """What ``write_atomic`` removes for its target, for every ``*suffix`` target of ``folder``
+    at once: a folder of 4,677 messages scanned once, not once per message (10 s of CPU)."""
+    now = time.time()
+    for stale in folder.glob(f".*{glob.escape(suffix)}"):
+        stem, dot, middle = stale.name[1 : len(stale.name) - len(suffix)].rpartition(".")
+        if stem and dot:  # mkstemp's part has no dot: the last one ends the target's stem
+            _unlink_if_stale(stale, middle, now)
+
+
+def _unlink_if_stale(path: Path, middle: str, now: float) -> None:
+    """Remove ``path`` if ``middle`` is mkstemp's (8 characters) and it is over an hour old."""
+    if len(middle) != 8 or not middle.replace("_", "a").isalnum():  # mkstemp's 8 characters
+        return
+    try:
+        if now - path.stat().st_mtime > STALE_SECONDS:
+            path.unlink()
+    except OSError:
+        pass
 
 
 def _mode_for(target: Path) -> int:
