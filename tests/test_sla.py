@@ -688,7 +688,7 @@ def test_render_text_zh_and_en() -> None:
     assert wcswidth(header[: header.index("截止时间")]) == wcswidth(row[: row.index("2026-10-15")])
     assert wcswidth(header) == wcswidth(rule) == wcswidth(row)
     en = render_text(result, "en", explain=False)
-    assert "Deadline" in en and "late_response" in en and "2026-10-15 11:00" in en
+    assert "Deadline" in en and "late response" in en and "2026-10-15 11:00" in en
     assert render_text(SlaResult(), "zh", explain=False) == "没有超时记录。"
     assert render_text(SlaResult(), "en", explain=False) == "No SLA breaches."
 

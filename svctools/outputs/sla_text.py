@@ -11,6 +11,7 @@ from svctools.compute.sla import (
     DAYS,
     HOURS,
     RULE_NAMES_ZH,
+    RULES,
     WORKING_DAYS,
     Breach,
     SlaResult,
@@ -43,8 +44,16 @@ def _words(lang: str) -> dict[str, str]:
     return {key: template(f"sla.{key}", lang) for key in _WORD_KEYS}
 
 
+@cache
+def _rule_names(lang: str) -> dict[str, str]:
+    return (
+        RULE_NAMES_ZH if lang == "zh" else {rule: template(f"rule.{rule}", lang) for rule in RULES}
+    )
+
+
 def rule_label(rule: str, lang: str) -> str:
-    return RULE_NAMES_ZH.get(rule, rule) if lang == "zh" else rule
+    """The rule as the clerk reads it (到场超时, late arrival); an unknown key as it is."""
+    return _rule_names(lang).get(rule, rule)
 
 
 def _minute(moment: datetime | None) -> str:
