@@ -29,7 +29,7 @@ from svctools.compute.entitlements import rights_by_call
 from svctools.compute.reminders import Due, Person, _waiting, due_callbacks
 from svctools.core.policy import policy_from_dict
 from svctools.core.records import Record, Records
-from svctools.mail.templates import Templates
+from svctools.mail.templates import _SURROGATE, Templates, _no_surrogates
 from svctools.mail.transport import OutboxTransport
 
 FAST = settings(
@@ -253,3 +253,35 @@ def test_the_outbox_is_cleaned_of_stale_temporaries_once_when_opened(tmp_path: P
     due = Due("renewal", "renewal:HT001:7", [Person("", "a@example.com")])
     assert transport.send(due, message).status == "written"
     assert [p.name for p in outbox.iterdir()] == ["renewal_HT001_7.eml"]
+
+
+LOOP = (
+    "{% for x in xs recursive %}{{ loop.index }},{{ loop.index0 }},{{ loop.revindex }},"
+    "{{ loop.revindex0 }},{{ loop.first }},{{ loop.last }},{{ loop.length }},{{ loop.depth }},"
+    "{{ loop.depth0 }},{{ loop.previtem is defined }},{{ loop.nextitem is defined }},"
+    "{{ loop.cycle('a', 'b') }},{{ loop.changed(x) }}"
+    "{% if x is iterable %}[{{ loop(x) }}]{% endif %};{% endfor %}"
+)
+
+
+@FAST
+@given(xs=st.lists(st.one_of(st.integers(0, 3), st.lists(st.integers(0, 3), max_size=3))))
+def test_loop_fields_read_by_the_shortcut_are_the_stock_sandboxs(xs: list[Any]) -> None:
+    ours = Templates().env.from_string(LOOP).render(xs=xs)
+    assert ours == _STOCK.from_string(LOOP).render(xs=xs)
+    if xs:
+        assert ours.startswith("1,0,")
+
+
+def test_a_loops_insides_stay_out_of_reach() -> None:
+    with pytest.raises(SecurityError):
+        Templates().env.from_string("{% for x in [1] %}{{ loop._iterator }}{% endfor %}").render()
+
+
+SURROGATES = st.characters(min_codepoint=0xD780, max_codepoint=0xE080)
+
+
+@FAST
+@given(text=st.one_of(st.text(), st.text(alphabet=SURROGATES), st.text(alphabet=st.characters())))
+def test_surrogates_are_replaced_as_the_plain_search_replaces_them(text: str) -> None:
+    assert _no_surrogates(text) == _SURROGATE.sub("\ufffd", text)
