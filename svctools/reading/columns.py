@@ -32,7 +32,7 @@ from svctools.reading.values import (
 from svctools.sources.base import EPOCH_1900, INT_LIMIT, normalise_cell
 
 Read = tuple[list[Any], bool]  # the parsed values, and whether a ``BAD`` may be among them
-ColumnReader = Callable[[list[Any]], Read]
+ColumnReader = Callable[[Sequence[Any]], Read]  # a block's column: a tuple or a list
 
 _CACHE_LIMIT = 1 << 16  # distinct raw values remembered per column
 _NONE = type(None)
@@ -67,11 +67,11 @@ class _Cells:
         except CellError:
             return BAD
 
-    def all(self, values: list[Any]) -> Read:
+    def all(self, values: Sequence[Any]) -> Read:
         out = list(map(self.one, values))
         return out, BAD in out
 
-    def patch(self, out: list[Any], odd: Sequence[int], values: list[Any]) -> Read:
+    def patch(self, out: list[Any], odd: Sequence[int], values: Sequence[Any]) -> Read:
         """``out`` with the cells at ``odd`` read the careful way."""
         one = self.one
         for position in odd:
@@ -124,7 +124,7 @@ def _sparse_reader(column: Column, cells: _Cells) -> ColumnReader:
     plain = PLAIN_MOBILE.fullmatch
     quick = _plain_phone if phone else _plain_email
 
-    def read(values: list[Any]) -> Read:
+    def read(values: Sequence[Any]) -> Read:
         if not _RAW.issuperset(map(type, values)):
             return cells.all(values)
         out: list[Any] = list(map(_EMPTY_TO_NONE, values, values))
@@ -164,7 +164,7 @@ def _text_reader(column: Column, cells: _Cells) -> ColumnReader:
     memo: dict[str, str] = {}
     shared: list[bool] = []  # decided on the first block: does the column repeat itself?
 
-    def read(values: list[Any]) -> Read:
+    def read(values: Sequence[Any]) -> Read:
         kinds = set(map(type, values))
         if not kinds <= {str, _NONE}:
             return cells.all(values)  # numbers, dates: cell by cell
@@ -195,7 +195,7 @@ def _moment_reader(column: Column, latest: datetime | None, cells: _Cells) -> Co
     last = latest or datetime.max
     fine = frozenset({datetime, date, _NONE} if as_date else {datetime, _NONE})
 
-    def read(values: list[Any]) -> Read:
+    def read(values: Sequence[Any]) -> Read:
         if not _RAW.issuperset(map(type, values)):
             return cells.all(values)
         out: list[Any] = list(map(_EMPTY_TO_NONE, values, values))
@@ -232,7 +232,7 @@ def _cached_reader(column: Column, cells: _Cells) -> ColumnReader:
     refused = [False]  # a remembered value is ``BAD``: every block may hold one
     flags_apart = column.type != "bool"
 
-    def read(values: list[Any]) -> Read:
+    def read(values: Sequence[Any]) -> Read:
         kinds = set(map(type, values))
         if not kinds <= _RAW or (flags_apart and bool in kinds):
             return cells.all(values)
