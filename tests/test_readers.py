@@ -97,6 +97,19 @@ def raw_rows(reader: str, path: Path, sheet: str) -> list[tuple[int, list[Any]]]
         source.close()
 
 
+def test_a_whole_block_of_blank_rows_between_data_rows(tmp_path: Path) -> None:
+    """Over 8,192 blank rows between two calls: a block holding no data row is skipped, by
+    either reader, and the rows after it keep their numbers."""
+    book = valid_rows()
+    calls = book[CALLS]
+    last = calls.pop()
+    calls.extend([[]] * 10_000 + [last])
+    path = write_book(tmp_path / "gap.xlsx", book)
+    loaded = assert_same_book(path)
+    rows = [record.row for record in loaded.records["call_log"]]
+    assert rows[-1] == len(calls) and rows[-2] == len(calls) - 10_001
+
+
 # -- the messy book ------------------------------------------------------------------------
 
 

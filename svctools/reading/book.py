@@ -420,6 +420,8 @@ class _SheetReader:
                 keep = [number not in self.totals for number in numbers]
                 numbers, block = list(compress(numbers, keep)), list(compress(block, keep))
             numbers, block = _data_rows(numbers, block, width)
+            if not block:  # blank rows only (a sheet formatted far below its data)
+                continue
             numbers = shared_numbers(numbers)
             outs: list[list[Any]] = []
             bad: set[int] = set()
