@@ -1,7 +1,7 @@
 """Where outputs may go: never onto the book being read, always a name ending in ``.xlsx``.
 
 The CLI names the books a command reads in ``INPUT_BOOKS`` (for the whole run); every file
-writer (``outputs.xlsxout.write_atomic``) and every ``--out``/``--annotate`` check asks
+writer (``outputs.atomic.write_atomic``) and every ``--out``/``--annotate`` check asks
 ``refuse_input_book`` first, so a new command is protected without doing anything.
 """
 
