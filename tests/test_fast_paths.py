@@ -6,19 +6,24 @@
   statement is the one it makes from every breach of every month (a list of ``Breach``).
 - ``compute_sla(..., steps=False)`` builds the breaches without what was counted (the report):
   the same breaches; ``month_deducted`` (the report's month before) is the statement's total.
+- ``WorkCalendar.working_time`` sums whole days once: the day-by-day walk's figure.
+- faults' model per order, taken a column at a time, is the record-by-record one.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 from test_compute_properties import FAST, FIRST_AS_OF, money, sla_books
 
+from svctools.compute.faults import _models_of_orders
 from svctools.compute.penalties import compute_penalties, month_deducted
 from svctools.compute.sla import compute_sla
+from svctools.compute.workcal import WorkCalendar
 from svctools.core.policy import Policy, policy_from_dict
 from svctools.core.records import Records
 
@@ -111,3 +116,70 @@ def test_one_result_serves_two_months_as_a_report_asks(
         statement = compute_penalties(records, plain.breaches, policy, month)
         total = sum((s.deducted for s in statement.staff), Decimal(0))
         assert month_deducted(records, fast, policy, month) == total
+
+
+def _plain_working_time(calendar: WorkCalendar, start: datetime, end: datetime) -> timedelta:
+    """working_time as first written: every day from start's to end's, window by window."""
+    total = timedelta(0)
+    d = start.date()
+    while d <= end.date():
+        for a, b in calendar._windows_of(d):
+            overlap = min(b, end) - max(a, start)
+            if overlap > timedelta(0):
+                total += overlap
+        d += timedelta(days=1)
+    return total
+
+
+_MOMENTS = st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2027, 2, 1))
+_HOURS = st.sampled_from(
+    [[["09:00", "12:00"], ["13:30", "18:00"]], [["08:00", "17:00"]], [["00:00", "23:59"]]]
+)
+
+
+@FAST
+@given(
+    _HOURS,
+    st.lists(st.dates(date(2026, 1, 1), date(2026, 12, 31)), max_size=5),
+    st.lists(st.tuples(_MOMENTS, _MOMENTS), min_size=1, max_size=12),
+)
+def test_working_time_sums_whole_days_as_the_day_by_day_walk(
+    hours: list[list[str]], holidays: list[date], spans: list[tuple[datetime, datetime]]
+) -> None:
+    """The whole days' sums (made from the first day asked, then later and earlier ones) give
+    what walking every day gives, in any order of questions, end before start included."""
+    raw = {"working_hours": hours, "extra_holidays": [d.isoformat() for d in holidays]}
+    calendar = WorkCalendar.from_policy(policy_from_dict({"calendar": raw}).calendar)
+    plain = WorkCalendar.from_policy(policy_from_dict({"calendar": raw}).calendar)
+    for start, end in spans:
+        assert calendar.working_time(start, end) == _plain_working_time(plain, start, end)
+
+
+def _plain_models(records: Records) -> dict[Any, str | None]:
+    """faults' model per order as first written: order by order, through Records.index."""
+    calls = records.index("call_log", "call_id")
+    found: dict[Any, str | None] = {}
+    for order in records["repair_ledger"]:
+        call = calls.get(order.get("call_id"))
+        model = call.get("product_model") if call is not None else None
+        found.setdefault(order.get("order_id"), str(model).strip() if model else None)
+    return found
+
+
+_IDS = st.none() | st.sampled_from(["C1", "C2", "C3", "W1", "W2"])
+
+
+@FAST
+@given(
+    st.lists(st.tuples(_IDS, st.none() | st.sampled_from(["", " X1 ", "X1", "Y2", 7])), max_size=6),
+    st.lists(st.tuples(_IDS, _IDS), max_size=8),
+)
+def test_models_of_orders_by_columns_are_the_plain_ones(
+    calls: list[tuple[Any, Any]], orders: list[tuple[Any, Any]]
+) -> None:
+    """Repeated and blank ids, blank and untidy models: the first call and order of an id win."""
+    records = Records.from_lists(
+        call_log=[{"call_id": c, "product_model": m} for c, m in calls],
+        repair_ledger=[{"order_id": o, "call_id": c} for o, c in orders],
+    )
+    assert _models_of_orders(records) == _plain_models(records)

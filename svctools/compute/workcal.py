@@ -120,6 +120,11 @@ class WorkCalendar:
         default_factory=dict, init=False, repr=False
     )
     _windows: dict[date, tuple[Window, ...]] = field(default_factory=dict, init=False, repr=False)
+    # working_time's whole days: the working time from _origin up to each later day, and from
+    # each earlier day up to _origin (both [0] at _origin).
+    _origin: date | None = field(default=None, init=False, repr=False)
+    _later: list[timedelta] = field(default_factory=list, init=False, repr=False)
+    _earlier: list[timedelta] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def from_policy(cls, calendar: CalendarPolicy) -> WorkCalendar:
@@ -284,17 +289,42 @@ class WorkCalendar:
         """The working hours of working days between two moments (zero if ``end`` ≤ ``start``).
 
         The measuring counterpart of ``add_hours(..., "business")``: the same windows, so a
-        repair's working time and its business-hour deadline agree.
+        repair's working time and its business-hour deadline agree. The whole days between
+        the first and the last are summed once per calendar (a report measures every repair).
         """
-        total = timedelta(0)
-        d = start.date()
-        while d <= end.date():
-            for a, b in self._windows_of(d):
-                overlap = min(b, end) - max(a, start)
-                if overlap > timedelta(0):
-                    total += overlap
-            d += timedelta(days=1)
+        if end <= start:
+            return timedelta(0)
+        first, last = start.date(), end.date()
+        total = self._overlap(first, start, end)
+        if last > first:
+            total += self._since_origin(last) - self._since_origin(first + timedelta(days=1))
+            total += self._overlap(last, start, end)
         return total
+
+    def _overlap(self, d: date, start: datetime, end: datetime) -> timedelta:
+        """The working time of ``d`` between two moments."""
+        total = timedelta(0)
+        for a, b in self._windows_of(d):
+            overlap = min(b, end) - max(a, start)
+            if overlap > timedelta(0):
+                total += overlap
+        return total
+
+    def _since_origin(self, d: date) -> timedelta:
+        """The working time of the whole days from ``_origin`` (the first day asked) up to
+        ``d``, negative before it; only the days between those asked are ever looked up."""
+        if self._origin is None:
+            self._origin, self._later, self._earlier = d, [timedelta(0)], [timedelta(0)]
+        steps = (d - self._origin).days
+        sums = self._later if steps >= 0 else self._earlier
+        while len(sums) <= abs(steps):  # sums[k]: k days after the origin, or before it
+            k = len(sums)
+            day = self._origin + timedelta(days=k - 1 if steps >= 0 else -k)
+            sums.append(sums[-1] + self._whole_day(day))
+        return sums[steps] if steps >= 0 else -sums[-steps]
+
+    def _whole_day(self, d: date) -> timedelta:
+        return sum((b - a for a, b in self._windows_of(d) if b > a), timedelta(0))
 
     def _windows_of(self, d: date) -> tuple[Window, ...]:
         """The working-hours windows of ``d`` as datetimes (none on a day off), cached."""
