@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from svctools.compute.computing import first_by, sheet_columns
 from svctools.compute.settlement import Settlement
 from svctools.compute.warranty import as_date
 from svctools.core.clock import month_of
@@ -172,15 +173,15 @@ def _history(
     months = _months_before(first, RISING_MONTHS)
     start = months[0][0]
     counts: dict[tuple[str | None, int], int] = {}
-    for order in records["repair_ledger"]:
-        done = order.get("completed_at")
-        if order.get("status") != "completed" or done is None:
+    columns = sheet_columns(records, "repair_ledger", "status", "completed_at", "order_id")
+    for status, done, order_id in zip(*columns, strict=True):
+        if status != "completed" or done is None:
             continue
         day = as_date(done)
         if not start <= day < first:
             continue
         index = next(i for i, (a, b) in enumerate(months) if a <= day < b)
-        key = (model_of.get(order.get("order_id")), index)
+        key = (model_of.get(order_id), index)
         counts[key] = counts.get(key, 0) + 1
     models = {model for model, _ in counts}
     return {
@@ -189,14 +190,13 @@ def _history(
 
 
 def _models_of_orders(records: Records) -> dict[Any, str | None]:
-    """Each order's product model, through its call."""
-    calls = records.index("call_log", "call_id")
-    found: dict[Any, str | None] = {}
-    for order in records["repair_ledger"]:
-        call = calls.get(order.get("call_id"))
-        model = call.get("product_model") if call is not None else None
-        found.setdefault(order.get("order_id"), str(model).strip() if model else None)
-    return found
+    """Each order's product model, through its call (the first call and the first order of an
+    id, as ``Records.index`` takes them), whole columns at a time: each model is tidied once."""
+    model_of_call = first_by(*sheet_columns(records, "call_log", "call_id", "product_model"))
+    tidy = {model: str(model).strip() if model else None for model in model_of_call.values()}
+    order_ids, call_ids = sheet_columns(records, "repair_ledger", "order_id", "call_id")
+    models = map(tidy.get, map(model_of_call.get, call_ids))
+    return dict(zip(reversed(order_ids), reversed(list(models)), strict=True))  # first wins
 
 
 def compute_faults(records: Records, settlement: Settlement, first: date) -> FaultAnalysis:
