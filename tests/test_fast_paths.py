@@ -8,6 +8,7 @@
   the same breaches; ``month_deducted`` (the report's month before) is the statement's total.
 - ``WorkCalendar.working_time`` sums whole days once: the day-by-day walk's figure.
 - faults' model per order, taken a column at a time, is the record-by-record one.
+- the report's orders open at its two month ends, counted in one pass, are the per-month counts.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from test_compute_properties import FAST, FIRST_AS_OF, money, sla_books
 
 from svctools.compute.faults import _models_of_orders
 from svctools.compute.penalties import compute_penalties, month_deducted
+from svctools.compute.report import _open_at
 from svctools.compute.sla import compute_sla
 from svctools.compute.workcal import WorkCalendar
 from svctools.core.policy import Policy, policy_from_dict
@@ -183,3 +185,43 @@ def test_models_of_orders_by_columns_are_the_plain_ones(
         repair_ledger=[{"order_id": o, "call_id": c} for o, c in orders],
     )
     assert _models_of_orders(records) == _plain_models(records)
+
+
+def _plain_open_at_end(
+    opened: list[datetime | None], status: list[Any], completed: list[Any], stop: date
+) -> int:
+    """The report's orders open at a month's end as first written, one month at a time."""
+    count = 0
+    for start, state, done in zip(opened, status, completed, strict=True):
+        if start is None or start.date() >= stop or state == "cancelled":
+            continue
+        end = done if state == "completed" else None
+        if end is None or end.date() >= stop:
+            count += 1
+    return count
+
+
+_LEDGER_MOMENTS = st.none() | st.datetimes(datetime(2026, 8, 1), datetime(2026, 12, 31))
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            _LEDGER_MOMENTS,
+            st.sampled_from(["completed", "cancelled", "in_progress", None]),
+            _LEDGER_MOMENTS,
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(MONTHS),
+)
+def test_orders_open_at_both_month_ends_in_one_pass(
+    orders: list[tuple[Any, Any, Any]], first: date
+) -> None:
+    """The report counts the orders open at its month's end and the month before's together."""
+    opened, status, completed = ([o[i] for o in orders] for i in range(3))
+    stops = (first, _next(first))
+    assert _open_at(stops, opened, status, completed) == {
+        stop: _plain_open_at_end(opened, status, completed, stop) for stop in stops
+    }

@@ -9,12 +9,15 @@ compliance come from ``sla`` (its ``deadlines``), money from ``settlement``, ded
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
+from svctools.compute.computing import first_by, sheet_columns
 from svctools.compute.faults import FaultAnalysis, compute_faults
 from svctools.compute.penalties import PenaltyStatement, compute_penalties, month_deducted
 from svctools.compute.report_records import (
@@ -46,6 +49,7 @@ from svctools.core.money import ZERO
 from svctools.core.policy import Policy
 from svctools.core.records import Record, Records
 
+_RULE, _DEADLINE = attrgetter("rule"), attrgetter("deadline")
 FTTR_WINDOW_DAYS = 30  # a repair that comes back within this many days was not fixed first time
 TOP_PARTS = 10  # parts listed by quantity and by cost
 
@@ -121,6 +125,8 @@ class _Book:
     not_first_time: set[int]  # ledger rows of orders that came back within FTTR_WINDOW_DAYS
     complaints: dict[int, Record] = field(default_factory=dict)  # by row
     opened: list[datetime | None] = field(default_factory=list)  # opened_at of each order
+    stops: tuple[date, ...] = ()  # the days after the months asked (orders open at their end)
+    open_at: dict[date, int] = field(default_factory=dict)  # stop -> orders open then
 
     # What each month's lists are cut from, sorted into months once (the report asks for two):
     # name -> year * 12 + month - 1 -> the items whose moment falls in that month, in order.
@@ -129,26 +135,33 @@ class _Book:
     def __post_init__(self) -> None:
         records = self.records
         ledger = records["repair_ledger"]
-        self.opened = [self.opened_at(order) for order in ledger]
+        status, completed = sheet_columns(records, "repair_ledger", "status", "completed_at")
+        self.opened = self.opened_at_all()
         judged = self.sla.judged
         self.by_month = {
-            "calls": _months(records["call_log"], "call_time"),
+            "calls": _sheet_months(records, "call_log", "call_time"),
             "opened": _months(ledger, self.opened),
-            "completed": _months(ledger, "completed_at"),
-            "deadlines": _months(judged, [d.deadline for d in judged]),
-            "complaints": _months(records["complaints"], "received_at"),
-            "callbacks": _months(records["callbacks"], "called_at"),
+            "completed": _months(ledger, completed),
+            "deadlines": _months(judged, list(map(_DEADLINE, judged))),
+            "complaints": _sheet_months(records, "complaints", "received_at"),
+            "callbacks": _sheet_months(records, "callbacks", "called_at"),
         }
+        self.open_at = _open_at(self.stops, self.opened, status, completed)
 
     def in_month(self, name: str, first: date) -> list[Any]:
         """The ``name`` items of the month that starts on ``first``."""
         return self.by_month[name].get(first.year * 12 + first.month - 1, [])
 
-    def opened_at(self, order: Record) -> datetime | None:
-        """An order opens with its call (the ledger has no date of its own for it)."""
-        call = self.calls.get(order.get("call_id"))
-        moment = call.get("call_time") if call is not None else None
-        return moment if moment is not None else order.get("dispatched_at")
+    def opened_at_all(self) -> list[datetime | None]:
+        """Each order's opening: its call's time (the first call of its call_id; the ledger
+        has no date of its own for it), else its dispatch; a column at a time."""
+        records = self.records
+        call_time = first_by(*sheet_columns(records, "call_log", "call_id", "call_time"))
+        call_ids, dispatched = sheet_columns(records, "repair_ledger", "call_id", "dispatched_at")
+        return [
+            moment if moment is not None else sent
+            for moment, sent in zip(map(call_time.get, call_ids), dispatched, strict=True)
+        ]
 
     def level(self, deadline: Deadline) -> int | None:
         """The fault level behind a deadline: its call, its order's call, its complaint's."""
@@ -191,6 +204,7 @@ def _prepare(
         as_of=as_of,
         cal=cal,
         sla=compute_sla(records, policy, as_of, cal, explain=month, steps=False),
+        stops=month,  # the month before ends on the month's first day
         calls=records.index("call_log", "call_id"),
         orders=records.index("repair_ledger", "order_id"),
         staff=records.index("staff", "staff_id"),
@@ -220,6 +234,8 @@ class _Month:
     callbacks: list[Record]
     settlement: Settlement
     deducted: Decimal  # penalties deducted in the month, everyone's, after the cap
+    rules: list[Compliance] = field(default_factory=list)  # per rule (RULES)
+    levels: list[Compliance] = field(default_factory=list)  # per fault level (LEVELS)
 
     def first_time_fixed(self, book: _Book, orders: Iterable[Record]) -> int:
         return sum(
@@ -236,7 +252,7 @@ def _month(book: _Book, first: date, stop: date, penalties: PenaltyStatement | N
         deducted = sum((s.deducted for s in penalties.staff), ZERO)
     else:
         deducted = month_deducted(records, book.sla, book.policy, first)
-    return _Month(
+    found = _Month(
         first=first,
         stop=stop,
         calls=book.in_month("calls", first),
@@ -248,14 +264,22 @@ def _month(book: _Book, first: date, stop: date, penalties: PenaltyStatement | N
         settlement=compute_settlement(records, book.policy, first, stop),
         deducted=deducted,
     )
+    found.rules = _compliance(found.deadlines, _RULE, RULES)
+    found.levels = _levels(book, found.deadlines)
+    return found
 
 
-def _months(items: Sequence[Any], moments: str | list[Any]) -> dict[int, list[Any]]:
-    """Items by the month of their moment (``moments``: a column of theirs, or a list beside
-    them), as year * 12 + month - 1, in their order; an item without a moment is in no month."""
-    found = (item.get(moments) for item in items) if isinstance(moments, str) else moments
+def _sheet_months(records: Records, sheet: str, key: str) -> dict[int, list[Any]]:
+    """The records of ``sheet`` by the month of their ``key`` (a column taken in C)."""
+    (moments,) = sheet_columns(records, sheet, key)
+    return _months(records[sheet], moments)
+
+
+def _months(items: Sequence[Any], moments: list[Any]) -> dict[int, list[Any]]:
+    """Items by the month of their moment (``moments``: a list beside them), as
+    year * 12 + month - 1, in their order; an item without a moment is in no month."""
     buckets: dict[int, list[Any]] = {}
-    for item, moment in zip(items, found, strict=True):
+    for item, moment in zip(items, moments, strict=True):
         if moment is not None:
             buckets.setdefault(moment.year * 12 + moment.month - 1, []).append(item)
     return buckets
@@ -276,8 +300,8 @@ def _compliance(
     return [Compliance(k, met[k], due[k]) for k in due]
 
 
-def _levels(book: _Book, month: _Month) -> list[Compliance]:
-    found = _compliance(month.deadlines, book.level, LEVELS)
+def _levels(book: _Book, deadlines: list[Deadline]) -> list[Compliance]:
+    found = _compliance(deadlines, book.level, LEVELS)
     return [c for c in found if c.key is not None or c.due]
 
 
@@ -324,8 +348,8 @@ def _callbacks(month: _Month) -> CallbackSummary:
 
 def _values(book: _Book, month: _Month) -> dict[str, Number | None]:
     """Every KPI of one month, by key."""
-    rules = {c.key: c for c in _compliance(month.deadlines, lambda d: d.rule, RULES)}
-    levels = {c.key: c for c in _levels(book, month)}
+    rules = {c.key: c for c in month.rules}
+    levels = {c.key: c for c in month.levels}
     response, repair = _response_hours(month), _repair_hours(book, month)
     callbacks = _callbacks(month)
     met = sum(c.met for c in rules.values())
@@ -337,7 +361,7 @@ def _values(book: _Book, month: _Month) -> dict[str, Number | None]:
         "orders_opened": len(month.opened),
         "orders_completed": len(month.completed),
         "orders_cancelled": sum(1 for o in month.opened if o.get("status") == "cancelled"),
-        "orders_open": _open_at_end(book, month),
+        "orders_open": book.open_at[month.stop],
         "first_time_fix_rate": rate(
             month.first_time_fixed(book, month.completed), len(month.completed)
         ),
@@ -361,16 +385,21 @@ def _values(book: _Book, month: _Month) -> dict[str, Number | None]:
     return values
 
 
-def _open_at_end(book: _Book, month: _Month) -> int:
-    """Orders opened by the month's end, not cancelled and not completed by then."""
-    count = 0
-    for order, opened in zip(book.records["repair_ledger"], book.opened, strict=True):
-        if opened is None or opened.date() >= month.stop or order.get("status") == "cancelled":
+def _open_at(
+    stops: tuple[date, ...], opened: list[Any], status: list[Any], completed: list[Any]
+) -> dict[date, int]:
+    """Per month's end (its stop day): orders opened before it, not cancelled and not
+    completed by then; every end in one pass over the ledger."""
+    counts = dict.fromkeys(stops, 0)
+    for start, state, done in zip(opened, status, completed, strict=True):
+        if start is None or state == "cancelled":
             continue
-        completed = order.get("completed_at") if order.get("status") == "completed" else None
-        if completed is None or completed.date() >= month.stop:
-            count += 1
-    return count
+        day = start.date()
+        end = done.date() if state == "completed" and done is not None else None
+        for stop in stops:
+            if day < stop and (end is None or end >= stop):
+                counts[stop] += 1
+    return counts
 
 
 def _complaints(book: _Book, month: _Month) -> ComplaintSummary:
@@ -447,19 +476,24 @@ def _technicians(book: _Book, month: _Month, penalties: PenaltyStatement) -> lis
         order = book.orders.get(row.get("order_id"))
         if order is not None and row.get("satisfaction") in SCORES:
             scores.setdefault(str(order.get("technician_id")), []).append(row.get("satisfaction"))
+    opened = Counter(str(o.get("technician_id")) for o in month.opened)
+    completed: dict[str, list[Record]] = {}
+    for order in month.completed:
+        completed.setdefault(str(order.get("technician_id")), []).append(order)
+    breached = Counter(b.staff_id for b in breaches)
     rows = []
     for tid in _technician_ids(book, month):
-        done = [o for o in month.completed if str(o.get("technician_id")) == tid]
+        done = completed.get(tid, [])
         rated = scores.get(tid, [])
         person = book.staff.get(tid)
         rows.append(
             TechnicianRow(
                 staff_id=tid,
                 name=person.get("name") if person is not None else None,
-                orders=sum(1 for o in month.opened if str(o.get("technician_id")) == tid),
+                orders=opened[tid],
                 completed=len(done),
                 first_time_fixed=month.first_time_fixed(book, done),
-                breaches=sum(1 for b in breaches if b.staff_id == tid),
+                breaches=breached[tid],
                 penalties=deducted.get(tid, ZERO),
                 satisfaction=round_two(Decimal(sum(rated)) / len(rated)) if rated else None,
                 rated=len(rated),
@@ -517,8 +551,8 @@ def compute_report(
         as_of=as_of,
         kpis=kpis,
         daily_calls=_daily_calls(month),
-        sla_rules=_compliance(month.deadlines, lambda d: d.rule, RULES),
-        sla_levels=_levels(book, month),
+        sla_rules=month.rules,
+        sla_levels=month.levels,
         complaints=_complaints(book, month),
         callbacks=_callbacks(month),
         technicians=_technicians(book, month, penalties),
