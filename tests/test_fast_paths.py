@@ -9,6 +9,7 @@
 - ``WorkCalendar.working_time`` sums whole days once: the day-by-day walk's figure.
 - faults' model per order, taken a column at a time, is the record-by-record one.
 - the report's orders open at its two month ends, counted in one pass, are the per-month counts.
+- the report's first-time-fix repeats cut from the warranty's are those of a search of their own.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from test_compute_properties import FAST, FIRST_AS_OF, money, sla_books
+from test_compute_properties import FAST, FIRST_AS_OF, money, settlement_books, sla_books
 
 from svctools.compute.faults import _models_of_orders
 from svctools.compute.penalties import compute_penalties, month_deducted
-from svctools.compute.report import _open_at
+from svctools.compute.report import FTTR_WINDOW_DAYS, _fttr_repeats, _open_at
+from svctools.compute.settlement import _repeat_repairs
 from svctools.compute.sla import compute_sla
 from svctools.compute.workcal import WorkCalendar
 from svctools.core.policy import Policy, policy_from_dict
@@ -225,3 +227,17 @@ def test_orders_open_at_both_month_ends_in_one_pass(
     assert _open_at(stops, opened, status, completed) == {
         stop: _plain_open_at_end(opened, status, completed, stop) for stop in stops
     }
+
+
+@FAST
+@given(settlement_books(), st.integers(0, 120))
+def test_first_time_fix_repeats_from_the_warrantys_are_the_searched_ones(
+    book: tuple[Records, Policy], days: int
+) -> None:
+    """The report's 30-day repeats cut from the repair warranty's (any warranty length)."""
+    records, policy = book
+    warranty = policy.warranty.model_copy(update={"repair_warranty_days": days})
+    policy = policy.model_copy(update={"warranty": warranty})
+    window = policy.warranty.model_copy(update={"repair_warranty_days": FTTR_WINDOW_DAYS})
+    searched = _repeat_repairs(records, policy.model_copy(update={"warranty": window}))
+    assert _fttr_repeats(records, policy) == searched

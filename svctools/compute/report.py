@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
@@ -179,7 +179,18 @@ class _Book:
 
 
 def _fttr_repeats(records: Records, policy: Policy) -> dict[str, RepeatRepair]:
-    """``repeat_repairs`` with the first-time-fix window instead of the repair warranty."""
+    """``repeat_repairs`` with the first-time-fix window instead of the repair warranty.
+
+    A warranty at least as long as the window gives them without a search of their own (the
+    settlement and penalties make that one anyway): the earlier repair a repeat names is the
+    latest one, the nearest, so it is within the window if any is."""
+    if policy.warranty.repair_warranty_days >= FTTR_WINDOW_DAYS:
+        window = timedelta(days=FTTR_WINDOW_DAYS)
+        return {
+            order_id: replace(repeat, limit_days=FTTR_WINDOW_DAYS)
+            for order_id, repeat in repeat_repairs(records, policy).items()
+            if repeat.gap <= window
+        }
     warranty = policy.warranty.model_copy(update={"repair_warranty_days": FTTR_WINDOW_DAYS})
     return repeat_repairs(records, policy.model_copy(update={"warranty": warranty}))
 
