@@ -125,8 +125,9 @@ class _Book:
     not_first_time: set[int]  # ledger rows of orders that came back within FTTR_WINDOW_DAYS
     complaints: dict[int, Record] = field(default_factory=dict)  # by row
     opened: list[datetime | None] = field(default_factory=list)  # opened_at of each order
-    stops: tuple[date, ...] = ()  # the days after the months asked (orders open at their end)
+    firsts: tuple[date, ...] = ()  # the first days of the months asked, and the day after
     open_at: dict[date, int] = field(default_factory=dict)  # stop -> orders open then
+    feedback: dict[tuple[str, int], str] = field(default_factory=dict)  # complaint -> outcome
 
     # What each month's lists are cut from, sorted into months once (the report asks for two):
     # name -> year * 12 + month - 1 -> the items whose moment falls in that month, in order.
@@ -142,11 +143,20 @@ class _Book:
             "calls": _sheet_months(records, "call_log", "call_time"),
             "opened": _months(ledger, self.opened),
             "completed": _months(ledger, completed),
-            "deadlines": _months(judged, list(map(_DEADLINE, judged))),
+            "deadlines": _months(judged, list(map(_DEADLINE, judged)), self.firsts[:-1]),
             "complaints": _sheet_months(records, "complaints", "received_at"),
             "callbacks": _sheet_months(records, "callbacks", "called_at"),
         }
-        self.open_at = _open_at(self.stops, self.opened, status, completed)
+        self.open_at = _open_at(self.firsts[1:], self.opened, status, completed)
+        self.feedback = {
+            (d.sheet, d.row): d.outcome
+            for d in judged  # one per complaint row: their order does not matter
+            if d.rule == "late_complaint_feedback"
+        }
+        # What the report reads of the year's deadlines is taken (its months', the complaints'
+        # feedback, the breaches counted for the carry-over): they are let go (66 MB, year book).
+        self.sla.breach_counts()
+        self.sla.judged = []
 
     def in_month(self, name: str, first: date) -> list[Any]:
         """The ``name`` items of the month that starts on ``first``."""
@@ -200,10 +210,11 @@ def _prepare(
     policy: Policy,
     as_of: datetime,
     calendar: WorkCalendar | None,
-    month: tuple[date, date],
+    firsts: tuple[date, date, date],
 ) -> _Book:
-    """What both months need; ``month``: its first day and the next month's (only its breaches
-    are built, without their steps: the report shows neither them nor the month before's)."""
+    """What both months need; ``firsts``: the first days of the month before, the month and the
+    next month (only the month's breaches are built, without their steps: the report shows
+    neither them nor the month before's)."""
     cal = calendar if calendar is not None else WorkCalendar.from_policy(policy.calendar)
     # A repeat caused by the customer (human) is no failed fix; an unknown cause still counts.
     came_back = {
@@ -214,8 +225,8 @@ def _prepare(
         policy=policy,
         as_of=as_of,
         cal=cal,
-        sla=compute_sla(records, policy, as_of, cal, explain=month, steps=False),
-        stops=month,  # the month before ends on the month's first day
+        sla=compute_sla(records, policy, as_of, cal, explain=firsts[1:], steps=False),
+        firsts=firsts,
         calls=records.index("call_log", "call_id"),
         orders=records.index("repair_ledger", "order_id"),
         staff=records.index("staff", "staff_id"),
@@ -286,13 +297,19 @@ def _sheet_months(records: Records, sheet: str, key: str) -> dict[int, list[Any]
     return _months(records[sheet], moments)
 
 
-def _months(items: Sequence[Any], moments: list[Any]) -> dict[int, list[Any]]:
+def _months(
+    items: Sequence[Any], moments: list[Any], only: Iterable[date] | None = None
+) -> dict[int, list[Any]]:
     """Items by the month of their moment (``moments``: a list beside them), as
-    year * 12 + month - 1, in their order; an item without a moment is in no month."""
+    year * 12 + month - 1, in their order; an item without a moment is in no month.
+    ``only``: the first days of the months kept (the others are not held)."""
     buckets: dict[int, list[Any]] = {}
     for item, moment in zip(items, moments, strict=True):
         if moment is not None:
             buckets.setdefault(moment.year * 12 + moment.month - 1, []).append(item)
+    if only is not None:
+        kept = {first.year * 12 + first.month - 1 for first in only}
+        buckets = {key: found for key, found in buckets.items() if key in kept}
     return buckets
 
 
@@ -414,11 +431,7 @@ def _open_at(
 
 
 def _complaints(book: _Book, month: _Month) -> ComplaintSummary:
-    feedback = {
-        (d.sheet, d.row): d.outcome
-        for d in book.sla.judged  # one per complaint row: their order does not matter
-        if d.rule == "late_complaint_feedback"
-    }
+    feedback = book.feedback
     lines = []
     for c in month.complaints:
         closed = c.get("closed_at")
@@ -549,11 +562,17 @@ def compute_report(
 ) -> MonthlyReport:
     """The month [first_day, next_first_day) and the month before it, judged at ``as_of``."""
     previous_first = (first_day - timedelta(days=1)).replace(day=1)
-    book = _prepare(records, policy, as_of, calendar, (first_day, next_first_day))
+    # The stock first: its 300,000 moves (year book) come and go before the deadlines are made.
+    stock = (
+        stock_month(records, policy, first_day, next_first_day, as_of)
+        if records.has("parts_stock")
+        else None
+    )
+    book = _prepare(records, policy, as_of, calendar, (previous_first, first_day, next_first_day))
     penalties = compute_penalties(records, book.sla, policy, first_day)
+    then = _values(book, _month(book, previous_first, first_day, None))  # its figures only
     month = _month(book, first_day, next_first_day, penalties)
-    before = _month(book, previous_first, first_day, None)
-    now, then = _values(book, month), _values(book, before)
+    now = _values(book, month)
     kpis = [Kpi(key, kind, now[key], then[key]) for key, kind in KPIS.items()]
     by_qty, by_cost = _parts(month.settlement)
     return MonthlyReport(
@@ -572,7 +591,5 @@ def compute_report(
         sla_warnings=list(book.sla.warnings),
         penalties=penalties,
         faults=compute_faults(records, month.settlement, first_day),
-        stock=stock_month(records, policy, first_day, next_first_day, as_of)
-        if records.has("parts_stock")
-        else None,
+        stock=stock,
     )
