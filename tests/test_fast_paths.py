@@ -241,3 +241,20 @@ def test_first_time_fix_repeats_from_the_warrantys_are_the_searched_ones(
     window = policy.warranty.model_copy(update={"repair_warranty_days": FTTR_WINDOW_DAYS})
     searched = _repeat_repairs(records, policy.model_copy(update={"warranty": window}))
     assert _fttr_repeats(records, policy) == searched
+
+
+@FAST
+@given(sla_books())
+def test_columns_kept_are_the_columns_taken_afresh(book: tuple[Records, Policy]) -> None:
+    """While a report runs each column is taken once and shared: the same values, let go
+    after; a sheet that grows is taken again."""
+    records, _ = book
+    keys = ("call_id", "call_time", "product_model")  # the last one no sheet has: all blank
+    afresh = [records.column("call_log", key) for key in keys]
+    with records.columns_kept():
+        kept = [records.column("call_log", key) for key in keys]
+        assert kept == afresh and records.column("call_log", "call_id") is kept[0]
+        assert records.column("no_such_sheet", "call_id") == []
+        records.sheets["call_log"].records.append(records["call_log"][0])
+        assert len(records.column("call_log", "call_id")) == len(afresh[0]) + 1
+    assert records.kept is None

@@ -23,13 +23,12 @@ def record_columns(records: Records, sheet: str, *keys: str) -> Iterator[tuple[A
     data = records.sheets.get(sheet)
     if data is None:
         return iter(())
-    return zip(data.records, *(data.column(key) for key in keys), strict=True)
+    return zip(data.records, *(records.column(sheet, key) for key in keys), strict=True)
 
 
 def sheet_columns(records: Records, sheet: str, *keys: str) -> list[list[Any]]:
     """The values of each of ``keys`` in ``sheet``, a list per key (empty without the sheet)."""
-    data = records.sheets.get(sheet)
-    return [data.column(key) if data else [] for key in keys]
+    return [records.column(sheet, key) for key in keys]
 
 
 @contextmanager

@@ -561,13 +561,26 @@ def compute_report(
     calendar: WorkCalendar | None = None,
 ) -> MonthlyReport:
     """The month [first_day, next_first_day) and the month before it, judged at ``as_of``."""
-    previous_first = (first_day - timedelta(days=1)).replace(day=1)
     # The stock first: its 300,000 moves (year book) come and go before the deadlines are made.
     stock = (
         stock_month(records, policy, first_day, next_first_day, as_of)
         if records.has("parts_stock")
         else None
     )
+    with records.columns_kept():  # the rest takes the ledger's and calls' columns many times
+        return _report(records, policy, (first_day, next_first_day), as_of, calendar, stock)
+
+
+def _report(
+    records: Records,
+    policy: Policy,
+    window: tuple[date, date],
+    as_of: datetime,
+    calendar: WorkCalendar | None,
+    stock: StockMonth | None,
+) -> MonthlyReport:
+    first_day, next_first_day = window
+    previous_first = (first_day - timedelta(days=1)).replace(day=1)
     book = _prepare(records, policy, as_of, calendar, (previous_first, first_day, next_first_day))
     penalties = compute_penalties(records, book.sla, policy, first_day)
     then = _values(book, _month(book, previous_first, first_day, None))  # its figures only
