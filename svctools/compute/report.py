@@ -139,13 +139,14 @@ class _Book:
         status, completed = sheet_columns(records, "repair_ledger", "status", "completed_at")
         self.opened = self.opened_at_all()
         judged = self.sla.judged
+        months = self.firsts[:-1]  # only the months asked are bucketed
         self.by_month = {
-            "calls": _sheet_months(records, "call_log", "call_time"),
-            "opened": _months(ledger, self.opened),
-            "completed": _months(ledger, completed),
-            "deadlines": _months(judged, list(map(_DEADLINE, judged)), self.firsts[:-1]),
-            "complaints": _sheet_months(records, "complaints", "received_at"),
-            "callbacks": _sheet_months(records, "callbacks", "called_at"),
+            "calls": _sheet_months(records, "call_log", "call_time", months),
+            "opened": _months(ledger, self.opened, months),
+            "completed": _months(ledger, completed, months),
+            "deadlines": _months(judged, list(map(_DEADLINE, judged)), months),
+            "complaints": _sheet_months(records, "complaints", "received_at", months),
+            "callbacks": _sheet_months(records, "callbacks", "called_at", months),
         }
         self.open_at = _open_at(self.firsts[1:], self.opened, status, completed)
         self.feedback = {
@@ -291,25 +292,27 @@ def _month(book: _Book, first: date, stop: date, penalties: PenaltyStatement | N
     return found
 
 
-def _sheet_months(records: Records, sheet: str, key: str) -> dict[int, list[Any]]:
+def _sheet_months(
+    records: Records, sheet: str, key: str, months: Iterable[date]
+) -> dict[int, list[Any]]:
     """The records of ``sheet`` by the month of their ``key`` (a column taken in C)."""
     (moments,) = sheet_columns(records, sheet, key)
-    return _months(records[sheet], moments)
+    return _months(records[sheet], moments, months)
 
 
 def _months(
-    items: Sequence[Any], moments: list[Any], only: Iterable[date] | None = None
+    items: Sequence[Any], moments: list[Any], months: Iterable[date]
 ) -> dict[int, list[Any]]:
-    """Items by the month of their moment (``moments``: a list beside them), as
-    year * 12 + month - 1, in their order; an item without a moment is in no month.
-    ``only``: the first days of the months kept (the others are not held)."""
-    buckets: dict[int, list[Any]] = {}
+    """The items of each of ``months`` (their first days) by the month of their moment
+    (``moments``: a list beside them), as year * 12 + month - 1, in their order; an item
+    without a moment is in no month, and the other months' are not held."""
+    buckets: dict[int, list[Any]] = {first.year * 12 + first.month - 1: [] for first in months}
+    found = buckets.get
     for item, moment in zip(items, moments, strict=True):
         if moment is not None:
-            buckets.setdefault(moment.year * 12 + moment.month - 1, []).append(item)
-    if only is not None:
-        kept = {first.year * 12 + first.month - 1 for first in only}
-        buckets = {key: found for key, found in buckets.items() if key in kept}
+            bucket = found(moment.year * 12 + moment.month - 1)
+            if bucket is not None:
+                bucket.append(item)
     return buckets
 
 
