@@ -11,6 +11,8 @@ from typing import Any, Protocol
 Row = tuple[int, Sequence[Any]]  # (row number as Excel shows it, raw cell values from column A)
 Block = tuple[Sequence[int], list[Sequence[Any]]]  # (row numbers, those rows' raw values)
 BLOCK_ROWS = 4096  # rows read and parsed together, column by column
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container's first bytes: .xls, or encrypted
+OTHER_KINDS = {".xls": "xls", ".xlsb": "xlsb", ".ods": "ods"}  # read by calamine_other
 
 
 class BookSource(Protocol):

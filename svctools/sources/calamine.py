@@ -45,6 +45,8 @@ from svctools.sources.base import (
     BLOCK_ROWS,
     EPOCH_1900,
     EPOCH_1904,
+    OLE,
+    OTHER_KINDS,
     Block,
     BookSource,
     Row,
@@ -135,9 +137,7 @@ def open_xlsx(path: Path, password: str | None = None) -> BookSource:
 def _other_kind(path: Path) -> str | None:
     """``xls``, ``xlsb`` or ``ods`` by the file's name, or ``xls`` for an old Excel file
     renamed ``.xlsx`` (its first bytes); ``None`` for an ``.xlsx``."""
-    from svctools.sources.calamine_other import KINDS, OLE
-
-    kind = KINDS.get(path.suffix.lower())
+    kind = OTHER_KINDS.get(path.suffix.lower())
     if kind is None and path.is_file():
         with open(path, "rb") as handle:
             kind = "xls" if handle.read(8) == OLE else None

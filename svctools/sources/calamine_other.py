@@ -20,12 +20,18 @@ from typing import Any
 
 from svctools.core.errors import BookError
 from svctools.core.messages import Msg
-from svctools.sources.base import BLOCK_ROWS, EPOCH_1900, EPOCH_1904, Block, Row, normalise_cell
+from svctools.sources.base import (
+    BLOCK_ROWS,
+    EPOCH_1900,
+    EPOCH_1904,
+    OLE,
+    Block,
+    Row,
+    normalise_cell,
+)
 from svctools.sources.grid import OdsTable, check_ods, check_xls
 from svctools.sources.sheetxml import Merge
 
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-KINDS = {".xls": "xls", ".xlsb": "xlsb", ".ods": "ods"}
 _NULL_DATE = re.compile(rb"<table:null-date\b[^>]*table:date-value=\"(\d{4})-")
 _DATEMODE, _EOF = 0x0022, 0x000A
 

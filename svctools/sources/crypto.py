@@ -13,20 +13,20 @@ from pathlib import Path
 
 from svctools.core.errors import BookError
 from svctools.core.messages import Msg
+from svctools.sources.base import OLE
 
 PASSWORD_ENV = "SVCTOOLS_BOOK_PASSWORD"
 KEYRING_SERVICE = "svctools-book"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def is_encrypted(path: Path) -> bool:
     """An OLE container holding an encrypted OOXML package (Excel's "Encrypt with Password")."""
-    import msoffcrypto
-
     try:
         with open(path, "rb") as handle:
-            if handle.read(8) != _OLE:
+            if handle.read(8) != OLE:
                 return False
+            import msoffcrypto  # only for an OLE file (2.4 ms of every start otherwise)
+
             handle.seek(0)
             return bool(msoffcrypto.OfficeFile(handle).is_encrypted())
     except (OSError, Exception):  # not an Office file msoffcrypto knows: not ours to decrypt

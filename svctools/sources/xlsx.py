@@ -17,11 +17,10 @@ from typing import Any, BinaryIO
 from svctools.core.errors import BookError
 from svctools.core.messages import Msg
 from svctools.core.records import column_number
-from svctools.sources.base import EPOCH_1900, Row
+from svctools.sources.base import EPOCH_1900, OLE, Row
 from svctools.sources.sheetxml import Merge, SheetFacts, put_uncalculated, scan, table_totals
 
 _ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
 
@@ -44,7 +43,7 @@ def sniff_file(path: Path) -> bytes:
 def sniff(path: Path) -> None:
     """Refuse, with one line, a path that is not a readable ``.xlsx`` file."""
     head = sniff_file(path)
-    if head[:8] == _OLE:
+    if head[:8] == OLE:
         with open(path, "rb") as handle:
             ole_body = handle.read(1 << 20)
         if _ENCRYPTED_MARK in head + ole_body:  # open_xlsx decrypts these before sniffing
