@@ -97,7 +97,7 @@ def penalties(
     window = env.month(month, as_of)  # refused before the book is read
     work = Computation(env, book, "penalties", as_of, skip_invalid)
     with work.phase():  # the month's breaches explained; the months before only counted
-        breaches = compute_sla(work.records, env.policy, work.as_of, explain=window)
+        breaches = compute_sla(work.records, env.policy, work.as_of, explain=window, steps=False)
         statement = compute_penalties(work.records, breaches, env.policy, window[0])
     if env.mask(mask):  # one place: every renderer below reads the masked statement
         from svctools.compute.privacy import mask_penalties
