@@ -10,7 +10,6 @@ from svctools.compute.sla import (
     BUSINESS_HOURS,
     DAYS,
     HOURS,
-    RULE_NAMES_ZH,
     RULES,
     WORKING_DAYS,
     Breach,
@@ -46,9 +45,7 @@ def _words(lang: str) -> dict[str, str]:
 
 @cache
 def _rule_names(lang: str) -> dict[str, str]:
-    return (
-        RULE_NAMES_ZH if lang == "zh" else {rule: template(f"rule.{rule}", lang) for rule in RULES}
-    )
+    return {rule: template(f"rule.{rule}", lang) for rule in RULES}
 
 
 def rule_label(rule: str, lang: str) -> str:
